@@ -1,0 +1,38 @@
+/**
+ * SMS delivery behind an interface, so a gateway can be swapped in by config and
+ * tests replace only this edge. Every message carries the idempotency key of its
+ * contact attempt; a provider must send at most once per key.
+ */
+import type { Queryable } from '../../src/db/pool';
+
+export interface SmsMessage {
+  idempotencyKey: string;
+  to: string;
+  body: string;
+}
+
+export interface SmsProvider {
+  readonly name: string;
+  send(message: SmsMessage): Promise<{ providerMessageId: string }>;
+}
+
+/**
+ * The default provider: a local outbox table that a gateway relay drains. The
+ * unique idempotency key makes a repeated send return the first message's id.
+ */
+export class OutboxSmsProvider implements SmsProvider {
+  readonly name = 'outbox';
+
+  constructor(private readonly db: Queryable) {}
+
+  async send({ idempotencyKey, to, body }: SmsMessage): Promise<{ providerMessageId: string }> {
+    const { rows } = await this.db.query(
+      `WITH inserted AS (
+         INSERT INTO sms_outbox (idempotency_key, to_phone, body) VALUES ($1, $2, $3)
+         ON CONFLICT (idempotency_key) DO NOTHING RETURNING id)
+       SELECT id FROM inserted UNION ALL SELECT id FROM sms_outbox WHERE idempotency_key = $1`,
+      [idempotencyKey, to, body],
+    );
+    return { providerMessageId: `outbox-${String(rows[0].id)}` };
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * The one configuration module: environment variables parsed once with zod.
+ * A wrong value stops the process with a message naming the variable.
+ * The same names are used by docker-compose.yml.
+ */
+import { z } from 'zod';
+import { DEFAULT_DATA_DIR } from './paths';
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+/** `id=base64Key,id=base64Key`: keys that may still decrypt old payloads after a rotation. */
+const previousCodecKeys = z
+  .string()
+  .default('')
+  .transform((raw, ctx) => {
+    const keys: { keyId: string; key: string }[] = [];
+    for (const entry of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+      const at = entry.indexOf('=');
+      if (at <= 0) {
+        ctx.addIssue({ code: 'custom', message: 'expected id=base64Key entries separated by commas' });
+        return z.NEVER;
+      }
+      keys.push({ keyId: entry.slice(0, at), key: entry.slice(at + 1) });
+    }
+    return keys;
+  });
+
+export const configSchema = z.object({
+  /** External Postgres; when unset the launcher starts an embedded one under the data dir. */
+  DATABASE_URL: z.string().url().optional(),
+  EMBEDDED_PG_PORT: port.default(54329),
+  TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('arrears'),
+  TEMPORAL_UI_PORT: port.default(8233),
+  /** A Temporal CLI binary the user already has (skips provisioning). */
+  TEMPORAL_CLI_PATH: z.string().min(1).optional(),
+  /** A time-skipping test server binary the user already has (skips provisioning). */
+  TEMPORAL_TEST_SERVER_PATH: z.string().min(1).optional(),
+  API_HOST: z.string().min(1).default('127.0.0.1'),
+  API_PORT: port.default(8080),
+  /** The address the Temporal Web UI (in the browser) uses to reach the codec endpoint. */
+  CODEC_PUBLIC_URL: z.string().url().optional(),
+  /** Origins allowed to call the codec endpoint (the Temporal Web UI), comma-separated. */
+  CODEC_CORS_ORIGINS: z.string().default('http://localhost:8233,http://127.0.0.1:8233'),
+  /** AES-256-GCM key, base64 of 32 bytes. Unset: the launcher makes one under the data dir. */
+  ARREARS_CODEC_KEY: z.string().optional(),
+  ARREARS_CODEC_KEY_ID: z.string().min(1).regex(/^[\w.-]+$/).default('arrears-key-1'),
+  ARREARS_CODEC_PREVIOUS_KEYS: previousCodecKeys,
+  ARREARS_DATA_DIR: z.string().min(1).default(DEFAULT_DATA_DIR),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(env)'}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}
+
+let cached: Config | undefined;
+
+/** The process's configuration, parsed on first use. */
+export function config(): Config {
+  cached ??= parseConfig();
+  return cached;
+}
+
+/** The codec endpoint as the browser sees it. */
+export function codecPublicUrl(cfg: Config): string {
+  return cfg.CODEC_PUBLIC_URL ?? `http://localhost:${cfg.API_PORT}/codec`;
+}

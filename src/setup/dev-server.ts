@@ -1,0 +1,147 @@
+/**
+ * Runs the Temporal dev server (the official CLI's `server start-dev`): Web UI on,
+ * state in a SQLite file (tuned: WAL journal, normal sync — the default rollback
+ * journal with full sync is slow), the custom search attributes registered, and the
+ * UI's codec endpoint pointing at our API so staff can read encrypted payloads.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Logger } from 'pino';
+import { ARREARS_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+import { ephemeralExecutable, type ResolvedTool } from './temporal-tools';
+
+export interface DevServerOptions {
+  cli: ResolvedTool;
+  port: number;
+  /** Web UI port; omitted = headless. */
+  uiPort?: number;
+  /** SQLite file; omitted = in memory (tests). */
+  dbFile?: string;
+  codecEndpoint?: string;
+  namespace?: string;
+  /** Where the server's own output goes. */
+  logFile: string;
+  log: Logger;
+}
+
+export interface RunningDevServer {
+  address: string;
+  uiUrl?: string;
+  stop(): Promise<void>;
+}
+
+const CLI_TYPE_NAMES: Record<string, string> = {
+  KEYWORD: 'Keyword',
+  INT: 'Int',
+  DOUBLE: 'Double',
+  BOOL: 'Bool',
+  TEXT: 'Text',
+  DATETIME: 'Datetime',
+  KEYWORD_LIST: 'KeywordList',
+};
+
+export function devServerArgs(opts: Omit<DevServerOptions, 'cli' | 'log' | 'logFile'>): string[] {
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(opts.port), '--namespace', opts.namespace ?? 'default'];
+  args.push('--log-level', 'warn', '--log-format', 'json');
+  if (opts.uiPort) {
+    args.push('--ui-port', String(opts.uiPort), '--ui-disable-news-fetch');
+    if (opts.codecEndpoint) args.push('--ui-codec-endpoint', opts.codecEndpoint);
+  } else {
+    args.push('--headless');
+  }
+  if (opts.dbFile) {
+    args.push('--db-filename', opts.dbFile, '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');
+  }
+  for (const key of ARREARS_SEARCH_ATTRIBUTES) {
+    args.push('--search-attribute', `${key.name}=${CLI_TYPE_NAMES[key.type]}`);
+  }
+  return args;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitUntilServing(address: string, child: ChildProcess, logFile: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`the Temporal dev server exited with code ${child.exitCode}; see ${logFile}`);
+    }
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 1_000 });
+      try {
+        await connection.workflowService.getSystemInfo({});
+        return;
+      } finally {
+        await connection.close();
+      }
+    } catch (err) {
+      lastError = err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  throw new Error(`the Temporal dev server did not answer on ${address} within ${timeoutMs} ms (${String(lastError)}); see ${logFile}`);
+}
+
+export async function startDevServer(opts: DevServerOptions): Promise<RunningDevServer> {
+  const address = `127.0.0.1:${opts.port}`;
+  const uiUrl = opts.uiPort ? `http://localhost:${opts.uiPort}` : undefined;
+  fs.mkdirSync(path.dirname(opts.logFile), { recursive: true });
+
+  if (opts.cli.kind === 'sdk-download') {
+    // Last way: the SDK fetches the CLI itself and runs it with the same flags.
+    const env = await TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: ephemeralExecutable(opts.cli),
+        ip: '127.0.0.1',
+        port: opts.port,
+        ui: Boolean(opts.uiPort),
+        uiPort: opts.uiPort,
+        dbFilename: opts.dbFile,
+        namespace: opts.namespace,
+        searchAttributes: ARREARS_SEARCH_ATTRIBUTES,
+        extraArgs: opts.codecEndpoint ? ['--ui-codec-endpoint', opts.codecEndpoint] : [],
+      },
+    });
+    return { address, uiUrl, stop: () => env.teardown() };
+  }
+
+  const out = fs.openSync(opts.logFile, 'a');
+  const child = spawn(opts.cli.path, devServerArgs(opts), { stdio: ['ignore', out, out] });
+  fs.closeSync(out);
+  opts.log.info({ address, uiUrl, dbFile: opts.dbFile ?? '(in memory)', pid: child.pid }, 'starting the Temporal dev server');
+  try {
+    await waitUntilServing(address, child, opts.logFile, 60_000);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  }
+  return {
+    address,
+    uiUrl,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        child.once('exit', () => {
+          clearTimeout(killer);
+          resolve();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * Starts the real servers the tests need, once per `npm test`:
+ * - the Temporal CLI and the time-skipping test server, provisioned like `npm start` does;
+ * - PostgreSQL: TEST_DATABASE_URL, or an embedded cluster under .data/test-postgres,
+ *   with a fresh `arrears_test` database migrated to the latest schema;
+ * - a headless, in-memory Temporal dev server for the integration tests;
+ * - the workflow bundle, built once and shared by every test worker.
+ * Their addresses reach the test files through environment variables.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import pg from 'pg';
+import { migrateUp } from '../src/db/migrate';
+import { createLogger } from '../src/logger';
+import { DEFAULT_DATA_DIR } from '../src/paths';
+import { freePort, startDevServer } from '../src/setup/dev-server';
+import { startPostgres } from '../src/setup/postgres';
+import { ensureTemporalCli, ensureTestServer } from '../src/setup/temporal-tools';
+import { WORKFLOWS_PATH } from '../workers/create-worker';
+
+const TEST_DIR = path.join(DEFAULT_DATA_DIR, 'test');
+
+async function freshDatabase(adminUrl: string, database: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(database)} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`);
+  } finally {
+    await client.end();
+  }
+}
+
+export default async function globalSetup(): Promise<void> {
+  const started = Date.now();
+  const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'warn', 'test-setup');
+  fs.mkdirSync(TEST_DIR, { recursive: true });
+
+  const [cli, testServer] = await Promise.all([ensureTemporalCli({ log, allowSdkDownload: true }), ensureTestServer({ log, allowSdkDownload: true })]);
+
+  const external = process.env.TEST_DATABASE_URL;
+  if (external && !/test/i.test(new URL(external).pathname)) {
+    throw new Error(`TEST_DATABASE_URL must name a database whose name says "test" (tests drop and recreate it): ${new URL(external).pathname}`);
+  }
+  const postgres = await startPostgres({
+    clusterDir: path.join(TEST_DIR, 'postgres'),
+    port: Number(process.env.TEST_PG_PORT ?? 54339),
+    database: 'postgres',
+    log,
+    unsafeFast: true,
+  });
+  const databaseUrl = external ?? postgres.url.replace(/\/postgres$/, '/arrears_test');
+  const adminUrl = external ? external.replace(/\/[^/]+$/, '/postgres') : postgres.url;
+  await freshDatabase(adminUrl, new URL(databaseUrl).pathname.slice(1));
+  await migrateUp(databaseUrl, log);
+
+  const devServer = await startDevServer({ cli, port: await freePort(), logFile: path.join(TEST_DIR, 'temporal-dev-server.log'), log });
+
+  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { trace() {}, debug() {}, info() {}, warn: (m) => log.warn(m), error: (m) => log.error(m), log() {} } });
+  const bundlePath = path.join(TEST_DIR, 'workflow-bundle.js');
+  fs.writeFileSync(bundlePath, bundle.code);
+
+  Object.assign(process.env, {
+    ARREARS_TEST_DATABASE_URL: databaseUrl,
+    ARREARS_TEST_TEMPORAL_ADDRESS: devServer.address,
+    ARREARS_TEST_SERVER: JSON.stringify(testServer),
+    ARREARS_TEST_CLI: JSON.stringify(cli),
+    ARREARS_TEST_WORKFLOW_BUNDLE: bundlePath,
+  });
+  (globalThis as Record<string, unknown>).__arrearsServers = { postgres, devServer };
+  log.warn({ ms: Date.now() - started, cli: cli.kind === 'binary' ? cli.source : cli.kind }, 'test servers ready');
+}

@@ -1,0 +1,94 @@
+/**
+ * What test files share: the real servers global-setup started, and a way to put
+ * accounts into the loan book. Each test uses fresh random ids, so files can run
+ * side by side against one database.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createDataConverter, type CodecKeys } from '../src/codec/data-converter';
+import { createPool, type Pool } from '../src/db/pool';
+import { registerSearchAttributes } from '../src/temporal/register-search-attributes';
+import { ephemeralExecutable, type ResolvedTool } from '../src/setup/temporal-tools';
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the tests through jest (global-setup starts the servers)`);
+  return value;
+}
+
+export function testPool(): Pool {
+  const url = required('ARREARS_TEST_DATABASE_URL');
+  // Tests write freely: refuse any database whose name does not say so.
+  if (!/test/i.test(new URL(url).pathname)) throw new Error(`refusing to test against ${new URL(url).pathname}`);
+  return createPool(url, 5);
+}
+
+export const testTemporalAddress = () => required('ARREARS_TEST_TEMPORAL_ADDRESS');
+export const testWorkflowBundle = () => ({ codePath: required('ARREARS_TEST_WORKFLOW_BUNDLE') });
+
+export function newCodecKeys(): CodecKeys {
+  return { current: { keyId: `test-${randomUUID().slice(0, 8)}`, key: randomBytes(32).toString('base64') }, previous: [] };
+}
+
+/** The official time-skipping test server, its client speaking through the encrypting converter. */
+export async function createTimeSkippingEnv(codecKeys: CodecKeys): Promise<TestWorkflowEnvironment> {
+  const tool = JSON.parse(required('ARREARS_TEST_SERVER')) as ResolvedTool;
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: ephemeralExecutable(tool) },
+    client: { dataConverter: createDataConverter(codecKeys) },
+  });
+  await registerSearchAttributes(env.connection, 'default');
+  return env;
+}
+
+export const uniqueId = (prefix: string) => `${prefix}-${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+
+export interface SeedInstallment {
+  dueDate: string;
+  /** minor units, split 80/15/5 into principal, interest and fees */
+  amount: number;
+}
+
+export interface SeedAccount {
+  accountId?: string;
+  currency?: string;
+  installments: SeedInstallment[];
+  mobilePhone?: string | null;
+}
+
+/** A borrower with one account and its schedule; returns the account id. */
+export async function seedAccount(pool: Pool, seed: SeedAccount): Promise<string> {
+  const accountId = seed.accountId ?? uniqueId('ACC');
+  const borrowerId = `B-${accountId}`;
+  await pool.query('INSERT INTO borrowers (id) VALUES ($1)', [borrowerId]);
+  await pool.query('INSERT INTO borrower_personal_data (borrower_id, full_name, mobile_phone) VALUES ($1, $2, $3)', [
+    borrowerId,
+    'Test Borrower',
+    seed.mobilePhone === undefined ? '+8613800000000' : seed.mobilePhone,
+  ]);
+  const principal = seed.installments.reduce((sum, i) => sum + i.amount, 0);
+  await pool.query(`INSERT INTO accounts (id, borrower_id, product, currency, principal, opened_on) VALUES ($1, $2, 'LOAN', $3, $4, '2024-01-01')`, [
+    accountId,
+    borrowerId,
+    seed.currency ?? 'CNY',
+    principal,
+  ]);
+  for (const [n, inst] of seed.installments.entries()) {
+    const interest = Math.round(inst.amount * 0.15);
+    const fees = Math.round(inst.amount * 0.05);
+    await pool.query('INSERT INTO installments (account_id, seq, due_date, principal_due, interest_due, fees_due) VALUES ($1, $2, $3, $4, $5, $6)', [
+      accountId,
+      n + 1,
+      inst.dueDate,
+      inst.amount - interest - fees,
+      interest,
+      fees,
+    ]);
+  }
+  return accountId;
+}
+
+/** An ISO date `days` after the instant `nowMs` (negative: before it). */
+export function isoDateFrom(nowMs: number, days: number): string {
+  return new Date(nowMs + days * 86_400_000).toISOString().slice(0, 10);
+}

@@ -1,0 +1,2 @@
+/** The workflows this worker serves; workflow code lives one concern per file beside this. */
+export * from './account-collection';

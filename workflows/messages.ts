@@ -1,0 +1,78 @@
+/**
+ * The account workflow's contract (SPEC §8): its input, signals and queries, as
+ * typed constants in a workflow-safe module that clients import too.
+ */
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { z } from 'zod';
+import { accountFiguresSchema } from '../src/domain/account';
+import type { Bucket } from '../src/domain/buckets';
+import { accountIdSchema } from '../src/domain/ids';
+import type { PaymentEvent } from '../src/domain/payment-event';
+import { STAGES, type Stage } from '../src/domain/stages';
+import { TREATMENT_IDS } from './treatments';
+
+export const ACCOUNT_COLLECTION_WORKFLOW = 'accountCollection';
+
+/** State a run hands to its successor at continue-as-new; not for people to write. */
+export const carriedStateSchema = z.strictObject({
+  stage: z.enum(STAGES),
+  figures: accountFiguresSchema.optional(),
+  remindingStartedAt: z.number().int().nullable(),
+  cadenceIndex: z.number().int().min(0),
+  transitionCount: z.number().int().min(0),
+  seenEventIds: z.array(z.string()),
+  paymentsCounted: z.number().int().min(0),
+});
+export type CarriedState = z.infer<typeof carriedStateSchema>;
+
+export const accountCollectionInputSchema = z.strictObject({
+  accountId: accountIdSchema,
+  /** Optional overrides beside the id; everything else is loaded by activities. */
+  overrides: z
+    .strictObject({
+      treatment: z.enum(TREATMENT_IDS).optional(),
+      /** Continue-as-new once history passes this many events (default: the server's suggestion or 10,000). */
+      maxHistoryEvents: z.number().int().min(100).optional(),
+    })
+    .optional(),
+  carried: carriedStateSchema.optional(),
+});
+export type AccountCollectionInput = z.infer<typeof accountCollectionInputSchema>;
+
+export interface NextStep {
+  action: string;
+  /** ISO instant */
+  at: string;
+}
+
+export interface AccountSummary {
+  accountId: string;
+  stage: Stage;
+  currency: string | null;
+  /** minor units */
+  amountOverdue: number;
+  daysPastDue: number;
+  bucket: Bucket | null;
+  riskTier: string | null;
+  oldestUnpaidDueDate: string | null;
+  figuresAsOf: string | null;
+  treatment: string;
+  nextStep: NextStep | null;
+  onHold: boolean;
+  holds: string[];
+  paymentsCounted: number;
+}
+
+export interface AccountCollectionResult {
+  accountId: string;
+  outcome: Stage;
+  summary: AccountSummary;
+}
+
+/**
+ * A payment event (see PaymentEvent). The handler parses the payload with zod:
+ * a malformed one is logged and ignored, never fails the workflow.
+ */
+export const paymentReceivedSignal = defineSignal<[PaymentEvent]>('paymentReceived');
+
+export const summaryQuery = defineQuery<AccountSummary>('summary');

@@ -1,0 +1,18 @@
+/**
+ * The custom search attributes of SPEC §8: what operations staff filter on in the
+ * Temporal UI ("stage VISIT, DPD > 60, amount > 5000" is one visibility query).
+ * Registered with the server by the launcher, upserted by the workflow on every change.
+ */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+export const ArrearsStage = defineSearchAttributeKey('ArrearsStage', SearchAttributeType.KEYWORD);
+export const DaysPastDue = defineSearchAttributeKey('DaysPastDue', SearchAttributeType.INT);
+/** In major currency units (e.g. 5000.00), so filters read as staff think of amounts. */
+export const AmountOverdue = defineSearchAttributeKey('AmountOverdue', SearchAttributeType.DOUBLE);
+export const Bucket = defineSearchAttributeKey('Bucket', SearchAttributeType.KEYWORD);
+export const RiskTier = defineSearchAttributeKey('RiskTier', SearchAttributeType.KEYWORD);
+export const Treatment = defineSearchAttributeKey('Treatment', SearchAttributeType.KEYWORD);
+export const AssignedAgent = defineSearchAttributeKey('AssignedAgent', SearchAttributeType.KEYWORD);
+export const OnHold = defineSearchAttributeKey('OnHold', SearchAttributeType.BOOL);
+
+export const ARREARS_SEARCH_ATTRIBUTES = [ArrearsStage, DaysPastDue, AmountOverdue, Bucket, RiskTier, Treatment, AssignedAgent, OnHold];
