@@ -9,7 +9,8 @@ import { z } from 'zod';
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
 const payloadsBody = z.object({
-  payloads: z.array(z.object({ metadata: z.record(z.string(), base64).nullish(), data: base64.nullish() })),
+  // proto-JSON leaves out empty repeated fields: no `payloads` means none
+  payloads: z.array(z.object({ metadata: z.record(z.string(), base64).nullish(), data: base64.nullish() })).default([]),
 });
 type JsonPayload = z.infer<typeof payloadsBody>['payloads'][number];
 

@@ -3,6 +3,7 @@
  * they come back as JS numbers, refused if beyond the safe-integer range.
  */
 import pg from 'pg';
+import { logger } from '../logger';
 
 pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => {
   const n = Number(value);
@@ -17,7 +18,11 @@ export type PoolClient = pg.PoolClient;
 export type Queryable = Pick<pg.Pool, 'query'>;
 
 export function createPool(connectionString: string, max = 10): pg.Pool {
-  return new pg.Pool({ connectionString, max, application_name: 'arrears' });
+  const pool = new pg.Pool({ connectionString, max, application_name: 'arrears' });
+  // An idle connection dropped by a Postgres restart is not a reason to crash:
+  // the pool opens a new one on next use, and activities retry meanwhile.
+  pool.on('error', (err) => logger.warn({ err: err.message }, 'idle Postgres connection lost'));
+  return pool;
 }
 
 /** Runs `work` in one transaction: committed if it resolves, rolled back if it throws. */

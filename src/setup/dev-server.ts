@@ -78,8 +78,8 @@ async function waitUntilServing(address: string, child: ChildProcess, logFile: s
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) {
-      throw new Error(`the Temporal dev server exited with code ${child.exitCode}; see ${logFile}`);
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`the Temporal dev server exited (${child.exitCode ?? child.signalCode}); see ${logFile}`);
     }
     try {
       const connection = await Connection.connect({ address, connectTimeout: 1_000 });
@@ -135,7 +135,8 @@ export async function startDevServer(opts: DevServerOptions): Promise<RunningDev
     uiUrl,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        // killed by a signal (Ctrl-C reaches the whole process group): exitCode stays null
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
         child.once('exit', () => {
           clearTimeout(killer);

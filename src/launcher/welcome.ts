@@ -1,0 +1,65 @@
+/** What `npm start` prints once everything is up: where to look and what to try. */
+import { formatMoney } from '../domain/money';
+
+export interface WelcomeFacts {
+  uiUrl?: string;
+  temporalAddress: string;
+  namespace: string;
+  apiUrl: string;
+  codecEndpoint: string;
+  cliPath: string;
+  databaseUrl: string;
+  logDir: string;
+  setupSeconds: number;
+  demo: {
+    loaded: number;
+    overdue: number;
+    started: number;
+    alreadyRunning: number;
+    sample?: { accountId: string; amountOverdue: number; currency: string };
+  };
+}
+
+export function welcomeText(f: WelcomeFacts): string {
+  const t = `${f.cliPath} --address ${f.temporalAddress} --namespace ${f.namespace}`;
+  const lines = [
+    '',
+    `Arrears is running (ready in ${f.setupSeconds.toFixed(1)} s). Ctrl-C stops everything.`,
+    '',
+    `  Temporal Web UI   ${f.uiUrl ?? '(external Temporal: use its UI)'}`,
+    `  Temporal gRPC     ${f.temporalAddress}  namespace ${f.namespace}`,
+    `  API               ${f.apiUrl}  (GET /health; codec endpoint ${f.codecEndpoint})`,
+    `  Postgres          ${f.databaseUrl}`,
+    `  Logs              ${f.logDir}/`,
+    '',
+    `  Demo portfolio    ${f.demo.loaded} accounts loaded now; ${f.demo.overdue} overdue; workflows started ${f.demo.started}, already running ${f.demo.alreadyRunning}`,
+    '',
+    'In the UI, filter the workflow list with a query such as:',
+    `  ArrearsStage = "REMINDING" AND DaysPastDue > 60 AND AmountOverdue > 5000`,
+    '',
+    'Or from a shell:',
+    `  ${t} workflow list --query 'ArrearsStage = "REMINDING" AND DaysPastDue > 60 AND AmountOverdue > 5000'`,
+  ];
+  const s = f.demo.sample;
+  if (s) {
+    const event = {
+      eventId: `try-${s.accountId}-1`,
+      accountId: s.accountId,
+      amount: s.amountOverdue,
+      currency: s.currency,
+      valueDate: new Date().toISOString().slice(0, 10),
+      method: 'BANK_TRANSFER',
+    };
+    lines.push(
+      `  ${t} workflow query --codec-endpoint ${f.codecEndpoint} --workflow-id arrears-${s.accountId} --name summary`,
+      `  # pay the whole ${formatMoney(s.amountOverdue, s.currency)} overdue: the account is CURED and its workflow completes`,
+      `  ${t} workflow signal --codec-endpoint ${f.codecEndpoint} --workflow-id arrears-${s.accountId} --name paymentReceived --input '${JSON.stringify(event)}'`,
+    );
+  }
+  lines.push('');
+  return lines.join('\n');
+}
+
+export function printWelcome(f: WelcomeFacts): void {
+  process.stdout.write(welcomeText(f));
+}

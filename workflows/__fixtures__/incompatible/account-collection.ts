@@ -1,0 +1,271 @@
+/**
+ * NOT PRODUCTION CODE: a deliberately incompatible variant of accountCollection
+ * (workflows/account-collection.ts), for the replay net's negative proof in
+ * workflows/account-collection.replay.test.ts. A copy of the real workflow with one
+ * realistic breaking change (marked "THE INCOMPATIBLE CHANGE" below); everything else
+ * is imported from the real modules. Replaying a recorded history on it must fail,
+ * which proves the replay test bites.
+ */
+import {
+  ApplicationFailure,
+  CancellationScope,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  isCancellation,
+  log,
+  proxyActivities,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../../../activities';
+import type { AccountFigures } from '../../../src/domain/account';
+import { isoDateOf } from '../../../src/domain/dates';
+import { FailureType, NON_RETRYABLE_FAILURES } from '../../../src/domain/failures';
+import { toMajorUnits } from '../../../src/domain/money';
+import { describeIssues, paymentEventSchema, type PaymentEvent } from '../../../src/domain/payment-event';
+import type { Stage } from '../../../src/domain/stages';
+import {
+  accountCollectionInputSchema,
+  paymentReceivedSignal,
+  summaryQuery,
+  type AccountCollectionInput,
+  type AccountCollectionResult,
+  type AccountSummary,
+  type CarriedState,
+  type NextStep,
+} from '../../messages';
+import { AmountOverdue, ArrearsStage, Bucket, DaysPastDue, OnHold, RiskTier, Treatment } from '../../search-attributes';
+import { TREATMENTS } from '../../treatments';
+
+const activities = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: NON_RETRYABLE_FAILURES },
+});
+
+const DAY_MS = 86_400_000;
+/** Continue-as-new well before Temporal's history limits, even if the server does not suggest it. */
+const DEFAULT_MAX_HISTORY_EVENTS = 10_000;
+/** Payment event ids remembered across continue-as-new, for de-duplication (Postgres keeps them all). */
+const SEEN_EVENT_IDS_CARRIED = 1_000;
+
+export async function accountCollection(rawInput: AccountCollectionInput): Promise<AccountCollectionResult> {
+  const input = accountCollectionInputSchema.safeParse(rawInput);
+  if (!input.success) {
+    // Nothing has happened yet: fail the start with a clear reason rather than guess.
+    throw ApplicationFailure.create({
+      type: FailureType.InvalidWorkflowInput,
+      message: `invalid accountCollection input: ${describeIssues(input.error).join('; ')}`,
+      nonRetryable: true,
+    });
+  }
+  const { accountId, overrides, carried } = input.data;
+  const info = workflowInfo();
+  const treatment = TREATMENTS[overrides?.treatment ?? 'standard'];
+  const maxHistoryEvents = overrides?.maxHistoryEvents ?? DEFAULT_MAX_HISTORY_EVENTS;
+
+  const state = {
+    stage: carried?.stage ?? ('SCREENED' as Stage),
+    figures: carried?.figures as AccountFigures | undefined,
+    remindingStartedAt: carried?.remindingStartedAt ?? null,
+    cadenceIndex: carried?.cadenceIndex ?? 0,
+    transitionCount: carried?.transitionCount ?? 0,
+    seenEventIds: new Set(carried?.seenEventIds ?? []),
+    paymentsCounted: carried?.paymentsCounted ?? 0,
+    nextStep: null as NextStep | null,
+  };
+
+  // ---- helpers (closures over this run's state) ----
+
+  const today = () => isoDateOf(Date.now());
+  /** Stable across retries and continue-as-new, new for a later run of the same account. */
+  const effectKey = (kind: string, n: number) => `${info.workflowId}/${info.firstExecutionRunId}/${kind}/${n}`;
+  const isCured = () => state.figures !== undefined && state.figures.amountOverdue === 0;
+
+  let lastPublished = '';
+  function publishSearchAttributes(): void {
+    const f = state.figures;
+    const attributes = [
+      { key: ArrearsStage, value: state.stage },
+      { key: Treatment, value: treatment.id },
+      { key: OnHold, value: false },
+      ...(f
+        ? [
+            { key: DaysPastDue, value: f.daysPastDue },
+            { key: AmountOverdue, value: toMajorUnits(f.amountOverdue, f.currency) },
+            { key: Bucket, value: f.bucket },
+            { key: RiskTier, value: f.riskTier },
+          ]
+        : []),
+    ];
+    const fingerprint = JSON.stringify(attributes.map((a) => [a.key.name, a.value]));
+    if (fingerprint === lastPublished) return; // an upsert is a history event: only on change
+    lastPublished = fingerprint;
+    upsertSearchAttributes(attributes);
+  }
+
+  // Every read of the figures goes through one lane, so an older read can never
+  // overwrite a newer one (a payment racing the initial load, for instance).
+  let figuresLane: Promise<unknown> = Promise.resolve();
+  function serially<T>(task: () => Promise<T>): Promise<T> {
+    const result = figuresLane.then(task, task);
+    figuresLane = result.catch(() => undefined);
+    return result;
+  }
+
+  function takeFigures(figures: AccountFigures): void {
+    state.figures = figures;
+    publishSearchAttributes();
+  }
+
+  const refreshFigures = () => serially(async () => takeFigures(await activities.loadAccountFigures({ accountId, asOf: today() })));
+
+  async function moveTo(to: Stage, reason: string): Promise<void> {
+    const from = state.transitionCount === 0 ? null : state.stage;
+    const n = state.transitionCount++;
+    state.stage = to;
+    if (to === 'REMINDING') state.remindingStartedAt ??= Date.now();
+    publishSearchAttributes();
+    log.info('stage changed', { accountId, from, to, reason });
+    await activities.recordStageTransition({
+      idempotencyKey: effectKey('stage', n),
+      accountId,
+      workflowId: info.workflowId,
+      runId: info.runId,
+      fromStage: from,
+      toStage: to,
+      reason,
+      occurredAt: new Date().toISOString(),
+    });
+  }
+
+  async function applyPayment(event: PaymentEvent): Promise<void> {
+    const { outcome, figures } = await serially(() => activities.applyPaymentEvent({ event, asOf: today() }));
+    if (outcome === 'CURRENCY_MISMATCH' || outcome === 'CONFLICTING_DUPLICATE') {
+      log.warn('payment event not counted', { accountId, eventId: event.eventId, outcome });
+      await activities.recordAuditEvent({
+        idempotencyKey: `payment-rejected/${event.eventId}`,
+        accountId,
+        workflowId: info.workflowId,
+        kind: 'PAYMENT_EVENT_REJECTED',
+        detail: { eventId: event.eventId, outcome },
+        occurredAt: new Date().toISOString(),
+      });
+      return;
+    }
+    state.paymentsCounted++;
+    takeFigures(figures);
+    log.info('payment counted', { accountId, eventId: event.eventId, amountOverdue: figures.amountOverdue });
+  }
+
+  function summarise(): AccountSummary {
+    const f = state.figures;
+    return {
+      accountId,
+      stage: state.stage,
+      currency: f?.currency ?? null,
+      amountOverdue: f?.amountOverdue ?? 0,
+      daysPastDue: f?.daysPastDue ?? 0,
+      bucket: f?.bucket ?? null,
+      riskTier: f?.riskTier ?? null,
+      oldestUnpaidDueDate: f?.oldestUnpaidDueDate ?? null,
+      figuresAsOf: f?.asOf ?? null,
+      treatment: treatment.id,
+      nextStep: state.nextStep,
+      onHold: false,
+      holds: [],
+      paymentsCounted: state.paymentsCounted,
+    };
+  }
+
+  async function walkCadence(): Promise<void> {
+    const startedAt = state.remindingStartedAt ?? Date.now();
+    for (; state.cadenceIndex < treatment.steps.length; state.cadenceIndex++) {
+      const step = treatment.steps[state.cadenceIndex]!;
+      const dueAt = startedAt + step.dayOffset * DAY_MS;
+      state.nextStep = { action: `${step.channel} ${step.templateId}`, at: new Date(dueAt).toISOString() };
+      if (dueAt > Date.now()) await sleep(dueAt - Date.now());
+      await refreshFigures(); // days past due have grown while we waited
+      if (isCured()) return;
+      await activities.sendSmsReminder({
+        idempotencyKey: effectKey('reminder', state.cadenceIndex),
+        accountId,
+        workflowId: info.workflowId,
+        templateId: step.templateId,
+        asOf: today(),
+      });
+    }
+    state.nextStep = null;
+  }
+
+  // ---- handlers: registered before the first await ----
+
+  setHandler(summaryQuery, summarise);
+
+  setHandler(paymentReceivedSignal, async (raw: unknown) => {
+    const parsed = paymentEventSchema.safeParse(raw);
+    if (!parsed.success) {
+      // Values are not logged: they may hold personal data.
+      log.warn('paymentReceived signal ignored: malformed payload', { accountId, issues: describeIssues(parsed.error) });
+      return;
+    }
+    const event = parsed.data;
+    if (event.accountId !== accountId) {
+      log.warn('paymentReceived signal ignored: for another account', { accountId, eventId: event.eventId });
+      return;
+    }
+    if (state.seenEventIds.has(event.eventId)) {
+      log.info('duplicate payment event ignored', { accountId, eventId: event.eventId });
+      return;
+    }
+    state.seenEventIds.add(event.eventId);
+    try {
+      await applyPayment(event);
+    } catch (err) {
+      // A payment we could not apply must not fail the account's workflow; Postgres keeps what arrived.
+      log.error('payment event could not be applied', { accountId, eventId: event.eventId, error: String(err) });
+    }
+  });
+
+  // ---- the story ----
+
+  publishSearchAttributes();
+  await refreshFigures();
+  if (!carried) await moveTo('SCREENED', 'account is overdue: collection started');
+  // THE INCOMPATIBLE CHANGE: re-read the figures before deciding to remind. Harmless for a
+  // new run, but a run recorded before it expects recordStageTransition here, not
+  // loadAccountFigures: replay must fail with a DeterminismViolationError.
+  await refreshFigures();
+  if (!isCured() && state.stage === 'SCREENED') await moveTo('REMINDING', `treatment ${treatment.id} v${treatment.version}`);
+
+  const cadence = new CancellationScope();
+  const cadenceDone = cadence.run(walkCadence).catch((err) => {
+    if (!isCancellation(err)) throw err;
+  });
+  await condition(() => isCured() || workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > maxHistoryEvents);
+  cadence.cancel();
+  await cadenceDone;
+
+  if (isCured()) {
+    state.nextStep = null;
+    await moveTo('CURED', state.paymentsCounted > 0 ? 'payment cleared the overdue amount' : 'nothing overdue');
+    await condition(allHandlersFinished);
+    return { accountId, outcome: state.stage, summary: summarise() };
+  }
+
+  // Keep history bounded: hand the state to a fresh run once every handler is done.
+  await condition(allHandlersFinished);
+  const next: CarriedState = {
+    stage: state.stage,
+    figures: state.figures,
+    remindingStartedAt: state.remindingStartedAt,
+    cadenceIndex: state.cadenceIndex,
+    transitionCount: state.transitionCount,
+    seenEventIds: [...state.seenEventIds].slice(-SEEN_EVENT_IDS_CARRIED),
+    paymentsCounted: state.paymentsCounted,
+  };
+  log.info('continuing as new', { accountId, historyLength: workflowInfo().historyLength });
+  return continueAsNew<typeof accountCollection>({ accountId, overrides, carried: next });
+}
