@@ -8,6 +8,7 @@ module.exports = {
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   setupFiles: ['<rootDir>/test/setup-runtime.ts'],
+  reporters: ['default', '<rootDir>/test/summary-reporter.js'],
   testTimeout: 120_000,
   // 2 cores: one test file per core; each file has its own servers or workers.
   maxWorkers: 2,

@@ -1,7 +1,7 @@
 /**
  * Starts the real servers the tests need, once per `npm test`:
  * - the Temporal CLI and the time-skipping test server, provisioned like `npm start` does;
- * - PostgreSQL: TEST_DATABASE_URL, or an embedded cluster under .data/test-postgres,
+ * - PostgreSQL: TEST_DATABASE_URL, or a throw-away embedded cluster under .data/test/,
  *   with a fresh `arrears_test` database migrated to the latest schema;
  * - a headless, in-memory Temporal dev server for the integration tests;
  * - the workflow bundle, built once and shared by every test worker.
@@ -43,22 +43,20 @@ export default async function globalSetup(): Promise<void> {
   if (external && !/test/i.test(new URL(external).pathname)) {
     throw new Error(`TEST_DATABASE_URL must name a database whose name says "test" (tests drop and recreate it): ${new URL(external).pathname}`);
   }
-  const postgres = await startPostgres({
-    clusterDir: path.join(TEST_DIR, 'postgres'),
-    port: Number(process.env.TEST_PG_PORT ?? 54339),
-    database: 'postgres',
-    log,
-    unsafeFast: true,
-  });
+  // Everything of this run lives in one throw-away folder (initdb takes under a second):
+  // runs never share state or collide, and nothing is left behind.
+  const runDir = fs.mkdtempSync(path.join(TEST_DIR, 'run-'));
+  fs.chmodSync(runDir, 0o755); // Postgres runs as its own user and must reach its cluster below
+  const postgres = await startPostgres({ clusterDir: path.join(runDir, 'postgres'), port: await freePort(), database: 'postgres', log, unsafeFast: true });
   const databaseUrl = external ?? postgres.url.replace(/\/postgres$/, '/arrears_test');
   const adminUrl = external ? external.replace(/\/[^/]+$/, '/postgres') : postgres.url;
   await freshDatabase(adminUrl, new URL(databaseUrl).pathname.slice(1));
   await migrateUp(databaseUrl, log);
 
-  const devServer = await startDevServer({ cli, port: await freePort(), logFile: path.join(TEST_DIR, 'temporal-dev-server.log'), log });
+  const devServer = await startDevServer({ cli, port: await freePort(), logFile: path.join(runDir, 'temporal-dev-server.log'), log });
 
   const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { trace() {}, debug() {}, info() {}, warn: (m) => log.warn(m), error: (m) => log.error(m), log() {} } });
-  const bundlePath = path.join(TEST_DIR, 'workflow-bundle.js');
+  const bundlePath = path.join(runDir, 'workflow-bundle.js');
   fs.writeFileSync(bundlePath, bundle.code);
 
   Object.assign(process.env, {
@@ -68,6 +66,6 @@ export default async function globalSetup(): Promise<void> {
     ARREARS_TEST_CLI: JSON.stringify(cli),
     ARREARS_TEST_WORKFLOW_BUNDLE: bundlePath,
   });
-  (globalThis as Record<string, unknown>).__arrearsServers = { postgres, devServer };
+  (globalThis as Record<string, unknown>).__arrearsServers = { postgres, devServer, runDir };
   log.warn({ ms: Date.now() - started, cli: cli.kind === 'binary' ? cli.source : cli.kind }, 'test servers ready');
 }
