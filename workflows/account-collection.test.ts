@@ -92,7 +92,7 @@ test('an overdue account is reminded by SMS at once and again on day 3', async (
 
   expect(await eventually(() => contactTemplates(accountId), (t) => t.length === 1)).toEqual(['sms-first-reminder']);
   const first = await handle.query(summaryQuery);
-  expect(first).toMatchObject({ stage: 'REMINDING', amountOverdue: 100_000, daysPastDue: 10, bucket: '1-30', treatment: 'standard' });
+  expect(first).toMatchObject({ stage: 'REMINDING', amountOverdue: 100_000, amountOverdueFormatted: 'CNY 1000.00', daysPastDue: 10, bucket: '1-30', treatment: 'standard' });
   expect(first.nextStep?.action).toBe('SMS sms-second-reminder');
 
   await env.sleep('2 days');

@@ -24,7 +24,7 @@ import type { Activities } from '../activities';
 import type { AccountFigures } from '../src/domain/account';
 import { isoDateOf } from '../src/domain/dates';
 import { FailureType, NON_RETRYABLE_FAILURES } from '../src/domain/failures';
-import { toMajorUnits } from '../src/domain/money';
+import { formatMoney, toMajorUnits } from '../src/domain/money';
 import { describeIssues, paymentEventSchema, type PaymentEvent } from '../src/domain/payment-event';
 import type { Stage } from '../src/domain/stages';
 import {
@@ -167,6 +167,7 @@ export async function accountCollection(rawInput: AccountCollectionInput): Promi
       stage: state.stage,
       currency: f?.currency ?? null,
       amountOverdue: f?.amountOverdue ?? 0,
+      amountOverdueFormatted: f ? formatMoney(f.amountOverdue, f.currency) : null,
       daysPastDue: f?.daysPastDue ?? 0,
       bucket: f?.bucket ?? null,
       riskTier: f?.riskTier ?? null,

@@ -51,6 +51,8 @@ export interface AccountSummary {
   currency: string | null;
   /** minor units */
   amountOverdue: number;
+  /** for people: "CNY 5118.10" */
+  amountOverdueFormatted: string | null;
   daysPastDue: number;
   bucket: Bucket | null;
   riskTier: string | null;

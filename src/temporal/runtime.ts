@@ -1,5 +1,5 @@
 /**
- * Sends the Temporal SDK's own logs (worker, workflow `log`, activity `log`) to pino,
+ * Sends the Temporal SDK's own logs (worker, workflow `log`, activity `log`, the Rust core) to pino,
  * structured: the SDK adds workflowId, runId, activityId, taskQueue to each record.
  */
 import { type LogLevel, type LogMetadata, Runtime, type Logger as TemporalLogger } from '@temporalio/worker';
@@ -34,6 +34,10 @@ let installed = false;
 /** Once per process, before any worker or native connection is created. */
 export function installTemporalRuntime(log: Logger): void {
   if (installed) return;
-  Runtime.install({ logger: new PinoTemporalLogger(log.child({ component: 'temporal' })) });
+  Runtime.install({
+    logger: new PinoTemporalLogger(log.child({ component: 'temporal' })),
+    // the Rust core's own warnings too, instead of raw lines on stderr
+    telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } },
+  });
   installed = true;
 }
