@@ -22,7 +22,6 @@ import { historyToJSON, type History } from '@temporalio/common/lib/proto-utils'
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import pg from 'pg';
 import { createActivities } from '../activities';
 import { OutboxSmsProvider } from '../activities/providers/sms-provider';
 import { createDataConverter, type CodecKeys } from '../src/codec/data-converter';
@@ -34,11 +33,11 @@ import type { PaymentEvent } from '../src/domain/payment-event';
 import { createLogger } from '../src/logger';
 import { DEFAULT_DATA_DIR, PROJECT_ROOT } from '../src/paths';
 import { freePort } from '../src/setup/dev-server';
-import { startPostgres } from '../src/setup/postgres';
+import { recreateDatabase, startPostgres } from '../src/setup/postgres';
 import { ensureTestServer, ephemeralExecutable } from '../src/setup/temporal-tools';
 import { registerSearchAttributes } from '../src/temporal/register-search-attributes';
 import { installTemporalRuntime } from '../src/temporal/runtime';
-import { isoDateFrom, seedAccount } from '../test/support';
+import { eventually, isoDateFrom, seedAccount } from '../test/support';
 import type { accountCollection } from '../workflows/account-collection';
 import { ACCOUNT_COLLECTION_WORKFLOW, paymentReceivedSignal, summaryQuery, type AccountCollectionInput } from '../workflows/messages';
 import { WORKFLOWS_PATH } from '../workers/create-worker';
@@ -62,28 +61,6 @@ function fixtureCodecKeys(): CodecKeys {
   }
   const key = JSON.parse(fs.readFileSync(KEY_FILE, 'utf8')) as CodecKey;
   return { current: key, previous: [] };
-}
-
-async function freshDatabase(adminUrl: string, database: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(database)} WITH (FORCE)`);
-    await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`);
-  } finally {
-    await client.end();
-  }
-}
-
-/** Polls (in real time: the test server's clock holds meanwhile) until `done`; errors count as not yet. */
-async function eventually<T>(what: string, check: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check().catch(() => undefined);
-    if (value !== undefined && done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 interface Recorded {
@@ -121,19 +98,19 @@ async function payment({ env }: Ctx, accountId: string, eventId: string, amount:
 }
 
 async function remindersSent({ pool }: Ctx, accountId: string, count: number): Promise<void> {
-  await eventually(
-    `${count} reminder(s) for ${accountId}`,
+  const sent = await eventually(
     async () => (await pool.query('SELECT count(*)::int AS n FROM contact_attempts WHERE account_id = $1', [accountId])).rows[0].n as number,
     (n) => n >= count,
   );
+  assert.ok(sent >= count, `${count} reminder(s) for ${accountId}, saw ${sent}`);
 }
 
 async function paymentsCounted(handle: WorkflowHandle, count: number): Promise<void> {
-  await eventually(
-    `${count} payment(s) counted`,
+  const summary = await eventually(
     () => handle.query(summaryQuery),
     (s) => s.paymentsCounted >= count,
   );
+  assert.ok(summary.paymentsCounted >= count, `${count} payment(s) counted, saw ${summary.paymentsCounted}`);
 }
 
 function lastEventType(history: History): number | null | undefined {
@@ -186,11 +163,11 @@ async function continuedAsNew(ctx: Ctx): Promise<Recorded> {
     await latest.signal(paymentReceivedSignal, await payment(ctx, accountId, `EVT-REPLAY-CAN-${String(i).padStart(2, '0')}`, 1_000));
     await paymentsCounted(latest, i); // one at a time: the first run's history does not depend on batching
   }
-  await eventually(
-    'the run to continue as new',
+  const described = await eventually(
     () => latest.describe(),
     (d) => d.runId !== firstRunId,
   );
+  assert.notEqual(described.runId, firstRunId, 'the run should have continued as new');
   const history = await ctx.env.client.workflow.getHandle(handle.workflowId, firstRunId).fetchHistory();
   assert.equal(lastEventType(history), EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW);
   await latest.terminate('recorded');
@@ -215,7 +192,7 @@ async function main(): Promise<void> {
     });
     cleanups.push(() => postgres.stop());
     const databaseUrl = postgres.url.replace(/\/postgres$/, `/${DATABASE}`);
-    await freshDatabase(postgres.url, DATABASE);
+    await recreateDatabase(postgres.url, DATABASE);
     await migrateUp(databaseUrl, log);
     const pool = createPool(databaseUrl, 5);
     cleanups.push(() => pool.end());

@@ -10,27 +10,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import pg from 'pg';
 import { migrateUp } from '../src/db/migrate';
 import { createLogger } from '../src/logger';
 import { DEFAULT_DATA_DIR } from '../src/paths';
 import { freePort, startDevServer } from '../src/setup/dev-server';
-import { startPostgres } from '../src/setup/postgres';
+import { recreateDatabase, startPostgres } from '../src/setup/postgres';
 import { ensureTemporalCli, ensureTestServer } from '../src/setup/temporal-tools';
 import { WORKFLOWS_PATH } from '../workers/create-worker';
 
 const TEST_DIR = path.join(DEFAULT_DATA_DIR, 'test');
-
-async function freshDatabase(adminUrl: string, database: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(database)} WITH (FORCE)`);
-    await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`);
-  } finally {
-    await client.end();
-  }
-}
 
 export default async function globalSetup(): Promise<void> {
   const started = Date.now();
@@ -50,7 +38,7 @@ export default async function globalSetup(): Promise<void> {
   const postgres = await startPostgres({ clusterDir: path.join(runDir, 'postgres'), port: await freePort(), database: 'postgres', log, unsafeFast: true });
   const databaseUrl = external ?? postgres.url.replace(/\/postgres$/, '/arrears_test');
   const adminUrl = external ? external.replace(/\/[^/]+$/, '/postgres') : postgres.url;
-  await freshDatabase(adminUrl, new URL(databaseUrl).pathname.slice(1));
+  await recreateDatabase(adminUrl, new URL(databaseUrl).pathname.slice(1));
   await migrateUp(databaseUrl, log);
 
   const devServer = await startDevServer({ cli, port: await freePort(), logFile: path.join(runDir, 'temporal-dev-server.log'), log });

@@ -92,3 +92,24 @@ export async function seedAccount(pool: Pool, seed: SeedAccount): Promise<string
 export function isoDateFrom(nowMs: number, days: number): string {
   return new Date(nowMs + days * 86_400_000).toISOString().slice(0, 10);
 }
+
+/**
+ * Polls until `done(value)` (in real time: a time-skipping server's clock holds
+ * meanwhile). Errors count as "not yet". On timeout it returns the last value, so the
+ * caller's assertion shows what was seen, or throws the last error if there was none.
+ */
+export async function eventually<T>(check: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const last: { value: T } | { error: unknown } = await check().then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error }),
+    );
+    if ('value' in last && done(last.value)) return last.value;
+    if (Date.now() > deadline) {
+      if ('value' in last) return last.value;
+      throw last.error;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

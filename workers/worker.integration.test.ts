@@ -12,7 +12,7 @@ import { accountWorkflowId } from '../src/domain/ids';
 import { createLogger } from '../src/logger';
 import { connectClient } from '../src/temporal/client';
 import { startAccountCollections } from '../src/temporal/start-account-collections';
-import { isoDateFrom, newCodecKeys, seedAccount, testPool, testTemporalAddress, testWorkflowBundle, uniqueId } from '../test/support';
+import { eventually, isoDateFrom, newCodecKeys, seedAccount, testPool, testTemporalAddress, testWorkflowBundle, uniqueId } from '../test/support';
 import { paymentReceivedSignal, summaryQuery } from '../workflows/messages';
 import { createArrearsWorker } from './create-worker';
 
@@ -47,15 +47,6 @@ afterAll(async () => {
   await client?.connection.close();
   await pool?.end();
 });
-
-async function eventually<T>(check: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 test('started like the launcher starts it, paid by signal, the account is CURED in visibility and in Postgres', async () => {
   const now = Date.now();

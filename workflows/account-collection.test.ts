@@ -11,7 +11,7 @@ import { createDataConverter } from '../src/codec/data-converter';
 import { accountWorkflowId } from '../src/domain/ids';
 import type { PaymentEvent } from '../src/domain/payment-event';
 import type { Pool } from '../src/db/pool';
-import { createTimeSkippingEnv, isoDateFrom, newCodecKeys, seedAccount, testPool, testWorkflowBundle, uniqueId } from '../test/support';
+import { createTimeSkippingEnv, eventually, isoDateFrom, newCodecKeys, seedAccount, testPool, testWorkflowBundle, uniqueId } from '../test/support';
 import { accountCollection } from './account-collection';
 import { paymentReceivedSignal, summaryQuery } from './messages';
 
@@ -74,16 +74,6 @@ const payment = (accountId: string, amount: number, eventId = uniqueId('EVT')): 
 async function contactTemplates(accountId: string): Promise<string[]> {
   const { rows } = await pool.query('SELECT template_id FROM contact_attempts WHERE account_id = $1 ORDER BY id', [accountId]);
   return rows.map((r) => r.template_id as string);
-}
-
-/** Waits (in real time: the test server's clock is held meanwhile) until the check passes. */
-async function eventually<T>(check: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 test('an overdue account is reminded by SMS at once and again on day 3', async () => {

@@ -60,6 +60,18 @@ async function ensureDatabase(adminUrl: string, database: string): Promise<void>
   }
 }
 
+/** Drops (closing its sessions) and creates a database: for throw-away test and fixture databases only. */
+export async function recreateDatabase(adminUrl: string, database: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(database)} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`);
+  } finally {
+    await client.end();
+  }
+}
+
 export async function startPostgres(opts: PostgresOptions): Promise<RunningPostgres> {
   if (opts.databaseUrl) {
     return { url: opts.databaseUrl, embedded: false, stop: async () => undefined };
