@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { Payload } from '@temporalio/common';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { newCodecKeys, testPool, testTemporalAddress } from '../../test/support';
@@ -10,6 +11,10 @@ import { buildApiServer } from './server';
 const UI_ORIGIN = 'http://localhost:8233';
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const jsonPayload = (value: unknown) => ({ metadata: { encoding: b64('json/plain') }, data: b64(JSON.stringify(value)) });
+const protoJson = ({ metadata, data }: Payload) => ({
+  metadata: Object.fromEntries(Object.entries(metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+  data: Buffer.from(data ?? []).toString('base64'),
+});
 
 describe('API server', () => {
   const keys = newCodecKeys();
@@ -78,10 +83,8 @@ describe('API server', () => {
 
   it('refuses with 422 a payload encrypted under a key it does not hold, without leaking key material', async () => {
     const otherKeys = newCodecKeys();
-    const [foreign] = await createEncryptionCodec(otherKeys).encode([{ metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('"secret"') }]);
-    const response = await post('/codec/decode', {
-      payloads: [{ metadata: { encoding: b64('binary/encrypted'), 'encryption-key-id': b64(otherKeys.current.keyId) }, data: Buffer.from(foreign?.data ?? []).toString('base64') }],
-    });
+    const foreign = await createEncryptionCodec(otherKeys).encode([{ metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('"secret"') }]);
+    const response = await post('/codec/decode', { payloads: foreign.map(protoJson) });
     expect(response.status).toBe(422);
     expect(response.text).not.toContain(keys.current.key);
     expect(response.text).not.toContain(otherKeys.current.key);

@@ -38,10 +38,11 @@ const SURNAMES = ['Wang', 'Li', 'Zhang', 'Liu', 'Chen', 'Yang', 'Huang', 'Zhao',
 const GIVEN = ['Wei', 'Fang', 'Na', 'Min', 'Jing', 'Lei', 'Qiang', 'Yan', 'Jun', 'Tao', 'Ming', 'Hui', 'Xin', 'Yu', 'Hao', 'Ling'];
 const CITIES = ['Shanghai', 'Beijing', 'Shenzhen', 'Guangzhou', 'Chengdu', 'Hangzhou', 'Wuhan', "Xi'an"];
 
+/** Calendar months later (or earlier); the 31st of a shorter month becomes its last day. */
 function addMonths(date: IsoDate, months: number): IsoDate {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCMonth(d.getUTCMonth() + months);
-  return isoDateOf(d);
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  const lastDay = new Date(Date.UTC(year, month - 1 + months + 1, 0)).getUTCDate();
+  return isoDateOf(Date.UTC(year, month - 1 + months, Math.min(day, lastDay)));
 }
 
 function addDays(date: IsoDate, days: number): IsoDate {
@@ -78,32 +79,33 @@ export function generateDemoPortfolio({ accounts, anchor, seed = 20261123 }: Dem
     // principal 5,000 – 200,000 (major units), in minor units
     const principal = Math.round((5_000 + random() * 195_000) / 10) * 1_000;
     const monthsSinceOpening = 3 + Math.floor(random() * 18);
-    const openedOn = addMonths(anchor, -monthsSinceOpening);
+    // accounts fall due on different days of the month, so lateness spreads over every bucket
+    const openedOn = addDays(addMonths(anchor, -monthsSinceOpening), -Math.floor(random() * 28));
     rows.accounts.push({ id: accountId, borrowerId, product, principal, openedOn });
 
     const monthlyPrincipal = Math.floor(principal / term);
     const monthlyInterest = Math.round(principal * 0.01); // 1 % a month, flat
-    const dueDates: IsoDate[] = [];
+    const schedule: { dueDate: IsoDate; amountDue: number }[] = [];
     for (let seq = 1; seq <= term; seq++) {
       const dueDate = addMonths(openedOn, seq);
-      dueDates.push(dueDate);
+      // the last installment carries the rounding remainder of the principal
       const principalDue = seq === term ? principal - monthlyPrincipal * (term - 1) : monthlyPrincipal;
+      schedule.push({ dueDate, amountDue: principalDue + monthlyInterest });
       rows.installments.push({ accountId, seq, dueDate, principalDue, interestDue: monthlyInterest, feesDue: 0 });
     }
 
     // How many of the installments already due did this borrower pay?
-    const due = dueDates.filter((d) => d < anchor).length;
+    const due = schedule.filter((i) => i.dueDate < anchor).length;
     const behaviour = random();
     const missed = behaviour < 0.55 ? 0 : Math.min(due, 1 + Math.floor(random() * 10));
-    const installment = monthlyPrincipal + monthlyInterest;
-    for (let seq = 1; seq <= due - missed; seq++) {
-      const dueDate = dueDates[seq - 1] as IsoDate;
+    // each paid installment is paid in full, to the fen
+    for (const [n, { dueDate, amountDue }] of schedule.slice(0, due - missed).entries()) {
       const late = random() < 0.2 ? Math.floor(random() * 20) : 0;
-      rows.payments.push({ eventId: `DEMO-PAY-${accountId}-${seq}`, accountId, amount: installment, valueDate: addDays(dueDate, late) });
+      rows.payments.push({ eventId: `DEMO-PAY-${accountId}-${n + 1}`, accountId, amount: amountDue, valueDate: addDays(dueDate, late) });
     }
-    if (missed > 0 && random() < 0.3) {
-      const oldestMissed = dueDates[due - missed] as IsoDate;
-      rows.payments.push({ eventId: `DEMO-PAY-${accountId}-partial`, accountId, amount: Math.round(installment * 0.4), valueDate: addDays(oldestMissed, 5) });
+    const oldestMissed = schedule[due - missed];
+    if (missed > 0 && oldestMissed && random() < 0.3) {
+      rows.payments.push({ eventId: `DEMO-PAY-${accountId}-partial`, accountId, amount: Math.round(oldestMissed.amountDue * 0.4), valueDate: addDays(oldestMissed.dueDate, 5) });
     }
   }
   return rows;

@@ -144,6 +144,7 @@ async function firstThatWorks(tool: string, ways: Way[], probeArgs: string[] | u
       log.debug({ tool, binary, source: way.source, version }, 'tool resolved');
       return { kind: 'binary', path: binary, source: way.source, version };
     } catch (err) {
+      if (err instanceof ToolProvisioningError) throw err; // an explicit setting that is wrong stops here
       attempts.push({ way: way.name, outcome: (err as Error).message.split('\n')[0] ?? 'failed' });
     }
   }

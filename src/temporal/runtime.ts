@@ -1,5 +1,5 @@
 /**
- * Sends the Temporal SDK's own logs (worker, workflow `log`, activity `log`, the Rust core) to pino,
+ * Sends the Temporal SDK's own logs (worker, workflow `log`, activity `log`) to pino,
  * structured: the SDK adds workflowId, runId, activityId, taskQueue to each record.
  */
 import { type LogLevel, type LogMetadata, Runtime, type Logger as TemporalLogger } from '@temporalio/worker';
@@ -34,10 +34,8 @@ let installed = false;
 /** Once per process, before any worker or native connection is created. */
 export function installTemporalRuntime(log: Logger): void {
   if (installed) return;
-  Runtime.install({
-    logger: new PinoTemporalLogger(log.child({ component: 'temporal' })),
-    // the Rust core's own warnings too, instead of raw lines on stderr
-    telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } },
-  });
+  // Not forwarding the Rust core's own logs (telemetryOptions.logging.forward): with it
+  // a process that installed the runtime does not exit, not even on SIGTERM (SDK 1.24).
+  Runtime.install({ logger: new PinoTemporalLogger(log.child({ component: 'temporal' })) });
   installed = true;
 }
