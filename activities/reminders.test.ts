@@ -1,8 +1,10 @@
 /**
  * The SMS reminder activity against the real Postgres: one effect per idempotency
- * key, however often it runs; a borrower without a mobile number is recorded, not retried.
+ * key, however often it runs; a borrower without a mobile number is recorded, not retried;
+ * an account paid meanwhile gets no reminder.
  */
 import { MockActivityEnvironment } from '@temporalio/testing';
+import { recordPayment } from '../src/db/payments';
 import type { Pool } from '../src/db/pool';
 import { isoDateFrom, seedAccount, testPool, uniqueId } from '../test/support';
 import { createActivities } from '.';
@@ -89,6 +91,64 @@ test('no mobile number: a FAILED attempt is recorded once and nothing reaches th
   expect(counting.sent).toHaveLength(0);
   const attempts = await pool.query('SELECT status, provider FROM contact_attempts WHERE account_id = $1', [accountId]);
   expect(attempts.rows).toEqual([{ status: 'FAILED', provider: 'none' }]);
+});
+
+/** A payment as the API records it: the row in Postgres first (the signal comes later). */
+const paidByApi = (accountId: string, amount: number) =>
+  recordPayment(pool, { eventId: uniqueId('EVT'), accountId, amount, currency: 'CNY', valueDate: today, method: 'BANK_TRANSFER' }, 'API');
+
+async function traces(key: string) {
+  const attempts = await pool.query('SELECT count(*)::int AS n FROM contact_attempts WHERE idempotency_key = $1', [key]);
+  const outbox = await pool.query('SELECT count(*)::int AS n FROM sms_outbox WHERE idempotency_key = $1', [key]);
+  return { contactAttempts: attempts.rows[0].n as number, outboxMessages: outbox.rows[0].n as number };
+}
+
+test('an account paid in full before the activity runs: NOT_NEEDED, nothing sent, no contact attempt', async () => {
+  const accountId = await overdue();
+  await paidByApi(accountId, 250_000);
+  const counting = new CountingProvider(new OutboxSmsProvider(pool));
+  const activities = createActivities({ pool, smsProvider: counting });
+  const input = { idempotencyKey: uniqueId('key'), accountId, workflowId: `arrears-${accountId}`, templateId: 'sms-first-reminder', asOf: today };
+
+  expect(await sendSmsReminder(activities, input)).toEqual({ outcome: 'NOT_NEEDED', contactAttemptId: null });
+  expect(counting.sent).toHaveLength(0);
+  expect(await traces(input.idempotencyKey)).toEqual({ contactAttempts: 0, outboxMessages: 0 });
+});
+
+test('a payment that lands while the gateway is failing: the retry sends nothing', async () => {
+  const accountId = await overdue();
+  const outbox = new OutboxSmsProvider(pool);
+  let attempts = 0;
+  const flaky: SmsProvider = {
+    name: 'outbox',
+    async send(message) {
+      if (++attempts === 1) throw new Error('SMS gateway timed out');
+      return outbox.send(message);
+    },
+  };
+  const activities = createActivities({ pool, smsProvider: flaky });
+  const input = { idempotencyKey: uniqueId('key'), accountId, workflowId: `arrears-${accountId}`, templateId: 'sms-first-reminder', asOf: today };
+
+  await expect(sendSmsReminder(activities, input)).rejects.toThrow('SMS gateway timed out');
+  await paidByApi(accountId, 250_000);
+  expect((await sendSmsReminder(activities, input)).outcome).toBe('NOT_NEEDED'); // Temporal's retry
+
+  expect(attempts).toBe(1);
+  expect(await traces(input.idempotencyKey)).toEqual({ contactAttempts: 0, outboxMessages: 0 });
+});
+
+test('a partial or a reversed payment does not stop the reminder; its text shows what is still overdue', async () => {
+  const accountId = await overdue();
+  await paidByApi(accountId, 100_000);
+  const reversed = uniqueId('EVT');
+  await recordPayment(pool, { eventId: reversed, accountId, amount: 150_000, currency: 'CNY', valueDate: today, method: 'CARD' }, 'API');
+  await pool.query('UPDATE payments SET reversed_at = now() WHERE event_id = $1', [reversed]); // as the API's reversal does
+  const activities = createActivities({ pool, smsProvider: new OutboxSmsProvider(pool) });
+  const input = { idempotencyKey: uniqueId('key'), accountId, workflowId: `arrears-${accountId}`, templateId: 'sms-first-reminder', asOf: today };
+
+  expect((await sendSmsReminder(activities, input)).outcome).toBe('SENT');
+  const { rows } = await pool.query('SELECT body FROM sms_outbox WHERE idempotency_key = $1', [input.idempotencyKey]);
+  expect(rows[0].body).toContain('CNY 1500.00 overdue');
 });
 
 test('every template is polite: no threatening words', () => {

@@ -1,19 +1,63 @@
 /**
  * accountCollection on the official time-skipping test server, with its activities
  * on the real Postgres: cadences of days run in seconds.
+ *
+ * The SMS gateway and the stage recorder pass through checkpoints where a test can
+ * hold one account's activity mid-flight (the real activity runs once released).
  */
-import { WorkflowFailedError } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow/codec-helpers';
+import { loadDataConverter } from '@temporalio/common/lib/internal-non-workflow/data-converter-helpers';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import { OutboxSmsProvider } from '../activities/providers/sms-provider';
+import { OutboxSmsProvider, type SmsMessage, type SmsProvider } from '../activities/providers/sms-provider';
 import { createDataConverter } from '../src/codec/data-converter';
-import { accountWorkflowId } from '../src/domain/ids';
+import { recordPayment } from '../src/db/payments';
+import { accountWorkflowId, WORKFLOW_ID_PREFIX } from '../src/domain/ids';
 import type { PaymentEvent } from '../src/domain/payment-event';
 import type { Pool } from '../src/db/pool';
 import { createTimeSkippingEnv, eventually, isoDateFrom, newCodecKeys, seedAccount, testPool, testWorkflowBundle, uniqueId } from '../test/support';
 import { accountCollection } from './account-collection';
-import { paymentReceivedSignal, summaryQuery } from './messages';
+import { figuresRefreshedSignal, paymentReceivedSignal, paymentReversedSignal, summaryQuery, type AccountSummary } from './messages';
+
+/** Places where a test holds one account's activity until it says go (or fail); unheld ones pass straight through. */
+class Checkpoints {
+  private readonly held = new Map<string, { arrive: () => void; outcome: Promise<Error | undefined> }>();
+
+  hold(accountId: string, point: string) {
+    let arrive!: () => void;
+    let settle!: (error?: Error) => void;
+    const reached = new Promise<void>((resolve) => (arrive = resolve));
+    this.held.set(`${accountId} ${point}`, { arrive, outcome: new Promise((resolve) => (settle = resolve)) });
+    return { reached, release: () => settle(), fail: (error: Error) => settle(error) };
+  }
+
+  async pass(accountId: string, point: string): Promise<void> {
+    const key = `${accountId} ${point}`;
+    const held = this.held.get(key);
+    if (!held) return;
+    this.held.delete(key); // held once; a retry passes
+    held.arrive();
+    const error = await held.outcome;
+    if (error) throw error;
+  }
+}
+const checkpoints = new Checkpoints();
+
+/** The real outbox behind a checkpoint: "stuck at the gateway" before the hand-off. */
+class GatewayWithCheckpoint implements SmsProvider {
+  readonly name = 'outbox';
+  readonly offered: SmsMessage[] = [];
+  constructor(private readonly outbox: OutboxSmsProvider) {}
+  async send(message: SmsMessage) {
+    this.offered.push(message);
+    const accountId = message.idempotencyKey.split('/')[0]!.slice(WORKFLOW_ID_PREFIX.length);
+    await checkpoints.pass(accountId, 'sms');
+    return this.outbox.send(message);
+  }
+}
+let gateway: GatewayWithCheckpoint;
 
 const codecKeys = newCodecKeys();
 let env: TestWorkflowEnvironment;
@@ -25,11 +69,19 @@ const taskQueue = uniqueId('tq');
 beforeAll(async () => {
   pool = testPool();
   env = await createTimeSkippingEnv(codecKeys);
+  gateway = new GatewayWithCheckpoint(new OutboxSmsProvider(pool));
+  const activities = createActivities({ pool, smsProvider: gateway });
   worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: testWorkflowBundle(),
-    activities: createActivities({ pool, smsProvider: new OutboxSmsProvider(pool) }),
+    activities: {
+      ...activities,
+      async recordStageTransition(transition: Parameters<typeof activities.recordStageTransition>[0]) {
+        await checkpoints.pass(transition.accountId, `stage ${transition.toStage}`);
+        return activities.recordStageTransition(transition);
+      },
+    },
     dataConverter: createDataConverter(codecKeys),
   });
   workerRun = worker.run();
@@ -76,6 +128,14 @@ async function contactTemplates(accountId: string): Promise<string[]> {
   return rows.map((r) => r.template_id as string);
 }
 
+/** An overdue account whose workflow has sent its first reminder. */
+async function remindedAccount() {
+  const accountId = await overdueAccount();
+  const handle = await start(accountId);
+  await eventually(() => contactTemplates(accountId), (t) => t.length === 1);
+  return { accountId, handle };
+}
+
 test('an overdue account is reminded by SMS at once and again on day 3', async () => {
   const accountId = await overdueAccount();
   const handle = await start(accountId);
@@ -101,9 +161,7 @@ test('an overdue account is reminded by SMS at once and again on day 3', async (
 });
 
 test('a payment mid-cadence cures the account and no further reminder goes out', async () => {
-  const accountId = await overdueAccount();
-  const handle = await start(accountId);
-  await eventually(() => contactTemplates(accountId), (t) => t.length === 1);
+  const { accountId, handle } = await remindedAccount();
 
   await env.sleep('1 day');
   await handle.signal(paymentReceivedSignal, payment(accountId, 100_000));
@@ -123,9 +181,7 @@ test('a payment mid-cadence cures the account and no further reminder goes out',
 });
 
 test('a partial payment updates the figures; the same event id twice counts once', async () => {
-  const accountId = await overdueAccount();
-  const handle = await start(accountId);
-  await eventually(() => contactTemplates(accountId), (t) => t.length === 1);
+  const { accountId, handle } = await remindedAccount();
 
   const partial = payment(accountId, 40_000);
   await handle.signal(paymentReceivedSignal, partial);
@@ -146,9 +202,7 @@ test('a partial payment updates the figures; the same event id twice counts once
 });
 
 test('a malformed payment signal is logged and ignored; the workflow carries on', async () => {
-  const accountId = await overdueAccount();
-  const handle = await start(accountId);
-  await eventually(() => contactTemplates(accountId), (t) => t.length === 1);
+  const { accountId, handle } = await remindedAccount();
 
   const bad: unknown[] = [
     { ...payment(accountId, 100_000), amount: -5 },
@@ -171,9 +225,7 @@ test('a malformed payment signal is logged and ignored; the workflow carries on'
 });
 
 test('a payment in the wrong currency is not counted', async () => {
-  const accountId = await overdueAccount();
-  const handle = await start(accountId);
-  await eventually(() => contactTemplates(accountId), (t) => t.length === 1);
+  const { accountId, handle } = await remindedAccount();
 
   await handle.signal(paymentReceivedSignal, { ...payment(accountId, 100_000), currency: 'USD' });
   const audit = await eventually(
@@ -220,4 +272,248 @@ test('history stays bounded: the run continues as new and keeps its state', asyn
   await env.sleep('3 days');
   expect(await eventually(() => contactTemplates(accountId), (t) => t.length === 2)).toEqual(['sms-first-reminder', 'sms-second-reminder']);
   await env.client.workflow.getHandle(accountWorkflowId(accountId)).terminate('test over');
+});
+
+// ---- payment events: twice, late, out of order, reversed; each counts once (SPEC §2, §7) ----
+
+/** A payment as the API takes it: the row in Postgres first (source API), then the signal. */
+async function payByApi(handle: WorkflowHandle, event: PaymentEvent): Promise<void> {
+  await recordPayment(pool, event, 'API');
+  await handle.signal(paymentReceivedSignal, event);
+}
+
+/** A reversal as the API does it: `payments.reversed_at` first, then the signal. */
+async function reverseByApi(handle: WorkflowHandle, event: PaymentEvent): Promise<void> {
+  await pool.query('UPDATE payments SET reversed_at = now() WHERE event_id = $1', [event.eventId]);
+  await handle.signal(paymentReversedSignal, { eventId: event.eventId, accountId: event.accountId });
+}
+
+async function stageTransitions(accountId: string): Promise<{ from_stage: string | null; to_stage: string }[]> {
+  const { rows } = await pool.query('SELECT from_stage, to_stage FROM stage_transitions WHERE account_id = $1 ORDER BY id', [accountId]);
+  return rows;
+}
+
+/** What reached the SMS outbox, and what was recorded as a contact attempt, for the account. */
+async function smsTraces(accountId: string): Promise<{ outboxMessages: number; contactAttempts: number }> {
+  const outbox = await pool.query('SELECT count(*)::int AS n FROM sms_outbox WHERE idempotency_key LIKE $1', [`${accountWorkflowId(accountId)}/%`]);
+  const attempts = await pool.query('SELECT count(*)::int AS n FROM contact_attempts WHERE account_id = $1', [accountId]);
+  return { outboxMessages: outbox.rows[0].n, contactAttempts: attempts.rows[0].n };
+}
+
+const dataConverter = loadDataConverter(createDataConverter(codecKeys));
+/** The decoded results of one activity type, in the order they completed in the run's history. */
+async function activityResults(handle: WorkflowHandle, activityType: string): Promise<unknown[]> {
+  const { events } = await handle.fetchHistory();
+  const typeOf = new Map<string, string>();
+  const results: unknown[] = [];
+  for (const event of events ?? []) {
+    const scheduled = event.activityTaskScheduledEventAttributes;
+    if (scheduled) typeOf.set(String(event.eventId), scheduled.activityType?.name ?? '');
+    const completed = event.activityTaskCompletedEventAttributes;
+    if (completed && typeOf.get(String(completed.scheduledEventId)) === activityType) {
+      results.push(await decodeFromPayloadsAtIndex(dataConverter, 0, completed.result?.payloads));
+    }
+  }
+  return results;
+}
+
+/** Real time for a wrongly counted signal or a stray retry to show up. */
+const aMoment = () => new Promise((resolve) => setTimeout(resolve, 500));
+
+test('out of order: two partial payments with value dates in reverse order give the same figures', async () => {
+  const inOrder = await overdueAccount();
+  const reverseOrder = await overdueAccount();
+  const handles = [await start(inOrder), await start(reverseOrder)] as const;
+  await Promise.all([inOrder, reverseOrder].map((id) => eventually(() => contactTemplates(id), (t) => t.length === 1)));
+  const older = (accountId: string) => ({ ...payment(accountId, 30_000), valueDate: isoDateFrom(serverNow, -5) });
+  const newer = (accountId: string) => ({ ...payment(accountId, 20_000), valueDate: isoDateFrom(serverNow, -1) });
+
+  await handles[0].signal(paymentReceivedSignal, older(inOrder));
+  await handles[0].signal(paymentReceivedSignal, newer(inOrder));
+  await handles[1].signal(paymentReceivedSignal, newer(reverseOrder));
+  await handles[1].signal(paymentReceivedSignal, older(reverseOrder));
+  const [a, b] = await Promise.all(handles.map((h) => eventually(() => h.query(summaryQuery), (s) => s.paymentsCounted === 2)));
+
+  expect(a).toMatchObject({ stage: 'REMINDING', amountOverdue: 50_000, daysPastDue: 10, paymentsCounted: 2 });
+  // nextStep.at differs by the milliseconds between the two starts; everything else is the same
+  const figuresOf = ({ accountId: _id, nextStep: _next, ...rest }: AccountSummary) => rest;
+  expect(figuresOf(b!)).toEqual(figuresOf(a!));
+  await Promise.all(handles.map((h) => h.terminate('test over')));
+});
+
+test('late: a payment signalled after the run completed as CURED is refused by Temporal; the closed run is unchanged', async () => {
+  const { accountId, handle } = await remindedAccount();
+  await payByApi(handle, payment(accountId, 100_000));
+  const result = await handle.result();
+  expect(result.outcome).toBe('CURED');
+  const closed = await handle.describe();
+
+  // The API path has already kept the row in Postgres (the figures include it);
+  // its relay gets WorkflowNotFoundError and has nothing more to tell.
+  const late = payment(accountId, 5_000);
+  await recordPayment(pool, late, 'API');
+  const refused = await env.client.workflow.getHandle(accountWorkflowId(accountId)).signal(paymentReceivedSignal, late).catch((err: unknown) => err);
+
+  expect(refused).toBeInstanceOf(WorkflowNotFoundError);
+  const after = await handle.describe();
+  expect({ runId: after.runId, status: after.status.name, historyLength: after.historyLength }).toEqual({
+    runId: closed.runId,
+    status: 'COMPLETED',
+    historyLength: closed.historyLength,
+  });
+  expect(await handle.result()).toEqual(result);
+  const { rows } = await pool.query('SELECT count(*)::int AS n FROM payments WHERE account_id = $1', [accountId]);
+  expect(rows[0].n).toBe(2);
+});
+
+test('reversal on an open run: the figures go back up, the payment no longer counts, the same reversal twice counts once', async () => {
+  const { accountId, handle } = await remindedAccount();
+  const part = payment(accountId, 40_000);
+  await payByApi(handle, part);
+  await eventually(() => handle.query(summaryQuery), (s) => s.paymentsCounted === 1);
+
+  await reverseByApi(handle, part);
+  await handle.signal(paymentReversedSignal, { eventId: part.eventId, accountId }); // the relay delivers it again
+  await handle.signal(paymentReceivedSignal, part); // and the payment itself, again
+  await eventually(() => handle.query(summaryQuery), (s) => s.paymentsReversed > 0);
+  await aMoment();
+  expect(await handle.query(summaryQuery)).toMatchObject({ stage: 'REMINDING', amountOverdue: 100_000, paymentsCounted: 0, paymentsReversed: 1 });
+
+  await payByApi(handle, payment(accountId, 100_000));
+  expect((await handle.result()).summary).toMatchObject({ stage: 'CURED', amountOverdue: 0, paymentsCounted: 1, paymentsReversed: 1 });
+});
+
+test('a payment that reaches the workflow after its own reversal is not counted', async () => {
+  const { accountId, handle } = await remindedAccount();
+  const bounced = payment(accountId, 40_000);
+  await recordPayment(pool, bounced, 'API');
+
+  await reverseByApi(handle, bounced);
+  await handle.signal(paymentReceivedSignal, bounced);
+  await handle.signal(paymentReceivedSignal, payment(accountId, 10_000)); // signals are handled in order: this one last
+  const summary = await eventually(() => handle.query(summaryQuery), (s) => s.paymentsCounted > 0);
+
+  expect(summary).toMatchObject({ stage: 'REMINDING', amountOverdue: 90_000, paymentsCounted: 1, paymentsReversed: 0 });
+  await handle.terminate('test over');
+});
+
+test('partial then full, the API way (rows first, then the signals): CURED with both counted', async () => {
+  const { accountId, handle } = await remindedAccount();
+
+  await payByApi(handle, payment(accountId, 40_000));
+  expect(await eventually(() => handle.query(summaryQuery), (s) => s.paymentsCounted === 1)).toMatchObject({ stage: 'REMINDING', amountOverdue: 60_000 });
+  await payByApi(handle, payment(accountId, 60_000));
+
+  expect((await handle.result()).summary).toMatchObject({ stage: 'CURED', amountOverdue: 0, paymentsCounted: 2 });
+  const { rows } = await pool.query('SELECT source, count(*)::int AS n FROM payments WHERE account_id = $1 GROUP BY source', [accountId]);
+  expect(rows).toEqual([{ source: 'API', n: 2 }]);
+});
+
+test('overpaid: more than the overdue amount cures, and the excess goes to the next installment', async () => {
+  const { accountId, handle } = await remindedAccount();
+
+  await payByApi(handle, payment(accountId, 150_000));
+
+  expect((await handle.result()).summary).toMatchObject({ stage: 'CURED', amountOverdue: 0, paymentsCounted: 1 });
+  // Once the second installment (1,000.00, due in 20 days) falls due, 500.00 of it is left.
+  const { rows } = await pool.query('SELECT amount_overdue::int AS overdue FROM account_figures($2::date) WHERE account_id = $1', [accountId, isoDateFrom(serverNow, 21)]);
+  expect(rows).toEqual([{ overdue: 50_000 }]);
+});
+
+test('cure while the first SMS is stuck at the gateway: CURED at once, no reminder goes out then or later', async () => {
+  const accountId = await overdueAccount();
+  const stuck = checkpoints.hold(accountId, 'sms');
+  const recordingCure = checkpoints.hold(accountId, 'stage CURED');
+  const handle = await start(accountId);
+  await stuck.reached;
+
+  await payByApi(handle, payment(accountId, 100_000));
+  await recordingCure.reached; // the cure does not wait for the stuck attempt
+  stuck.fail(new Error('SMS gateway timed out')); // the attempt never got through
+  await aMoment(); // a retry, had there been one, would have run by now
+  recordingCure.release();
+  expect((await handle.result()).outcome).toBe('CURED');
+  await env.sleep('10 days'); // the second reminder was due on day 3
+
+  expect(await activityResults(handle, 'sendSmsReminder')).toEqual([]); // the one attempt failed; none after it
+  expect(await smsTraces(accountId)).toEqual({ outboxMessages: 0, contactAttempts: 0 });
+  expect(gateway.offered.filter((m) => m.idempotencyKey.startsWith(`${accountWorkflowId(accountId)}/`))).toHaveLength(1);
+  expect((await stageTransitions(accountId)).map((t) => t.to_stage)).toEqual(['SCREENED', 'REMINDING', 'CURED']);
+});
+
+test('a payment reaches Postgres while the first SMS is stuck: the retry sends nothing (NOT_NEEDED) and the account is cured', async () => {
+  const accountId = await overdueAccount();
+  const stuck = checkpoints.hold(accountId, 'sms');
+  const handle = await start(accountId);
+  await stuck.reached;
+
+  const full = payment(accountId, 100_000);
+  await recordPayment(pool, full, 'API'); // the API has the payment; its signal is not through yet
+  stuck.fail(new Error('SMS gateway timed out'));
+  const result = await handle.result();
+
+  // The retry re-read the figures before the hand-off, and the workflow read them too.
+  expect(await activityResults(handle, 'sendSmsReminder')).toEqual([{ outcome: 'NOT_NEEDED', contactAttemptId: null }]);
+  expect(result.summary).toMatchObject({ stage: 'CURED', amountOverdue: 0, paymentsCounted: 0 });
+  await expect(env.client.workflow.getHandle(accountWorkflowId(accountId)).signal(paymentReceivedSignal, full)).rejects.toBeInstanceOf(WorkflowNotFoundError);
+  await env.sleep('10 days');
+  expect(await smsTraces(accountId)).toEqual({ outboxMessages: 0, contactAttempts: 0 });
+  expect(gateway.offered.filter((m) => m.idempotencyKey.startsWith(`${accountWorkflowId(accountId)}/`))).toHaveLength(1);
+});
+
+test('a reversal that lands while the cure is being recorded re-opens the arrears in a fresh run', async () => {
+  const { accountId, handle } = await remindedAccount();
+  const recordingCure = checkpoints.hold(accountId, 'stage CURED');
+  const full = payment(accountId, 100_000);
+  await payByApi(handle, full);
+  await recordingCure.reached;
+
+  await reverseByApi(handle, full);
+  await eventually(() => handle.query(summaryQuery), (s) => s.paymentsReversed === 1);
+  recordingCure.release();
+
+  const latest = env.client.workflow.getHandle(accountWorkflowId(accountId));
+  await eventually(() => latest.describe(), (d) => d.runId !== handle.firstExecutionRunId);
+  const summary = await eventually(() => latest.query(summaryQuery), (s) => s.stage === 'REMINDING');
+  expect(summary).toMatchObject({ stage: 'REMINDING', amountOverdue: 100_000, paymentsCounted: 0, paymentsReversed: 1 });
+  // a fresh cadence: the first reminder again, under a new key
+  expect(await eventually(() => contactTemplates(accountId), (t) => t.length === 2)).toEqual(['sms-first-reminder', 'sms-first-reminder']);
+  expect(await stageTransitions(accountId)).toEqual([
+    { from_stage: null, to_stage: 'SCREENED' },
+    { from_stage: 'SCREENED', to_stage: 'REMINDING' },
+    { from_stage: 'REMINDING', to_stage: 'CURED' },
+    { from_stage: 'CURED', to_stage: 'REMINDING' },
+  ]);
+  await latest.terminate('test over');
+});
+
+test('figuresRefreshed re-reads the figures; bad paymentReversed and figuresRefreshed payloads are ignored', async () => {
+  const { accountId, handle } = await remindedAccount();
+  const part = payment(accountId, 40_000);
+  await payByApi(handle, part);
+  await eventually(() => handle.query(summaryQuery), (s) => s.paymentsCounted === 1);
+
+  const badReversals: unknown[] = [
+    {},
+    'not even an object',
+    null,
+    { eventId: part.eventId },
+    { eventId: '', accountId },
+    { eventId: part.eventId, accountId: 'not valid!' },
+    { eventId: part.eventId, accountId: 'SOMEONE-ELSE' },
+  ];
+  const badRefreshes: unknown[] = [{}, 42, { refreshId: '' }, { refreshId: 'screening-1', asOf: 'yesterday' }];
+  for (const payload of badReversals) await handle.signal(paymentReversedSignal, payload as never);
+  for (const payload of badRefreshes) await handle.signal(figuresRefreshedSignal, payload as never);
+  await aMoment();
+  expect(await handle.query(summaryQuery)).toMatchObject({ stage: 'REMINDING', amountOverdue: 60_000, paymentsCounted: 1, paymentsReversed: 0 });
+  expect((await handle.describe()).status.name).toBe('RUNNING');
+
+  // The loan book changes without a payment event (an import); screening asks for a refresh.
+  await recordPayment(pool, { ...payment(accountId, 25_000), method: 'OTHER' }, 'IMPORT');
+  await handle.signal(figuresRefreshedSignal, { refreshId: uniqueId('screening'), asOf: isoDateFrom(serverNow, 0) });
+  expect(await eventually(() => handle.query(summaryQuery), (s) => s.amountOverdue < 60_000)).toMatchObject({ stage: 'REMINDING', amountOverdue: 35_000, paymentsCounted: 1 });
+  await recordPayment(pool, payment(accountId, 35_000), 'IMPORT');
+  await handle.signal(figuresRefreshedSignal, { refreshId: uniqueId('screening') });
+  expect((await handle.result()).summary).toMatchObject({ stage: 'CURED', amountOverdue: 0, paymentsCounted: 1 });
 });

@@ -5,6 +5,12 @@
  * it moves to REMINDING and walks its treatment's cadence (SMS reminders on day
  * offsets, durable timers between them). A payment that clears the overdue amount
  * cures it at any moment, from any stage, and the run completes.
+ *
+ * Payment events may come twice, late or out of order; each counts once. Postgres
+ * holds every payment and reversal before the workflow hears of it, and the figures
+ * are always read back from there (account_figures), so arrival order cannot change
+ * them. A reversal re-reads the figures: on an open run the account stays in its stage;
+ * if it lands while the cure is being recorded, the arrears re-open in a fresh run.
  */
 import {
   ApplicationFailure,
@@ -24,12 +30,16 @@ import type { Activities } from '../activities';
 import type { AccountFigures } from '../src/domain/account';
 import { isoDateOf } from '../src/domain/dates';
 import { FailureType, NON_RETRYABLE_FAILURES } from '../src/domain/failures';
+import { figuresRefreshSchema } from '../src/domain/figures-refresh';
 import { formatMoney, toMajorUnits } from '../src/domain/money';
 import { describeIssues, paymentEventSchema, type PaymentEvent } from '../src/domain/payment-event';
+import { paymentReversalSchema } from '../src/domain/payment-reversal';
 import type { Stage } from '../src/domain/stages';
 import {
   accountCollectionInputSchema,
+  figuresRefreshedSignal,
   paymentReceivedSignal,
+  paymentReversedSignal,
   summaryQuery,
   type AccountCollectionInput,
   type AccountCollectionResult,
@@ -73,15 +83,20 @@ export async function accountCollection(rawInput: AccountCollectionInput): Promi
     cadenceIndex: carried?.cadenceIndex ?? 0,
     transitionCount: carried?.transitionCount ?? 0,
     seenEventIds: new Set(carried?.seenEventIds ?? []),
+    countedEventIds: new Set(carried?.countedEventIds ?? carried?.seenEventIds ?? []),
+    reversedEventIds: new Set(carried?.reversedEventIds ?? []),
     paymentsCounted: carried?.paymentsCounted ?? 0,
+    paymentsReversed: carried?.paymentsReversed ?? 0,
+    reopenings: carried?.reopenings ?? 0,
     nextStep: null as NextStep | null,
   };
 
   // ---- helpers (closures over this run's state) ----
 
   const today = () => isoDateOf(Date.now());
-  /** Stable across retries and continue-as-new, new for a later run of the same account. */
-  const effectKey = (kind: string, n: number) => `${info.workflowId}/${info.firstExecutionRunId}/${kind}/${n}`;
+  /** Stable across retries and continue-as-new, new for a later run of the same account or a re-opening. */
+  const effectKey = (kind: string, n: number) =>
+    `${info.workflowId}/${info.firstExecutionRunId}${state.reopenings ? `/reopened-${state.reopenings}` : ''}/${kind}/${n}`;
   const isCured = () => state.figures !== undefined && state.figures.amountOverdue === 0;
 
   let lastPublished = '';
@@ -155,9 +170,25 @@ export async function accountCollection(rawInput: AccountCollectionInput): Promi
       });
       return;
     }
-    state.paymentsCounted++;
     takeFigures(figures);
+    if (state.reversedEventIds.has(event.eventId)) {
+      // Its reversal came first: the figures (read from Postgres) already leave it out.
+      log.info('payment arrived after its reversal: not counted', { accountId, eventId: event.eventId });
+      return;
+    }
+    state.countedEventIds.add(event.eventId);
+    state.paymentsCounted++;
     log.info('payment counted', { accountId, eventId: event.eventId, amountOverdue: figures.amountOverdue });
+  }
+
+  async function takeReversal(eventId: string): Promise<void> {
+    state.reversedEventIds.add(eventId);
+    if (state.countedEventIds.delete(eventId)) {
+      state.paymentsCounted--;
+      state.paymentsReversed++;
+    }
+    await refreshFigures(); // Postgres marked it reversed before we were told
+    log.info('payment reversal taken', { accountId, eventId, amountOverdue: state.figures?.amountOverdue });
   }
 
   function summarise(): AccountSummary {
@@ -178,6 +209,24 @@ export async function accountCollection(rawInput: AccountCollectionInput): Promi
       onHold: false,
       holds: [],
       paymentsCounted: state.paymentsCounted,
+      paymentsReversed: state.paymentsReversed,
+    };
+  }
+
+  function carriedState(): CarriedState {
+    const recent = (ids: Set<string>) => [...ids].slice(-SEEN_EVENT_IDS_CARRIED);
+    return {
+      stage: state.stage,
+      figures: state.figures,
+      remindingStartedAt: state.remindingStartedAt,
+      cadenceIndex: state.cadenceIndex,
+      transitionCount: state.transitionCount,
+      seenEventIds: recent(state.seenEventIds),
+      paymentsCounted: state.paymentsCounted,
+      countedEventIds: recent(state.countedEventIds),
+      reversedEventIds: recent(state.reversedEventIds),
+      paymentsReversed: state.paymentsReversed,
+      reopenings: state.reopenings,
     };
   }
 
@@ -190,13 +239,18 @@ export async function accountCollection(rawInput: AccountCollectionInput): Promi
       if (dueAt > Date.now()) await sleep(dueAt - Date.now());
       await refreshFigures(); // days past due have grown while we waited
       if (isCured()) return;
-      await activities.sendSmsReminder({
+      const reminder = await activities.sendSmsReminder({
         idempotencyKey: effectKey('reminder', state.cadenceIndex),
         accountId,
         workflowId: info.workflowId,
         templateId: step.templateId,
         asOf: today(),
       });
+      if (reminder.outcome === 'NOT_NEEDED') {
+        // Postgres knew of a payment before we did (the API writes first, then signals).
+        await refreshFigures();
+        if (isCured()) return;
+      }
     }
     state.nextStep = null;
   }
@@ -230,11 +284,48 @@ export async function accountCollection(rawInput: AccountCollectionInput): Promi
     }
   });
 
+  setHandler(paymentReversedSignal, async (raw: unknown) => {
+    const parsed = paymentReversalSchema.safeParse(raw);
+    if (!parsed.success) {
+      log.warn('paymentReversed signal ignored: malformed payload', { accountId, issues: describeIssues(parsed.error) });
+      return;
+    }
+    const { eventId } = parsed.data;
+    if (parsed.data.accountId !== accountId) {
+      log.warn('paymentReversed signal ignored: for another account', { accountId, eventId });
+      return;
+    }
+    if (state.reversedEventIds.has(eventId)) {
+      log.info('duplicate payment reversal ignored', { accountId, eventId });
+      return;
+    }
+    try {
+      await takeReversal(eventId);
+    } catch (err) {
+      log.error('payment reversal could not be taken', { accountId, eventId, error: String(err) });
+    }
+  });
+
+  setHandler(figuresRefreshedSignal, async (raw: unknown) => {
+    const parsed = figuresRefreshSchema.safeParse(raw);
+    if (!parsed.success) {
+      log.warn('figuresRefreshed signal ignored: malformed payload', { accountId, issues: describeIssues(parsed.error) });
+      return;
+    }
+    try {
+      await refreshFigures();
+      log.info('figures refreshed', { accountId, refreshId: parsed.data.refreshId, senderAsOf: parsed.data.asOf, amountOverdue: state.figures?.amountOverdue });
+    } catch (err) {
+      log.error('figures could not be refreshed', { accountId, refreshId: parsed.data.refreshId, error: String(err) });
+    }
+  });
+
   // ---- the story ----
 
   publishSearchAttributes();
   await refreshFigures();
   if (!carried) await moveTo('SCREENED', 'account is overdue: collection started');
+  if (state.stage === 'CURED' && !isCured()) await moveTo('REMINDING', 'overdue again: a payment was reversed as the cure was recorded');
   if (!isCured() && state.stage === 'SCREENED') await moveTo('REMINDING', `treatment ${treatment.id} v${treatment.version}`);
 
   const cadence = new CancellationScope();
@@ -247,22 +338,18 @@ export async function accountCollection(rawInput: AccountCollectionInput): Promi
 
   if (isCured()) {
     state.nextStep = null;
-    await moveTo('CURED', state.paymentsCounted > 0 ? 'payment cleared the overdue amount' : 'nothing overdue');
+    if (state.stage !== 'CURED') await moveTo('CURED', state.paymentsCounted > 0 ? 'payment cleared the overdue amount' : 'nothing overdue');
     await condition(allHandlersFinished);
-    return { accountId, outcome: state.stage, summary: summarise() };
+    if (isCured()) return { accountId, outcome: state.stage, summary: summarise() };
+    // A reversal landed while the cure was being recorded: its sender saw an open run,
+    // so this chain carries on. A fresh run re-opens the arrears with a fresh cadence.
+    log.info('overdue again as the cure was recorded: re-opening', { accountId, amountOverdue: state.figures?.amountOverdue });
+    const reopened: CarriedState = { ...carriedState(), cadenceIndex: 0, remindingStartedAt: null, reopenings: state.reopenings + 1 };
+    return continueAsNew<typeof accountCollection>({ accountId, overrides, carried: reopened });
   }
 
   // Keep history bounded: hand the state to a fresh run once every handler is done.
   await condition(allHandlersFinished);
-  const next: CarriedState = {
-    stage: state.stage,
-    figures: state.figures,
-    remindingStartedAt: state.remindingStartedAt,
-    cadenceIndex: state.cadenceIndex,
-    transitionCount: state.transitionCount,
-    seenEventIds: [...state.seenEventIds].slice(-SEEN_EVENT_IDS_CARRIED),
-    paymentsCounted: state.paymentsCounted,
-  };
   log.info('continuing as new', { accountId, historyLength: workflowInfo().historyLength });
-  return continueAsNew<typeof accountCollection>({ accountId, overrides, carried: next });
+  return continueAsNew<typeof accountCollection>({ accountId, overrides, carried: carriedState() });
 }

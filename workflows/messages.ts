@@ -6,8 +6,10 @@ import { defineQuery, defineSignal } from '@temporalio/workflow';
 import { z } from 'zod';
 import { accountFiguresSchema } from '../src/domain/account';
 import type { Bucket } from '../src/domain/buckets';
+import type { FiguresRefreshed } from '../src/domain/figures-refresh';
 import { accountIdSchema } from '../src/domain/ids';
 import type { PaymentEvent } from '../src/domain/payment-event';
+import type { PaymentReversal } from '../src/domain/payment-reversal';
 import { STAGES, type Stage } from '../src/domain/stages';
 import { TREATMENT_IDS } from './treatments';
 
@@ -22,6 +24,13 @@ export const carriedStateSchema = z.strictObject({
   transitionCount: z.number().int().min(0),
   seenEventIds: z.array(z.string()),
   paymentsCounted: z.number().int().min(0),
+  /** Of the seen payment events, those counted toward the figures (absent from older runs: all seen ones). */
+  countedEventIds: z.array(z.string()).optional(),
+  /** Reversals already taken, by the reversed payment's event id. */
+  reversedEventIds: z.array(z.string()).optional(),
+  paymentsReversed: z.number().int().min(0).optional(),
+  /** How often the account fell overdue again after its cure was recorded in this chain of runs. */
+  reopenings: z.number().int().min(0).optional(),
 });
 export type CarriedState = z.infer<typeof carriedStateSchema>;
 
@@ -62,7 +71,10 @@ export interface AccountSummary {
   nextStep: NextStep | null;
   onHold: boolean;
   holds: string[];
+  /** Payment events counted toward the figures and not reversed since. */
   paymentsCounted: number;
+  /** Payments counted earlier and reversed since (they no longer count). */
+  paymentsReversed: number;
 }
 
 export interface AccountCollectionResult {
@@ -76,5 +88,17 @@ export interface AccountCollectionResult {
  * a malformed one is logged and ignored, never fails the workflow.
  */
 export const paymentReceivedSignal = defineSignal<[PaymentEvent]>('paymentReceived');
+
+/**
+ * A payment was reversed: Postgres already says so (`payments.reversed_at`); the
+ * workflow re-reads its figures. Each reversed event id counts once; a malformed
+ * payload is logged and ignored. The reversed payment no longer counts in
+ * `paymentsCounted` (it moves to `paymentsReversed`). On an open run the account
+ * stays in its stage with the new figures.
+ */
+export const paymentReversedSignal = defineSignal<[PaymentReversal]>('paymentReversed');
+
+/** The loan book changed for this account: re-read the figures (idempotent; bad payload ignored). */
+export const figuresRefreshedSignal = defineSignal<[FiguresRefreshed]>('figuresRefreshed');
 
 export const summaryQuery = defineQuery<AccountSummary>('summary');
