@@ -38,8 +38,13 @@ export default async function globalSetup(): Promise<void> {
   const postgres = await startPostgres({ clusterDir: path.join(runDir, 'postgres'), port: await freePort(), database: 'postgres', log, unsafeFast: true });
   const databaseUrl = external ?? postgres.url.replace(/\/postgres$/, '/arrears_test');
   const adminUrl = external ? external.replace(/\/[^/]+$/, '/postgres') : postgres.url;
-  await recreateDatabase(adminUrl, new URL(databaseUrl).pathname.slice(1));
-  await migrateUp(databaseUrl, log);
+  // A second database for tests that must not share state with the others (e.g. one
+  // that runs its own outbox relay against its own Temporal server).
+  const isolatedUrl = databaseUrl.replace(/\/([^/]+)$/, '/$1_isolated');
+  for (const url of [databaseUrl, isolatedUrl]) {
+    await recreateDatabase(adminUrl, new URL(url).pathname.slice(1));
+    await migrateUp(url, log);
+  }
 
   const devServer = await startDevServer({ cli, port: await freePort(), logFile: path.join(runDir, 'temporal-dev-server.log'), log });
 
@@ -49,6 +54,7 @@ export default async function globalSetup(): Promise<void> {
 
   Object.assign(process.env, {
     ARREARS_TEST_DATABASE_URL: databaseUrl,
+    ARREARS_TEST_ISOLATED_DATABASE_URL: isolatedUrl,
     ARREARS_TEST_TEMPORAL_ADDRESS: devServer.address,
     ARREARS_TEST_SERVER: JSON.stringify(testServer),
     ARREARS_TEST_CLI: JSON.stringify(cli),

@@ -2,4 +2,5 @@
 import { createLogger } from '../src/logger';
 import { installTemporalRuntime } from '../src/temporal/runtime';
 
-installTemporalRuntime(createLogger(process.env.TEST_LOG_LEVEL ?? 'error', 'test'));
+// Core retry warnings are expected where a test stops Temporal on purpose.
+installTemporalRuntime(createLogger(process.env.TEST_LOG_LEVEL ?? 'error', 'test'), { coreLogLevel: process.env.TEST_LOG_LEVEL ? 'WARN' : 'ERROR' });

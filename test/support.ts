@@ -4,10 +4,15 @@
  * side by side against one database.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { NativeConnection } from '@temporalio/worker';
+import { OutboxSmsProvider } from '../activities/providers/sms-provider';
 import { createDataConverter, type CodecKeys } from '../src/codec/data-converter';
 import { createPool, type Pool } from '../src/db/pool';
+import { connectClient } from '../src/temporal/client';
 import { registerSearchAttributes } from '../src/temporal/register-search-attributes';
+import { createArrearsWorker } from '../workers/create-worker';
 import { ephemeralExecutable, type ResolvedTool } from '../src/setup/temporal-tools';
 
 function required(name: string): string {
@@ -16,8 +21,12 @@ function required(name: string): string {
   return value;
 }
 
-export function testPool(): Pool {
-  const url = required('ARREARS_TEST_DATABASE_URL');
+/** The shared test database, or (`isolated`) one no other test file writes to. */
+export const testDatabaseUrl = (which: 'shared' | 'isolated' = 'shared') =>
+  required(which === 'shared' ? 'ARREARS_TEST_DATABASE_URL' : 'ARREARS_TEST_ISOLATED_DATABASE_URL');
+
+export function testPool(which: 'shared' | 'isolated' = 'shared'): Pool {
+  const url = testDatabaseUrl(which);
   // Tests write freely: refuse any database whose name does not say so.
   if (!/test/i.test(new URL(url).pathname)) throw new Error(`refusing to test against ${new URL(url).pathname}`);
   return createPool(url, 5);
@@ -112,4 +121,37 @@ export async function eventually<T>(check: () => Promise<T>, done: (value: T) =>
     }
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+export interface TestWorker {
+  client: Client;
+  /** Shuts the worker down (after its in-flight tasks) and closes both connections. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A client and an `arrears` worker (the real activities, the outbox SMS provider)
+ * against a Temporal server, on a task queue of the test's own.
+ */
+export async function startTestWorker({ address, taskQueue, codecKeys, pool }: { address: string; taskQueue: string; codecKeys: CodecKeys; pool: Pool }): Promise<TestWorker> {
+  const client = await connectClient({ address, namespace: 'default', codecKeys });
+  const connection = await NativeConnection.connect({ address });
+  const worker = await createArrearsWorker({
+    connection,
+    namespace: 'default',
+    taskQueue,
+    codecKeys,
+    deps: { pool, smsProvider: new OutboxSmsProvider(pool) },
+    workflowBundle: testWorkflowBundle(),
+  });
+  const running = worker.run();
+  return {
+    client,
+    async stop() {
+      worker.shutdown();
+      await running.catch(() => undefined);
+      await connection.close();
+      await client.connection.close();
+    },
+  };
 }

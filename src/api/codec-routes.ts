@@ -5,7 +5,9 @@
  */
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { errorBody } from './errors';
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
 const payloadsBody = z.object({
@@ -29,22 +31,23 @@ function toJson({ metadata, data }: Payload): JsonPayload {
 }
 
 export function registerCodecRoutes(app: FastifyInstance, codec: PayloadCodec, prefix = '/codec'): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
   for (const [route, transform] of [
     ['decode', (p: Payload[]) => codec.decode(p)],
     ['encode', (p: Payload[]) => codec.encode(p)],
   ] as const) {
-    app.post(`${prefix}/${route}`, async (request, reply) => {
-      const body = payloadsBody.safeParse(request.body);
-      if (!body.success) {
-        return reply.code(400).send({ error: 'invalid payloads body', issues: body.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) });
-      }
-      try {
-        const payloads = await transform(body.data.payloads.map(fromJson));
-        return { payloads: payloads.map(toJson) };
-      } catch (err) {
-        request.log.warn({ err: (err as Error).message }, `codec ${route} refused`);
-        return reply.code(422).send({ error: `cannot ${route} these payloads` });
-      }
-    });
+    api.post(
+      `${prefix}/${route}`,
+      { schema: { summary: `Remote codec: ${route} payloads (for the Temporal Web UI and CLI)`, body: payloadsBody, response: { 200: payloadsBody, 422: errorBody } } },
+      async (request, reply) => {
+        try {
+          const payloads = await transform(request.body.payloads.map(fromJson));
+          return reply.code(200).send({ payloads: payloads.map(toJson) });
+        } catch (err) {
+          request.log.warn({ err: (err as Error).message }, `codec ${route} refused`);
+          return reply.code(422).send({ error: `cannot ${route} these payloads` });
+        }
+      },
+    );
   }
 }

@@ -1,9 +1,10 @@
-/** The API process: `npm run api` (the launcher and docker-compose start it). */
+/** The API process: `npm run api` (the launcher and docker-compose start it): HTTP routes and the outbox relay. */
 import { codecKeysFrom, createEncryptionCodec } from '../codec/data-converter';
 import { config } from '../config';
 import { createPool } from '../db/pool';
 import { logger } from '../logger';
 import { connectClient } from '../temporal/client';
+import { SignalRelay } from '../payments/signal-relay';
 import { buildApiServer } from './server';
 
 async function main(): Promise<void> {
@@ -20,10 +21,13 @@ async function main(): Promise<void> {
     temporal,
   });
   await app.listen({ host: cfg.API_HOST, port: cfg.API_PORT });
+  const relay = new SignalRelay({ databaseUrl: cfg.DATABASE_URL, pool, client: temporal, taskQueue: cfg.TEMPORAL_TASK_QUEUE, log: logger.child({ component: 'signal-relay' }) });
+  await relay.start();
 
   const stop = async (signal: string) => {
     logger.info({ signal }, 'api stopping');
     await app.close();
+    await relay.stop();
     await temporal.connection.close();
     await pool.end();
     process.exit(0);

@@ -1,14 +1,19 @@
 /**
- * The API process's HTTP server (Fastify): the codec endpoint for the Temporal UI
- * and a health route. Request logs are structured and carry no bodies.
+ * The API process's HTTP server (Fastify). Every route's input and output is a zod
+ * schema; the same schemas validate requests and generate /openapi.json. Request logs
+ * are structured and carry no bodies.
  */
 import cors from '@fastify/cors';
+import swagger from '@fastify/swagger';
 import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { Pool } from '../db/pool';
 import { registerCodecRoutes } from './codec-routes';
+import { registerErrorHandler } from './errors';
+import { registerPaymentRoutes } from './payment-routes';
 
 export interface ApiDeps {
   log: Logger;
@@ -20,15 +25,26 @@ export interface ApiDeps {
 
 export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({ loggerInstance: deps.log.child({ component: 'api' }) as FastifyBaseLogger, bodyLimit: 4 * 1024 * 1024 });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandler(app);
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Arrears API', version: '1', description: 'Payment events from backend services; the codec endpoint of the Temporal Web UI.' },
+    },
+    transform: jsonSchemaTransform,
+  });
   await app.register(cors, {
     origin: deps.corsOrigins,
     methods: ['POST', 'GET'],
     allowedHeaders: ['content-type', 'x-namespace', 'authorization'],
     credentials: true,
   });
+
+  registerPaymentRoutes(app, { pool: deps.pool });
   registerCodecRoutes(app, deps.codec);
 
-  app.get('/health', async (_request, reply) => {
+  app.get('/health', { schema: { hide: true } }, async (_request, reply) => {
     const [postgres, temporal] = await Promise.all([
       deps.pool.query('SELECT 1').then(
         () => 'ok',
@@ -42,5 +58,6 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
     const healthy = postgres === 'ok' && temporal === 'ok';
     return reply.code(healthy ? 200 : 503).send({ status: healthy ? 'ok' : 'degraded', postgres, temporal });
   });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

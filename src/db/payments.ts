@@ -11,9 +11,46 @@ const paymentRow = z.object({
   amount: z.number().int(),
   currency: z.string(),
   value_date: z.string(),
+  method: z.string(),
+  reference: z.string().nullable(),
+  source: z.string(),
+  received_at: z.date(),
+  reversed_at: z.date().nullable(),
+  reversal_reason: z.string().nullable(),
 });
+export type PaymentRow = z.infer<typeof paymentRow>;
 
 export type RecordPaymentOutcome = 'RECORDED' | 'ALREADY_RECORDED' | 'CONFLICTING_DUPLICATE';
+
+/** The payment event a stored row stands for. */
+export function paymentEventOf(row: PaymentRow): PaymentEvent {
+  return {
+    eventId: row.event_id,
+    accountId: row.account_id,
+    amount: row.amount,
+    currency: row.currency,
+    valueDate: row.value_date,
+    method: row.method as PaymentEvent['method'],
+    ...(row.reference === null ? {} : { reference: row.reference }),
+  };
+}
+
+/** Is `event` the one already stored under its id (a re-delivery), or a different body reusing the id? */
+export function isSameEvent(row: PaymentRow, event: PaymentEvent): boolean {
+  return (
+    row.account_id === event.accountId &&
+    row.amount === event.amount &&
+    row.currency === event.currency &&
+    row.value_date === event.valueDate &&
+    row.method === event.method &&
+    row.reference === (event.reference ?? null)
+  );
+}
+
+export async function findPayment(db: Queryable, eventId: string, { forUpdate = false } = {}): Promise<PaymentRow | undefined> {
+  const { rows } = await db.query(`SELECT * FROM payments WHERE event_id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [eventId]);
+  return rows[0] ? paymentRow.parse(rows[0]) : undefined;
+}
 
 /** Inserts the event once; a second arrival of the same id is told apart from a different body under a reused id. */
 export async function recordPayment(db: Queryable, event: PaymentEvent, source: PaymentSource): Promise<RecordPaymentOutcome> {
@@ -23,11 +60,14 @@ export async function recordPayment(db: Queryable, event: PaymentEvent, source: 
     [event.eventId, event.accountId, event.amount, event.currency, event.valueDate, event.method, event.reference ?? null, source],
   );
   if (rowCount) return 'RECORDED';
-  const { rows } = await db.query('SELECT event_id, account_id, amount, currency, value_date FROM payments WHERE event_id = $1', [event.eventId]);
-  const first = paymentRow.parse(rows[0]);
-  const same =
-    first.account_id === event.accountId && first.amount === event.amount && first.currency === event.currency && first.value_date === event.valueDate;
-  return same ? 'ALREADY_RECORDED' : 'CONFLICTING_DUPLICATE';
+  const first = (await findPayment(db, event.eventId)) as PaymentRow;
+  return isSameEvent(first, event) ? 'ALREADY_RECORDED' : 'CONFLICTING_DUPLICATE';
+}
+
+/** Marks the payment reversed (first reversal wins; later ones change nothing). */
+export async function markPaymentReversed(db: Queryable, eventId: string, reason: string): Promise<PaymentRow | undefined> {
+  await db.query('UPDATE payments SET reversed_at = now(), reversal_reason = $2 WHERE event_id = $1 AND reversed_at IS NULL', [eventId, reason]);
+  return findPayment(db, eventId);
 }
 
 export async function accountCurrency(db: Queryable, accountId: string): Promise<string | undefined> {

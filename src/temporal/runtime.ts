@@ -32,10 +32,14 @@ class PinoTemporalLogger implements TemporalLogger {
 let installed = false;
 
 /** Once per process, before any worker or native connection is created. */
-export function installTemporalRuntime(log: Logger): void {
+export function installTemporalRuntime(log: Logger, { coreLogLevel = 'WARN' }: { coreLogLevel?: 'WARN' | 'ERROR' } = {}): void {
   if (installed) return;
-  // Not forwarding the Rust core's own logs (telemetryOptions.logging.forward): with it
-  // a process that installed the runtime does not exit, not even on SIGTERM (SDK 1.24).
-  Runtime.install({ logger: new PinoTemporalLogger(log.child({ component: 'temporal' })) });
+  // The Rust core's own logs go to stderr at `coreLogLevel`. Not forwarded to pino
+  // (telemetryOptions.logging.forward): with forwarding, a process that installed the
+  // runtime does not exit, not even on SIGTERM (SDK 1.24).
+  Runtime.install({
+    logger: new PinoTemporalLogger(log.child({ component: 'temporal' })),
+    telemetryOptions: { logging: { filter: { core: coreLogLevel, other: 'ERROR' } } },
+  });
   installed = true;
 }

@@ -1,0 +1,59 @@
+/** The outbox of signals for account workflows (see migrations/*_signal-outbox.sql). */
+import { z } from 'zod';
+import type { Queryable } from './pool';
+
+export const SIGNAL_KINDS = ['PAYMENT_RECEIVED', 'PAYMENT_REVERSED'] as const;
+export type SignalKind = (typeof SIGNAL_KINDS)[number];
+export type DeliveryOutcome = 'SIGNALLED' | 'NO_OPEN_WORKFLOW' | 'STARTED';
+
+const outboxRow = z.object({
+  id: z.number().int(),
+  kind: z.enum(SIGNAL_KINDS),
+  event_id: z.string(),
+  account_id: z.string(),
+  attempts: z.number().int(),
+  created_at: z.date(),
+});
+export type OutboxRow = z.infer<typeof outboxRow>;
+
+/** In the same transaction as the fact it announces; once per (kind, event). */
+export async function enqueueSignal(db: Queryable, kind: SignalKind, eventId: string, accountId: string): Promise<void> {
+  await db.query('INSERT INTO signal_outbox (kind, event_id, account_id) VALUES ($1, $2, $3) ON CONFLICT (kind, event_id) DO NOTHING', [kind, eventId, accountId]);
+}
+
+/**
+ * Claims due rows (locked until the caller's transaction ends; other relays skip them).
+ * Only the oldest pending row of each account is due, so an account's signals go out in order.
+ */
+export async function claimDueSignals(db: Queryable, limit: number): Promise<OutboxRow[]> {
+  const { rows } = await db.query(
+    `SELECT o.id, o.kind, o.event_id, o.account_id, o.attempts, o.created_at
+       FROM signal_outbox o
+      WHERE o.delivered_at IS NULL AND o.next_attempt_at <= now()
+        AND NOT EXISTS (SELECT 1 FROM signal_outbox e WHERE e.account_id = o.account_id AND e.delivered_at IS NULL AND e.id < o.id)
+      ORDER BY o.id
+      LIMIT $1
+        FOR UPDATE OF o SKIP LOCKED`,
+    [limit],
+  );
+  return rows.map((r) => outboxRow.parse(r));
+}
+
+export async function markSignalDelivered(db: Queryable, id: number, outcome: DeliveryOutcome): Promise<void> {
+  await db.query('UPDATE signal_outbox SET delivered_at = now(), outcome = $2, attempts = attempts + 1, last_error = NULL WHERE id = $1', [id, outcome]);
+}
+
+/** Backs off 1 s, 2 s, 4 s … up to a minute between attempts. */
+export async function markSignalFailed(db: Queryable, id: number, error: string): Promise<void> {
+  await db.query(
+    `UPDATE signal_outbox SET attempts = attempts + 1, last_error = $2,
+            next_attempt_at = now() + least(interval '60 seconds', interval '1 second' * power(2, attempts))
+      WHERE id = $1`,
+    [id, error.slice(0, 500)],
+  );
+}
+
+export async function pendingSignalCount(db: Queryable): Promise<number> {
+  const { rows } = await db.query('SELECT count(*)::int AS n FROM signal_outbox WHERE delivered_at IS NULL');
+  return z.number().parse(rows[0].n);
+}

@@ -1,0 +1,141 @@
+/**
+ * Delivers the signal outbox to the account workflows and keeps trying until
+ * Temporal takes each one. Woken at once by LISTEN/NOTIFY, and polls as a fallback
+ * (a dropped listener, a retry coming due). Rows are claimed with SKIP LOCKED, so
+ * several API processes can relay side by side; an account's signals go out in order.
+ */
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import { loadAccountFigures } from '../db/account-figures';
+import { findPayment, paymentEventOf } from '../db/payments';
+import { inTransaction, type Pool } from '../db/pool';
+import { claimDueSignals, type DeliveryOutcome, markSignalDelivered, markSignalFailed, type OutboxRow } from '../db/signal-outbox';
+import { isoDateOf } from '../domain/dates';
+import { accountWorkflowId } from '../domain/ids';
+import { ACCOUNT_COLLECTION_WORKFLOW, type AccountCollectionInput, paymentReceivedSignal, paymentReversedSignal } from '../../workflows/messages';
+
+export interface SignalRelayOptions {
+  databaseUrl: string;
+  pool: Pool;
+  client: Client;
+  taskQueue: string;
+  log: Logger;
+  pollIntervalMs?: number;
+  batchSize?: number;
+}
+
+export class SignalRelay {
+  private running = false;
+  private loop?: Promise<void>;
+  private listener?: pg.Client;
+  private wake: () => void = () => undefined;
+
+  constructor(private readonly opts: SignalRelayOptions) {}
+
+  async start(): Promise<void> {
+    this.running = true;
+    await this.listen();
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake();
+    await this.loop;
+    await this.listener?.end().catch(() => undefined);
+  }
+
+  /** One pass over what is due; returns how many rows it handled. */
+  async drainOnce(): Promise<number> {
+    return inTransaction(this.opts.pool, async (db) => {
+      const due = await claimDueSignals(db, this.opts.batchSize ?? 100);
+      // At most one row per account is due, so the signals can go out side by side;
+      // the bookkeeping then runs one statement at a time on this transaction's connection.
+      const results = await Promise.all(
+        due.map((row) =>
+          this.deliver(row).then(
+            (outcome) => ({ row, outcome }),
+            (error: Error) => ({ row, error }),
+          ),
+        ),
+      );
+      for (const result of results) {
+        if ('outcome' in result) {
+          await markSignalDelivered(db, result.row.id, result.outcome);
+        } else {
+          const { row, error } = result;
+          this.opts.log.warn({ accountId: row.account_id, eventId: row.event_id, kind: row.kind, attempts: row.attempts + 1, err: error.message }, 'signal not delivered; will retry');
+          await markSignalFailed(db, row.id, error.message);
+        }
+      }
+      return due.length;
+    });
+  }
+
+  private async deliver(row: OutboxRow): Promise<DeliveryOutcome> {
+    const payment = await findPayment(this.opts.pool, row.event_id);
+    if (!payment) throw new Error(`payment ${row.event_id} is missing`);
+    const handle = this.opts.client.workflow.getHandle(accountWorkflowId(row.account_id));
+    try {
+      if (row.kind === 'PAYMENT_RECEIVED') await handle.signal(paymentReceivedSignal, paymentEventOf(payment));
+      else await handle.signal(paymentReversedSignal, { eventId: row.event_id, accountId: row.account_id });
+      return 'SIGNALLED';
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+    }
+    // No open run. A payment needs nothing more: Postgres already counts it. A reversal
+    // that leaves the account overdue re-opens the arrears: a new run, same workflow id.
+    if (row.kind === 'PAYMENT_REVERSED') {
+      const figures = await loadAccountFigures(this.opts.pool, row.account_id, isoDateOf(Date.now()));
+      if (figures && figures.amountOverdue > 0) {
+        const input: AccountCollectionInput = { accountId: row.account_id };
+        await this.opts.client.workflow.start(ACCOUNT_COLLECTION_WORKFLOW, {
+          taskQueue: this.opts.taskQueue,
+          workflowId: accountWorkflowId(row.account_id),
+          args: [input],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+        });
+        this.opts.log.info({ accountId: row.account_id, eventId: row.event_id }, 'reversal re-opened the arrears: new run started');
+        return 'STARTED';
+      }
+    }
+    return 'NO_OPEN_WORKFLOW';
+  }
+
+  private async listen(): Promise<void> {
+    const listener = new pg.Client({ connectionString: this.opts.databaseUrl });
+    listener.on('notification', () => this.wake());
+    listener.on('error', (err) => {
+      // polling carries on; the next pass tries to listen again
+      this.opts.log.warn({ err: err.message }, 'outbox listener lost');
+      this.listener = undefined;
+    });
+    try {
+      await listener.connect();
+      await listener.query('LISTEN signal_outbox');
+      this.listener = listener;
+    } catch (err) {
+      this.opts.log.warn({ err: (err as Error).message }, 'cannot listen for the outbox; polling only');
+      await listener.end().catch(() => undefined);
+    }
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      const handled = await this.drainOnce().catch((err: unknown) => {
+        this.opts.log.warn({ err: (err as Error).message }, 'outbox pass failed');
+        return 0;
+      });
+      if (handled > 0) continue; // more may be due
+      if (!this.listener) await this.listen();
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.opts.pollIntervalMs ?? 1_000);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  }
+}
