@@ -4,47 +4,29 @@
  * with its record in Postgres and nothing readable in Temporal's history.
  */
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
-import { OutboxSmsProvider } from '../activities/providers/sms-provider';
 import type { Pool } from '../src/db/pool';
 import { isoDateOf } from '../src/domain/dates';
 import { accountWorkflowId } from '../src/domain/ids';
 import { createLogger } from '../src/logger';
-import { connectClient } from '../src/temporal/client';
 import { startAccountCollections } from '../src/temporal/start-account-collections';
-import { eventually, isoDateFrom, newCodecKeys, seedAccount, testPool, testTemporalAddress, testWorkflowBundle, uniqueId } from '../test/support';
+import { eventually, isoDateFrom, newCodecKeys, seedAccount, startTestWorker, type TestWorker, testPool, testTemporalAddress, uniqueId } from '../test/support';
 import { paymentReceivedSignal, summaryQuery } from '../workflows/messages';
-import { createArrearsWorker } from './create-worker';
 
 const codecKeys = newCodecKeys();
 const taskQueue = uniqueId('arrears-it');
 const log = createLogger('silent');
 let pool: Pool;
 let client: Client;
-let connection: NativeConnection;
-let worker: Worker;
-let running: Promise<void>;
+let testWorker: TestWorker;
 
 beforeAll(async () => {
   pool = testPool();
-  client = await connectClient({ address: testTemporalAddress(), namespace: 'default', codecKeys });
-  connection = await NativeConnection.connect({ address: testTemporalAddress() });
-  worker = await createArrearsWorker({
-    connection,
-    namespace: 'default',
-    taskQueue,
-    codecKeys,
-    deps: { pool, smsProvider: new OutboxSmsProvider(pool) },
-    workflowBundle: testWorkflowBundle(),
-  });
-  running = worker.run();
+  testWorker = await startTestWorker({ address: testTemporalAddress(), taskQueue, codecKeys, pool });
+  client = testWorker.client;
 });
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await connection?.close();
-  await client?.connection.close();
+  await testWorker?.stop();
   await pool?.end();
 });
 
