@@ -17,13 +17,13 @@ import { loadDemoPortfolio } from '../demo/portfolio';
 import { isoDateOf } from '../domain/dates';
 import { createLogger } from '../logger';
 import { PROJECT_ROOT } from '../paths';
+import { type ManagedProcess, startChildProcess, waitFor } from '../setup/child-process';
 import { startDevServer, type RunningDevServer } from '../setup/dev-server';
 import { startPostgres, type RunningPostgres } from '../setup/postgres';
 import { ensureTemporalCli } from '../setup/temporal-tools';
 import { connectClient } from '../temporal/client';
 import { registerSearchAttributes } from '../temporal/register-search-attributes';
 import { startAccountCollections } from '../temporal/start-account-collections';
-import { type ManagedProcess, startTypeScriptProcess, waitFor } from './child-process';
 import { localCodecKey } from './codec-key';
 import { printWelcome, type WelcomeFacts } from './welcome';
 
@@ -101,8 +101,11 @@ async function main(): Promise<void> {
       ARREARS_CODEC_KEY: codecKey.key,
       ARREARS_CODEC_KEY_ID: codecKey.keyId,
     };
-    const worker = startTypeScriptProcess('worker', path.join(PROJECT_ROOT, 'workers', 'worker.ts'), childEnv, path.join(logDir, 'worker.log'));
-    const api = startTypeScriptProcess('api', path.join(PROJECT_ROOT, 'src', 'api', 'main.ts'), childEnv, path.join(logDir, 'api.log'));
+    // tsx as a Node loader: the same entry points `npm run worker` / `npm run api` use
+    const runTypeScript = (name: string, entry: string[]) =>
+      startChildProcess(name, process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, ...entry)], { env: childEnv, logFile: path.join(logDir, `${name}.log`) });
+    const worker = runTypeScript('worker', ['workers', 'worker.ts']);
+    const api = runTypeScript('api', ['src', 'api', 'main.ts']);
     children.push(worker, api);
     const apiUrl = `http://${cfg.API_HOST === '0.0.0.0' ? '127.0.0.1' : cfg.API_HOST}:${cfg.API_PORT}`;
     await waitFor(api, async () => (await fetch(`${apiUrl}/health`)).ok, 60_000);

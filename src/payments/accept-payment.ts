@@ -4,8 +4,8 @@
  * account's workflow: an accepted payment is never lost, even while Temporal is down,
  * and nothing partial is ever written. Each event id counts once.
  */
-import { inTransaction, type Pool } from '../db/pool';
-import { findPayment, isSameEvent, type PaymentRow } from '../db/payments';
+import { inTransaction, type Pool, type Queryable } from '../db/pool';
+import { accountCurrency, findPayment, isSameEvent, type PaymentRow, recordPayment } from '../db/payments';
 import { enqueueSignal } from '../db/signal-outbox';
 import type { PaymentEvent } from '../domain/payment-event';
 
@@ -24,28 +24,24 @@ export type AcceptPaymentResult =
 export async function acceptPayment(pool: Pool, event: PaymentEvent): Promise<AcceptPaymentResult> {
   return inTransaction(pool, async (db) => {
     const earlier = await findPayment(db, event.eventId);
-    if (earlier) return sameResultAgain(earlier, event, pool);
+    if (earlier) return repeatOf(db, earlier, event);
 
-    const { rows } = await db.query('SELECT currency FROM accounts WHERE id = $1', [event.accountId]);
-    const currency = rows[0]?.currency as string | undefined;
+    const currency = await accountCurrency(db, event.accountId);
     if (currency !== undefined && currency !== event.currency) return { kind: 'CURRENCY_MISMATCH', accountCurrency: currency };
 
-    const inserted = await db.query(
-      `INSERT INTO payments (event_id, account_id, amount, currency, value_date, method, reference, source)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'API') ON CONFLICT (event_id) DO NOTHING`,
-      [event.eventId, event.accountId, event.amount, event.currency, event.valueDate, event.method, event.reference ?? null],
-    );
+    const recorded = await recordPayment(db, event, 'API');
     const payment = (await findPayment(db, event.eventId)) as PaymentRow;
     // a concurrent request with the same id won the insert: answer as for a repeat
-    if (!inserted.rowCount) return sameResultAgain(payment, event, pool);
+    if (recorded !== 'RECORDED') return repeatOf(db, payment, event);
     if (currency === undefined) return { kind: 'UNKNOWN_ACCOUNT', payment };
     await enqueueSignal(db, 'PAYMENT_RECEIVED', event.eventId, event.accountId);
     return { kind: 'ACCEPTED', payment };
   });
 }
 
-async function sameResultAgain(earlier: PaymentRow, event: PaymentEvent, pool: Pool): Promise<AcceptPaymentResult> {
+/** The answer to an event id seen before: the first result, or a conflict if the body differs. */
+async function repeatOf(db: Queryable, earlier: PaymentRow, event: PaymentEvent): Promise<AcceptPaymentResult> {
   if (!isSameEvent(earlier, event)) return { kind: 'CONFLICT', payment: earlier };
-  const { rowCount } = await pool.query('SELECT 1 FROM accounts WHERE id = $1', [earlier.account_id]);
-  return rowCount ? { kind: 'DUPLICATE', payment: earlier } : { kind: 'UNKNOWN_ACCOUNT', payment: earlier };
+  const known = (await accountCurrency(db, earlier.account_id)) !== undefined;
+  return known ? { kind: 'DUPLICATE', payment: earlier } : { kind: 'UNKNOWN_ACCOUNT', payment: earlier };
 }

@@ -4,7 +4,7 @@
  * The workflow hears of it through the outbox, like any payment event.
  */
 import { inTransaction, type Pool } from '../db/pool';
-import { findPayment, markPaymentReversed, type PaymentRow } from '../db/payments';
+import { accountCurrency, findPayment, markPaymentReversed, type PaymentRow } from '../db/payments';
 import { enqueueSignal } from '../db/signal-outbox';
 
 export type ReversePaymentResult = { kind: 'REVERSED' | 'ALREADY_REVERSED'; payment: PaymentRow } | { kind: 'NOT_FOUND' };
@@ -15,8 +15,8 @@ export async function reversePayment(pool: Pool, eventId: string, reason: string
     if (!payment) return { kind: 'NOT_FOUND' };
     if (payment.reversed_at) return { kind: 'ALREADY_REVERSED', payment };
     const reversed = (await markPaymentReversed(db, eventId, reason)) as PaymentRow;
-    const { rowCount } = await db.query('SELECT 1 FROM accounts WHERE id = $1', [payment.account_id]);
-    if (rowCount) await enqueueSignal(db, 'PAYMENT_REVERSED', eventId, payment.account_id);
+    const knownAccount = (await accountCurrency(db, payment.account_id)) !== undefined;
+    if (knownAccount) await enqueueSignal(db, 'PAYMENT_REVERSED', eventId, payment.account_id);
     return { kind: 'REVERSED', payment: reversed };
   });
 }

@@ -4,14 +4,12 @@
  * journal with full sync is slow), the custom search attributes registered, and the
  * UI's codec endpoint pointing at our API so staff can read encrypted payloads.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import net from 'node:net';
-import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Logger } from 'pino';
 import { ARREARS_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+import { startChildProcess, waitFor } from './child-process';
 import { ephemeralExecutable, type ResolvedTool } from './temporal-tools';
 
 export interface DevServerOptions {
@@ -74,33 +72,20 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function waitUntilServing(address: string, child: ChildProcess, logFile: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`the Temporal dev server exited (${child.exitCode ?? child.signalCode}); see ${logFile}`);
-    }
-    try {
-      const connection = await Connection.connect({ address, connectTimeout: 1_000 });
-      try {
-        await connection.workflowService.getSystemInfo({});
-        return;
-      } finally {
-        await connection.close();
-      }
-    } catch (err) {
-      lastError = err;
-      await new Promise((r) => setTimeout(r, 250));
-    }
+/** Answers a gRPC call: the server is serving, not just listening. */
+async function isServing(address: string): Promise<boolean> {
+  const connection = await Connection.connect({ address, connectTimeout: 1_000 });
+  try {
+    await connection.workflowService.getSystemInfo({});
+    return true;
+  } finally {
+    await connection.close();
   }
-  throw new Error(`the Temporal dev server did not answer on ${address} within ${timeoutMs} ms (${String(lastError)}); see ${logFile}`);
 }
 
 export async function startDevServer(opts: DevServerOptions): Promise<RunningDevServer> {
   const address = `127.0.0.1:${opts.port}`;
   const uiUrl = opts.uiPort ? `http://localhost:${opts.uiPort}` : undefined;
-  fs.mkdirSync(path.dirname(opts.logFile), { recursive: true });
 
   if (opts.cli.kind === 'sdk-download') {
     // Last way: the SDK fetches the CLI itself and runs it with the same flags.
@@ -120,29 +105,13 @@ export async function startDevServer(opts: DevServerOptions): Promise<RunningDev
     return { address, uiUrl, stop: () => env.teardown() };
   }
 
-  const out = fs.openSync(opts.logFile, 'a');
-  const child = spawn(opts.cli.path, devServerArgs(opts), { stdio: ['ignore', out, out] });
-  fs.closeSync(out);
-  opts.log.info({ address, uiUrl, dbFile: opts.dbFile ?? '(in memory)', pid: child.pid }, 'starting the Temporal dev server');
+  const server = startChildProcess('the Temporal dev server', opts.cli.path, devServerArgs(opts), { logFile: opts.logFile, graceMs: 10_000 });
+  opts.log.info({ address, uiUrl, dbFile: opts.dbFile ?? '(in memory)', pid: server.child.pid }, 'starting the Temporal dev server');
   try {
-    await waitUntilServing(address, child, opts.logFile, 60_000);
+    await waitFor(server, () => isServing(address), 60_000);
   } catch (err) {
-    child.kill('SIGKILL');
+    server.child.kill('SIGKILL');
     throw err;
   }
-  return {
-    address,
-    uiUrl,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        // killed by a signal (Ctrl-C reaches the whole process group): exitCode stays null
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        child.once('exit', () => {
-          clearTimeout(killer);
-          resolve();
-        });
-        child.kill('SIGTERM');
-      }),
-  };
+  return { address, uiUrl, stop: () => server.stop() };
 }

@@ -1,6 +1,7 @@
 /**
- * Runs one of our own processes (worker, API) as a child of the launcher, its
- * output appended to a log file, stopped with SIGTERM (SIGKILL after a grace period).
+ * A process we start and own (the Temporal dev server, the worker, the API): its
+ * output appended to a log file, stopped with SIGTERM (SIGKILL after a grace period),
+ * and waited on until ready unless it exits first.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -13,11 +14,18 @@ export interface ManagedProcess {
   stop(): Promise<void>;
 }
 
-export function startTypeScriptProcess(name: string, entry: string, env: NodeJS.ProcessEnv, logFile: string): ManagedProcess {
+/** Killed by a signal (Ctrl-C reaches the whole process group) leaves exitCode null: look at both. */
+export const hasExited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
+
+export function startChildProcess(
+  name: string,
+  command: string,
+  args: string[],
+  { env = process.env, logFile, graceMs = 15_000 }: { env?: NodeJS.ProcessEnv; logFile: string; graceMs?: number },
+): ManagedProcess {
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
   const out = fs.openSync(logFile, 'a');
-  // tsx as a Node loader: the same entry points `npm run worker` / `npm run api` use.
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { env, stdio: ['ignore', out, out] });
+  const child = spawn(command, args, { env, stdio: ['ignore', out, out] });
   fs.closeSync(out);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
@@ -25,8 +33,8 @@ export function startTypeScriptProcess(name: string, entry: string, env: NodeJS.
     child,
     logFile,
     async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      if (hasExited(child)) return;
+      const killer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       child.kill('SIGTERM');
       await exited;
       clearTimeout(killer);
@@ -38,7 +46,7 @@ export function startTypeScriptProcess(name: string, entry: string, env: NodeJS.
 export async function waitFor(proc: ManagedProcess, ready: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited with code ${proc.child.exitCode}; see ${proc.logFile}`);
+    if (hasExited(proc.child)) throw new Error(`${proc.name} exited (${proc.child.exitCode ?? proc.child.signalCode}); see ${proc.logFile}`);
     if (await ready().catch(() => false)) return;
     await new Promise((r) => setTimeout(r, 250));
   }
