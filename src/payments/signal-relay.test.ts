@@ -66,6 +66,14 @@ test('a payment accepted while Temporal is down reaches the workflow once Tempor
     () => handle.query(summaryQuery),
     (s) => s.stage === 'REMINDING',
   );
+  // The first reminder must be done before Temporal goes away: a reminder still in
+  // flight would, on retry, find the payment in Postgres and cure the run itself
+  // (NOT_NEEDED), and this test is about the relay delivering it.
+  const reminded = await eventually(
+    async () => (await pool.query('SELECT count(*)::int AS n FROM contact_attempts WHERE account_id = $1', [accountId])).rows[0].n as number,
+    (n) => n === 1,
+  );
+  expect(reminded).toBe(1);
 
   await server.stop();
   const eventId = uniqueId('EVT');
