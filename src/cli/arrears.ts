@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+/**
+ * `arrears`: the operations CLI (`npm run arrears -- <command>`).
+ * Each command lives in its own file under commands/ and registers itself here.
+ */
+import { Command } from 'commander';
+import { registerImportCommand } from './commands/import';
+import { registerScreenCommand } from './commands/screen';
+
+export function buildProgram(): Command {
+  const program = new Command('arrears')
+    .description('Arrears operations: import the loan book, screen it, work the collection list')
+    .showHelpAfterError()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  registerImportCommand(program);
+  registerScreenCommand(program);
+  return program;
+}
+
+if (require.main === module) {
+  buildProgram()
+    .parseAsync(process.argv)
+    .catch((err: unknown) => {
+      process.stderr.write(`arrears: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    });
+}
