@@ -50,3 +50,21 @@ describe('codecPublicUrl', () => {
     expect(codecPublicUrl(parseConfig({ CODEC_PUBLIC_URL: 'https://arrears.example/codec' }))).toBe('https://arrears.example/codec');
   });
 });
+
+describe('the daily screening settings', () => {
+  it('default to 06:00 in Asia/Shanghai', () => {
+    const cfg = parseConfig({});
+    expect([cfg.SCREENING_TIME, cfg.SCREENING_TIME_ZONE, cfg.SCREENING_SCHEDULE_ID]).toEqual(['06:00', 'Asia/Shanghai', 'arrears-daily-screening']);
+  });
+
+  it('keep a zone name in its canonical spelling', () => {
+    expect(parseConfig({ SCREENING_TIME_ZONE: 'europe/berlin' }).SCREENING_TIME_ZONE).toBe('Europe/Berlin');
+  });
+
+  it('refuse a time that is not HH:MM and a zone that does not exist, naming the variables', () => {
+    const { message } = configError({ SCREENING_TIME: '6am', SCREENING_TIME_ZONE: 'Mars/Olympus_Mons' });
+    expect(message).toMatch(/SCREENING_TIME:/);
+    expect(message).toMatch(/SCREENING_TIME_ZONE:/);
+    expect(configError({ SCREENING_TIME: '24:00' }).message).toMatch(/SCREENING_TIME/);
+  });
+});

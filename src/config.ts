@@ -4,6 +4,7 @@
  * The same names are used by docker-compose.yml.
  */
 import { z } from 'zod';
+import { canonicalTimeZone } from './domain/time-zones';
 import { DEFAULT_DATA_DIR } from './paths';
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -24,6 +25,16 @@ const previousCodecKeys = z
     }
     return keys;
   });
+
+/** An IANA zone name, kept in its canonical spelling (the Temporal server is case-sensitive). */
+const timeZone = z.string().transform((name, ctx) => {
+  const canonical = canonicalTimeZone(name);
+  if (!canonical) {
+    ctx.addIssue({ code: 'custom', message: `not an IANA time zone name (e.g. Asia/Shanghai): ${JSON.stringify(name)}` });
+    return z.NEVER;
+  }
+  return canonical;
+});
 
 export const configSchema = z.object({
   /** External Postgres; when unset the launcher starts an embedded one under the data dir. */
@@ -49,6 +60,14 @@ export const configSchema = z.object({
   ARREARS_CODEC_PREVIOUS_KEYS: previousCodecKeys,
   ARREARS_DATA_DIR: z.string().min(1).default(DEFAULT_DATA_DIR),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  /** Local time of the daily screening, 24-hour HH:MM, in SCREENING_TIME_ZONE. */
+  SCREENING_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM, 24-hour (e.g. 06:00)').default('06:00'),
+  /** The zone whose calendar day the screening is for (its as-of date). */
+  SCREENING_TIME_ZONE: timeZone.default('Asia/Shanghai'),
+  /** The Temporal Schedule's id (one per namespace). */
+  SCREENING_SCHEDULE_ID: z.string().min(1).regex(/^[\w.-]+$/).default('arrears-daily-screening'),
+  /** Account workflows started or signalled at once by the screening fan-out. */
+  SCREENING_START_CONCURRENCY: z.coerce.number().int().min(1).max(512).default(32),
 });
 
 export type Config = z.infer<typeof configSchema>;
