@@ -141,7 +141,7 @@ export async function startTestWorker({ address, taskQueue, codecKeys, pool }: {
     namespace: 'default',
     taskQueue,
     codecKeys,
-    deps: { pool, smsProvider: new OutboxSmsProvider(pool) },
+    deps: { pool, smsProvider: new OutboxSmsProvider(pool), temporalClient: client },
     workflowBundle: testWorkflowBundle(),
   });
   const running = worker.run();

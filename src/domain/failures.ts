@@ -6,6 +6,8 @@ export const FailureType = {
   AccountNotFound: 'AccountNotFound',
   InvalidWorkflowInput: 'InvalidWorkflowInput',
   NoContactMethod: 'NoContactMethod',
+  /** The worker lacks something an activity needs (e.g. a Temporal client): retrying cannot help. */
+  WorkerMisconfigured: 'WorkerMisconfigured',
 } as const;
 
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];
