@@ -26,7 +26,7 @@ export interface StartOrRefresh {
   accountId: string;
   taskQueue: string;
   refresh: FiguresRefreshed;
-  /** The account's last known run (from the record); linked from the new run if one starts. */
+  /** The account's last known run (from the record); linked from the new run if one starts (needs Temporal server 1.25+ for the link). */
   previousRunId?: string;
 }
 
@@ -36,7 +36,7 @@ export interface StartOrRefreshOutcome {
   runId: string;
 }
 
-const { WorkflowIdReusePolicy, WorkflowIdConflictPolicy, TaskQueueKind } = temporal.api.enums.v1;
+const { EventType, WorkflowIdReusePolicy, WorkflowIdConflictPolicy, TaskQueueKind } = temporal.api.enums.v1;
 
 export async function startOrRefreshCollection(client: Client, req: StartOrRefresh): Promise<StartOrRefreshOutcome> {
   const { namespace, identity, loadedDataConverter: converter } = client.options;
@@ -58,8 +58,13 @@ export async function startOrRefreshCollection(client: Client, req: StartOrRefre
     workflowIdReusePolicy: WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
     // visible in UI filters from the first moment, as for any other start
     searchAttributes: { indexedFields: encodeUnifiedSearchAttributes(undefined, [{ key: ArrearsStage, value: 'SCREENED' }]) },
-    // Only a new run takes the memo: it links the run's history to the one before it.
-    memo: req.previousRunId ? { fields: await encodeMapToPayloads(converter, { [PREVIOUS_RUN_MEMO]: req.previousRunId }) } : undefined,
+    // Only a new run takes these; an open run ignores them. They tie the new run's history
+    // to the one before it twice: a memo (`temporal workflow describe`, the UI's memo) and
+    // a link on its first event that the UI follows to the earlier run.
+    ...(req.previousRunId !== undefined && {
+      memo: { fields: await encodeMapToPayloads(converter, { [PREVIOUS_RUN_MEMO]: req.previousRunId }) },
+      links: [{ workflowEvent: { namespace, workflowId, runId: req.previousRunId, eventRef: { eventType: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED } } }],
+    }),
   });
   return { started: response.started === true, runId: response.runId ?? '' };
 }
