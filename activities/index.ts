@@ -7,6 +7,7 @@ import { createAuditActivities } from './audit';
 import type { ActivityDeps } from './deps';
 import { createPaymentActivities } from './payments';
 import { createReminderActivities } from './reminders';
+import { createScreeningActivities } from './screening';
 
 export type { ActivityDeps } from './deps';
 
@@ -16,6 +17,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createReminderActivities(deps),
     ...createPaymentActivities(deps),
     ...createAuditActivities(deps),
+    ...createScreeningActivities(deps),
   };
 }
 

@@ -1,11 +1,13 @@
 /** The worker process: `npm run worker` (the launcher and docker-compose start it). */
+import { Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { OutboxSmsProvider } from '../activities/providers/sms-provider';
-import { codecKeysFrom } from '../src/codec/data-converter';
+import { codecKeysFrom, createDataConverter } from '../src/codec/data-converter';
 import { config } from '../src/config';
 import { createPool } from '../src/db/pool';
 import { logger } from '../src/logger';
 import { installTemporalRuntime } from '../src/temporal/runtime';
+import { ensureScreeningSchedule, screeningScheduleSettings } from '../src/temporal/screening-schedule';
 import { createArrearsWorker } from './create-worker';
 
 async function main(): Promise<void> {
@@ -14,12 +16,16 @@ async function main(): Promise<void> {
   installTemporalRuntime(logger);
   const pool = createPool(cfg.DATABASE_URL);
   const connection = await NativeConnection.connect({ address: cfg.TEMPORAL_ADDRESS });
+  const codecKeys = codecKeysFrom(cfg);
+  // The screening fan-out starts and signals account workflows over the worker's own connection.
+  const client = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE, dataConverter: createDataConverter(codecKeys) });
+  await ensureScreeningSchedule(client, screeningScheduleSettings(cfg), logger);
   const worker = await createArrearsWorker({
     connection,
     namespace: cfg.TEMPORAL_NAMESPACE,
     taskQueue: cfg.TEMPORAL_TASK_QUEUE,
-    codecKeys: codecKeysFrom(cfg),
-    deps: { pool, smsProvider: new OutboxSmsProvider(pool) },
+    codecKeys,
+    deps: { pool, smsProvider: new OutboxSmsProvider(pool), temporalClient: client, screeningStartConcurrency: cfg.SCREENING_START_CONCURRENCY },
   });
   logger.info({ taskQueue: cfg.TEMPORAL_TASK_QUEUE, namespace: cfg.TEMPORAL_NAMESPACE }, 'worker running');
   try {

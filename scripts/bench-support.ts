@@ -1,0 +1,112 @@
+/**
+ * What the benches share: a throw-away run folder, an embedded Postgres (durable
+ * settings) migrated to the latest schema, the Temporal dev server (SQLite, WAL,
+ * headless) on free ports, a loan book of overdue accounts loaded in bulk, and a
+ * clean-up that stops everything in reverse order (also on Ctrl-C) and removes the folder.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { migrateUp } from '../src/db/migrate';
+import { inTransaction, type Pool } from '../src/db/pool';
+import { createLogger } from '../src/logger';
+import { DEFAULT_DATA_DIR } from '../src/paths';
+import { freePort, startDevServer, type RunningDevServer } from '../src/setup/dev-server';
+import { startPostgres, type RunningPostgres } from '../src/setup/postgres';
+import { ensureTemporalCli } from '../src/setup/temporal-tools';
+import { installTemporalRuntime } from '../src/temporal/runtime';
+
+export const BENCH_NAMESPACE = 'default';
+const DAY_MS = 86_400_000;
+
+export const out = (line: string) => process.stdout.write(`${line}\n`);
+
+export interface BenchRun {
+  runDir: string;
+  log: Logger;
+  began: number;
+  /** Registers a clean-up step; steps run last-registered first. */
+  onCleanup(name: string, step: () => Promise<unknown> | unknown): void;
+  cleanup(): Promise<void>;
+}
+
+/** A run folder under .data/bench and the clean-up that removes it; Ctrl-C cleans up too. */
+export function createBenchRun(name: string): BenchRun {
+  const log = createLogger('error', name);
+  installTemporalRuntime(log);
+  const runDir = path.join(DEFAULT_DATA_DIR, 'bench', `${name}-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`);
+  fs.mkdirSync(runDir, { recursive: true });
+  fs.chmodSync(runDir, 0o755); // the embedded Postgres may run as a `postgres` user
+  const steps: { name: string; step: () => Promise<unknown> | unknown }[] = [{ name: 'run dir', step: () => fs.rmSync(runDir, { recursive: true, force: true }) }];
+  let cleaning: Promise<void> | undefined;
+  const cleanup = () =>
+    (cleaning ??= (async () => {
+      for (const { name: what, step } of [...steps].reverse()) {
+        try {
+          await step();
+        } catch (err) {
+          process.stderr.write(`cleanup (${what}) failed: ${(err as Error).message}\n`);
+        }
+      }
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    })());
+  const onSignal = () => void cleanup().then(() => process.exit(130));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return { runDir, log, began: Date.now(), onCleanup: (what, step) => steps.push({ name: what, step }), cleanup };
+}
+
+export interface BenchServers {
+  postgres: RunningPostgres;
+  devServer: RunningDevServer;
+}
+
+/** Postgres (migrated) and the dev server, both stopped by the run's clean-up. */
+export async function startBenchServers(run: BenchRun, database = 'arrears_bench'): Promise<BenchServers> {
+  const { log, runDir } = run;
+  const cli = await ensureTemporalCli({ log });
+  const [pgPort, temporalPort] = [await freePort(), await freePort()];
+  const postgres = await startPostgres({ clusterDir: path.join(runDir, 'postgres'), port: pgPort, database, log, unsafeFast: false });
+  run.onCleanup('postgres', () => postgres.stop());
+  await migrateUp(postgres.url, log);
+  const devServer = await startDevServer({ cli, port: temporalPort, dbFile: path.join(runDir, 'temporal.sqlite'), namespace: BENCH_NAMESPACE, logFile: path.join(runDir, 'temporal.log'), log });
+  run.onCleanup('dev server', () => devServer.stop());
+  return { postgres, devServer };
+}
+
+export interface OverdueBook {
+  count: number;
+  /** minor units overdue per account, one installment */
+  overdue: number;
+  daysPastDue: number;
+  /** account ids are `${prefix}${n}`, n zero-padded to six digits from 1 */
+  prefix: string;
+}
+
+/** N borrowers with one account each and one installment `daysPastDue` days overdue, in one transaction. */
+export async function seedOverdueAccounts(pool: Pool, book: OverdueBook): Promise<string[]> {
+  const ids = Array.from({ length: book.count }, (_, i) => `${book.prefix}${String(i + 1).padStart(6, '0')}`);
+  const borrowers = ids.map((id) => `B-${id}`);
+  const due = new Date(Date.now() - book.daysPastDue * DAY_MS).toISOString().slice(0, 10);
+  const interest = Math.round(book.overdue * 0.15);
+  const fees = Math.round(book.overdue * 0.05);
+  await inTransaction(pool, async (db) => {
+    await db.query('INSERT INTO borrowers (id) SELECT * FROM unnest($1::text[])', [borrowers]);
+    await db.query(
+      `INSERT INTO borrower_personal_data (borrower_id, full_name, mobile_phone) SELECT b, 'Bench Borrower', '+8613800000000' FROM unnest($1::text[]) AS t(b)`,
+      [borrowers],
+    );
+    await db.query(
+      `INSERT INTO accounts (id, borrower_id, product, currency, principal, opened_on)
+       SELECT id, b, 'LOAN', 'CNY', $3, '2024-01-01' FROM unnest($1::text[], $2::text[]) AS t(id, b)`,
+      [ids, borrowers, book.overdue],
+    );
+    await db.query(
+      `INSERT INTO installments (account_id, seq, due_date, principal_due, interest_due, fees_due)
+       SELECT id, 1, $2::date, $3, $4, $5 FROM unnest($1::text[]) AS t(id)`,
+      [ids, due, book.overdue - interest - fees, interest, fees],
+    );
+  });
+  return ids;
+}
