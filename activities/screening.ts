@@ -9,10 +9,10 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
+import pino, { type Logger } from 'pino';
 import { z } from 'zod';
 import type { IsoDate } from '../src/domain/dates';
 import { FailureType } from '../src/domain/failures';
-import { logger } from '../src/logger';
 import { runScreening, type ScreeningRunSummary } from '../src/screening/scan';
 import { fanOutCollectionList } from '../src/temporal/collection-fan-out';
 import type { FanOutProgress } from '../workflows/screening-messages';
@@ -29,6 +29,27 @@ const progressSchema = z.object({
   refused: z.number().int().min(0),
 });
 
+/**
+ * A pino logger for the library code these activities call (the scan, the fan-out),
+ * writing through the activity's own logger: the SDK adds the workflow and activity
+ * ids, and the worker's level and redaction apply.
+ */
+function activityLogger(): Logger {
+  const log = Context.current().log;
+  return pino(
+    { level: 'debug', base: undefined, timestamp: false },
+    {
+      write(line: string) {
+        const { level, msg, ...fields } = JSON.parse(line) as { level: number; msg: string };
+        if (level >= 50) log.error(msg, fields);
+        else if (level >= 40) log.warn(msg, fields);
+        else if (level >= 30) log.info(msg, fields);
+        else log.debug(msg, fields);
+      },
+    },
+  );
+}
+
 export interface StartCollectionsInput {
   screeningRunId: number;
   asOf: IsoDate;
@@ -39,8 +60,7 @@ export interface StartCollectionsInput {
 export function createScreeningActivities({ pool, temporalClient, screeningStartConcurrency }: ActivityDeps) {
   return {
     async runScreening({ asOf, idempotencyKey }: { asOf: IsoDate; idempotencyKey: string }): Promise<ScreeningRunSummary> {
-      const workflowId = Context.current().info.workflowExecution?.workflowId;
-      return runScreening(pool, { asOf, idempotencyKey, log: logger.child({ workflowId }) });
+      return runScreening(pool, { asOf, idempotencyKey, log: activityLogger() });
     },
 
     async startCollections(input: StartCollectionsInput): Promise<FanOutProgress> {
@@ -50,8 +70,8 @@ export function createScreeningActivities({ pool, temporalClient, screeningStart
       }
       const earlier = progressSchema.safeParse(ctx.info.heartbeatDetails);
       const resumeFrom = earlier.success ? earlier.data : undefined;
-      const log = logger.child({ workflowId: ctx.info.workflowExecution?.workflowId, screeningRunId: input.screeningRunId });
-      if (resumeFrom) log.info({ ...resumeFrom, attempt: ctx.info.attempt }, 'fan-out resumes after the last heartbeat');
+      const log = activityLogger();
+      if (resumeFrom) log.info({ screeningRunId: input.screeningRunId, ...resumeFrom, attempt: ctx.info.attempt }, 'fan-out resumes after the last heartbeat');
 
       let last: FanOutProgress | undefined = resumeFrom;
       const beat = setInterval(() => ctx.heartbeat(last), HEARTBEAT_EVERY_MS);

@@ -12,15 +12,11 @@
  * hand), so it is fixed in history: a retry or a late catch-up run screens the same day.
  */
 import { ApplicationFailure, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { Activities } from '../activities';
 import { FailureType, NON_RETRYABLE_FAILURES } from '../src/domain/failures';
 import { describeIssues } from '../src/domain/payment-event';
 import { calendarDateIn } from '../src/domain/time-zones';
-import { dailyScreeningInputSchema, type DailyScreeningInput, type DailyScreeningResult } from './screening-messages';
-
-/** Set by the server on every workflow a Schedule starts: the nominal time of that action. */
-const TemporalScheduledStartTime = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
+import { dailyScreeningInputSchema, TemporalScheduledStartTime, type DailyScreeningInput, type DailyScreeningResult } from './screening-messages';
 
 const retry = { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: NON_RETRYABLE_FAILURES };
 

@@ -2,11 +2,15 @@
  * The daily screening workflow's contract: its type name, input and result, as
  * constants in a workflow-safe module that the schedule (a client) imports too.
  */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { z } from 'zod';
 import { isoDateSchema, type IsoDate } from '../src/domain/dates';
 import { canonicalTimeZone } from '../src/domain/time-zones';
 
 export const DAILY_SCREENING_WORKFLOW = 'dailyScreening';
+
+/** Set by the server on every workflow a Schedule starts: the nominal time of that action. */
+export const TemporalScheduledStartTime = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
 
 export const dailyScreeningInputSchema = z.strictObject({
   /** The IANA zone whose calendar day the screening is for. */

@@ -149,7 +149,7 @@ export async function fanOutCollectionList(pool: Pool, client: Client, opts: Fan
         done(started ? 'started' : 'signalled');
       } catch (err) {
         if (!isGrpcServiceError(err) || !REFUSED_FOR_GOOD.has(err.code)) throw err;
-        log.error({ accountId, screeningRunId, grpcCode: err.code, err: err.details }, 'account workflow refused by the server: left out of this screening');
+        log.error({ accountId, screeningRunId, grpcCode: err.code, err: err.details || err.message }, 'account workflow refused by the server: left out of this screening');
         done('refused');
       }
     }
