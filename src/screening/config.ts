@@ -79,7 +79,7 @@ export function loadScreeningConfig(file = DEFAULT_SCREENING_CONFIG_PATH): Scree
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new Error(`cannot read the screening config ${file}: ${(err as Error).message}`);
+    throw new Error(`cannot read the screening config ${file}: ${(err as Error).message}`, { cause: err });
   }
   return parseScreeningConfig(raw, file);
 }

@@ -1,12 +1,21 @@
 /**
- * The daily screening scan (SPEC §2.1): being built. The signatures are the contract
- * shared with the loan-book import and the screening workflow.
+ * The daily screening (SPEC §2.1): one set-based pass over the loan book as of a date
+ * (days past due, overdue principal/interest/fees, bucket, repayment behaviour, risk
+ * tier: see account_figures in the screening migration and config.ts for the rules),
+ * written as a screening run with its counts and its ranked collection list, in one
+ * transaction. Idempotent by key: a retried activity gets the run already written.
+ *
+ * The signatures are a contract with the loan-book import and the screening workflow.
  */
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Bucket } from '../domain/buckets';
-import type { IsoDate } from '../domain/dates';
-import type { Pool, Queryable } from '../db/pool';
-import type { ScreeningConfig } from './config';
+import { z } from 'zod';
+import { BUCKETS, type Bucket } from '../domain/buckets';
+import { isoDateSchema, type IsoDate } from '../domain/dates';
+import { inTransaction, type Pool, type Queryable } from '../db/pool';
+import { logger as defaultLogger } from '../logger';
+import { loadScreeningConfig, type ScreeningConfig } from './config';
+import { countScreened, finishRun, findRunByKey, insertRun, laterRunExists, readListPage, recordRiskTiers, scanBook, tuneScanTransaction, writeCollectionList, type ScreeningRunRow } from './queries';
 
 export interface ScreeningRunSummary {
   screeningRunId: number;
@@ -17,6 +26,7 @@ export interface ScreeningRunSummary {
   overdueAccounts: number;
   countsByBucket: Record<string, number>;
   countsByTier: Record<string, number>;
+  /** how long the scan and its writes took (for a reused run: how long it took then) */
   durationMs: number;
   /** true when the idempotency key named a run already written: nothing was scanned */
   reused: boolean;
@@ -24,8 +34,11 @@ export interface ScreeningRunSummary {
 
 export interface RunScreeningOptions {
   asOf: IsoDate;
+  /** the same key again returns the run already written; default: a new key, a new run */
   idempotencyKey?: string;
+  /** only payments value-dated on or before it count; null/absent: every known payment */
   paymentsThrough?: IsoDate | null;
+  /** default: config/screening.json */
   config?: ScreeningConfig;
   log?: Logger;
 }
@@ -33,17 +46,89 @@ export interface RunScreeningOptions {
 export interface CollectionListEntry {
   rank: number;
   accountId: string;
+  /** the account's currency (null if the account has been deleted since) */
+  currency: string | null;
   amountOverdue: number;
+  overduePrincipal: number;
+  overdueInterest: number;
+  overdueFees: number;
   daysPastDue: number;
   bucket: Bucket;
   riskTier: string;
   priority: number;
 }
 
-export async function runScreening(_pool: Pool, _opts: RunScreeningOptions): Promise<ScreeningRunSummary> {
-  throw new Error('runScreening is being built');
+const optionsSchema = z.object({
+  asOf: isoDateSchema,
+  idempotencyKey: z.string().min(1).max(200).optional(),
+  paymentsThrough: isoDateSchema.nullable().optional(),
+});
+
+/** jsonb keeps no key order: buckets in their order, tiers in the config's (others after). */
+function ordered(counts: Record<string, number> | null, order: readonly string[]): Record<string, number> {
+  const entries = Object.entries(counts ?? {});
+  const rank = (key: string) => (order.includes(key) ? order.indexOf(key) : order.length);
+  return Object.fromEntries(entries.sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b)));
 }
 
-export async function readCollectionList(_db: Queryable, _screeningRunId: number, _page: { afterRank: number; limit: number }): Promise<CollectionListEntry[]> {
-  throw new Error('readCollectionList is being built');
+function summaryOf(run: ScreeningRunRow, reused: boolean, config: ScreeningConfig): ScreeningRunSummary {
+  return {
+    screeningRunId: run.id,
+    asOf: run.as_of,
+    paymentsThrough: run.payments_through,
+    configVersion: run.config_version,
+    accountsScanned: run.accounts_scanned ?? 0,
+    overdueAccounts: run.overdue_accounts ?? 0,
+    countsByBucket: ordered(run.counts_by_bucket, BUCKETS),
+    countsByTier: ordered(run.counts_by_tier, [...config.riskTiers.map((r) => r.tier), config.defaultTier]),
+    durationMs: run.finished_at ? run.finished_at.getTime() - run.started_at.getTime() : 0,
+    reused,
+  };
+}
+
+export async function runScreening(pool: Pool, opts: RunScreeningOptions): Promise<ScreeningRunSummary> {
+  const { asOf, idempotencyKey = `screening:${opts.asOf}:${randomUUID()}`, paymentsThrough = null } = optionsSchema.parse(opts);
+  const config = opts.config ?? loadScreeningConfig();
+  const log = (opts.log ?? defaultLogger).child({ asOf, paymentsThrough, idempotencyKey });
+  const startedAt = new Date();
+
+  const summary = await inTransaction(pool, async (db) => {
+    // Two callers with one key (a retried activity racing the first attempt) take turns;
+    // the second finds the run the first wrote.
+    await db.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`screening-run:${idempotencyKey}`]);
+    const existing = await findRunByKey(db, idempotencyKey);
+    if (existing) return summaryOf(existing, true, config);
+
+    await tuneScanTransaction(db);
+    const screeningRunId = await insertRun(db, { idempotencyKey, asOf, paymentsThrough, configVersion: config.version, startedAt });
+    await scanBook(db, { asOf, paymentsThrough, config });
+    const counts = await countScreened(db, config);
+    const listed = await writeCollectionList(db, screeningRunId, config);
+    // A historical run (an earlier date than one already screened) leaves the tiers the
+    // workflows show alone. Written last: the account rows stay locked the shortest.
+    const tiersChanged = (await laterRunExists(db, asOf)) ? 0 : await recordRiskTiers(db);
+    const run = await finishRun(db, screeningRunId, counts);
+    log.info({ screeningRunId, accountsScanned: counts.accountsScanned, listed, tiersChanged }, 'screening run written');
+    return summaryOf(run, false, config);
+  });
+  if (summary.reused) log.info({ screeningRunId: summary.screeningRunId }, 'screening run already written under this key');
+  return summary;
+}
+
+/** A page of a run's collection list in rank order (rank 1 first), after `afterRank`. */
+export async function readCollectionList(db: Queryable, screeningRunId: number, page: { afterRank: number; limit: number }): Promise<CollectionListEntry[]> {
+  const rows = await readListPage(db, screeningRunId, page.afterRank, page.limit);
+  return rows.map((r) => ({
+    rank: r.rank,
+    accountId: r.account_id,
+    currency: r.currency,
+    amountOverdue: r.amount_overdue,
+    overduePrincipal: r.overdue_principal,
+    overdueInterest: r.overdue_interest,
+    overdueFees: r.overdue_fees,
+    daysPastDue: r.days_past_due,
+    bucket: r.bucket,
+    riskTier: r.risk_tier,
+    priority: r.priority,
+  }));
 }

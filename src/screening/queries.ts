@@ -1,0 +1,178 @@
+/**
+ * The screening's SQL: one set-based pass over the book into a transaction-local
+ * table, then the run's counts, its collection list and the changed risk tiers, each
+ * one statement. Rows are parsed with zod at this edge.
+ */
+import { z } from 'zod';
+import { BUCKETS } from '../domain/buckets';
+import type { IsoDate } from '../domain/dates';
+import type { Queryable } from '../db/pool';
+import type { ScreeningConfig } from './config';
+import { bucketSql, prioritySql, riskTierSql, SqlParams } from './rules-sql';
+
+export interface ScanInput {
+  asOf: IsoDate;
+  paymentsThrough: IsoDate | null;
+  config: ScreeningConfig;
+}
+
+/** The one pass: every open account judged as of the date (bucket and tier included). */
+export function scanQuery({ asOf, paymentsThrough, config }: ScanInput): { text: string; values: unknown[] } {
+  const params = new SqlParams();
+  const asOfParam = params.add(asOf, 'date');
+  const throughParam = params.add(paymentsThrough, 'date');
+  const tier = riskTierSql(config, params);
+  const text = `SELECT f.account_id, f.risk_tier AS previous_tier,
+            f.amount_overdue, f.overdue_principal, f.overdue_interest, f.overdue_fees, f.days_past_due,
+            ${bucketSql('f.days_past_due')} AS bucket,
+            ${tier} AS risk_tier
+     FROM account_figures(${asOfParam}, ${throughParam}) f
+     WHERE f.status = 'OPEN'`;
+  return { text, values: params.values };
+}
+
+/**
+ * Memory for the scan's hash aggregate (one entry per account): without it a large
+ * book spills to disk in batches. Local to the caller's transaction.
+ */
+export async function tuneScanTransaction(db: Queryable): Promise<void> {
+  await db.query(`SET LOCAL work_mem = '256MB'`);
+}
+
+/**
+ * The pass, kept for the rest of the transaction. CREATE TABLE AS (unlike
+ * INSERT … SELECT) lets the scan run as a parallel plan.
+ */
+export async function scanBook(db: Queryable, input: ScanInput): Promise<void> {
+  const { text, values } = scanQuery(input);
+  await db.query(`CREATE TEMP TABLE screened ON COMMIT DROP AS ${text}`, values);
+}
+
+const countRow = z.object({ kind: z.enum(['bucket', 'tier']), label: z.string(), n: z.number().int() });
+
+export interface ScreenedCounts {
+  accountsScanned: number;
+  overdueAccounts: number;
+  countsByBucket: Record<string, number>;
+  countsByTier: Record<string, number>;
+}
+
+/** Counts per bucket and per tier; every bucket and every configured tier appears, zeros included. */
+export async function countScreened(db: Queryable, config: ScreeningConfig): Promise<ScreenedCounts> {
+  const { rows } = await db.query(
+    `SELECT CASE WHEN GROUPING(bucket) = 0 THEN 'bucket' ELSE 'tier' END AS kind,
+            coalesce(bucket, risk_tier) AS label, count(*)::int AS n
+     FROM screened GROUP BY GROUPING SETS ((bucket), (risk_tier))`,
+  );
+  const countsByBucket: Record<string, number> = Object.fromEntries(BUCKETS.map((b) => [b, 0]));
+  const countsByTier: Record<string, number> = Object.fromEntries([...config.riskTiers.map((r) => r.tier), config.defaultTier].map((t) => [t, 0]));
+  for (const row of rows) {
+    const { kind, label, n } = countRow.parse(row);
+    if (kind === 'bucket') countsByBucket[label] = n;
+    else countsByTier[label] = n;
+  }
+  const accountsScanned = Object.values(countsByBucket).reduce((a, b) => a + b, 0);
+  return { accountsScanned, overdueAccounts: accountsScanned - (countsByBucket.CURRENT ?? 0), countsByBucket, countsByTier };
+}
+
+/** The ranked list: only accounts with something overdue; rank 1 = the highest priority. */
+export async function writeCollectionList(db: Queryable, screeningRunId: number, config: ScreeningConfig): Promise<number> {
+  const params = new SqlParams();
+  const runParam = params.add(screeningRunId, 'bigint');
+  const priority = prioritySql(config, params, { amount: 's.amount_overdue', dpd: 's.days_past_due', tier: 's.risk_tier' });
+  const { rowCount } = await db.query(
+    `INSERT INTO collection_list (screening_run_id, rank, account_id, amount_overdue, overdue_principal, overdue_interest,
+                                  overdue_fees, days_past_due, bucket, risk_tier, priority)
+     SELECT ${runParam}, row_number() OVER (ORDER BY p.priority DESC, p.days_past_due DESC, p.amount_overdue DESC, p.account_id),
+            p.account_id, p.amount_overdue, p.overdue_principal, p.overdue_interest, p.overdue_fees,
+            p.days_past_due, p.bucket, p.risk_tier, p.priority
+     FROM (SELECT s.*, ${priority} AS priority FROM screened s WHERE s.amount_overdue > 0) p`,
+    params.values,
+  );
+  return rowCount ?? 0;
+}
+
+/** Writes the tier to the accounts whose tier changed (the tier the workflows show). */
+export async function recordRiskTiers(db: Queryable): Promise<number> {
+  const { rowCount } = await db.query(
+    `UPDATE accounts a SET risk_tier = s.risk_tier
+     FROM screened s
+     WHERE s.account_id = a.id AND s.risk_tier IS DISTINCT FROM s.previous_tier`,
+  );
+  return rowCount ?? 0;
+}
+
+/** Is there a finished run for a later date? Then this one is history and must not overwrite today's tiers. */
+export async function laterRunExists(db: Queryable, asOf: IsoDate): Promise<boolean> {
+  const { rows } = await db.query('SELECT EXISTS (SELECT 1 FROM screening_runs WHERE as_of > $1::date AND finished_at IS NOT NULL) AS later', [asOf]);
+  return z.object({ later: z.boolean() }).parse(rows[0]).later;
+}
+
+const runRow = z.object({
+  id: z.number().int(),
+  as_of: z.string(),
+  payments_through: z.string().nullable(),
+  config_version: z.string(),
+  started_at: z.date(),
+  finished_at: z.date().nullable(),
+  accounts_scanned: z.number().int().nullable(),
+  overdue_accounts: z.number().int().nullable(),
+  counts_by_bucket: z.record(z.string(), z.number().int()).nullable(),
+  counts_by_tier: z.record(z.string(), z.number().int()).nullable(),
+});
+export type ScreeningRunRow = z.infer<typeof runRow>;
+
+export async function findRunByKey(db: Queryable, idempotencyKey: string): Promise<ScreeningRunRow | undefined> {
+  const { rows } = await db.query('SELECT * FROM screening_runs WHERE idempotency_key = $1', [idempotencyKey]);
+  return rows[0] ? runRow.parse(rows[0]) : undefined;
+}
+
+export async function insertRun(
+  db: Queryable,
+  run: { idempotencyKey: string; asOf: IsoDate; paymentsThrough: IsoDate | null; configVersion: string; startedAt: Date },
+): Promise<number> {
+  const { rows } = await db.query(
+    `INSERT INTO screening_runs (idempotency_key, as_of, payments_through, config_version, started_at)
+     VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+    [run.idempotencyKey, run.asOf, run.paymentsThrough, run.configVersion, run.startedAt],
+  );
+  return z.object({ id: z.number().int() }).parse(rows[0]).id;
+}
+
+export async function finishRun(db: Queryable, screeningRunId: number, counts: ScreenedCounts): Promise<ScreeningRunRow> {
+  const { rows } = await db.query(
+    `UPDATE screening_runs
+     SET finished_at = clock_timestamp(), accounts_scanned = $2, overdue_accounts = $3, counts_by_bucket = $4, counts_by_tier = $5
+     WHERE id = $1 RETURNING *`,
+    [screeningRunId, counts.accountsScanned, counts.overdueAccounts, JSON.stringify(counts.countsByBucket), JSON.stringify(counts.countsByTier)],
+  );
+  return runRow.parse(rows[0]);
+}
+
+const listRow = z.object({
+  rank: z.number().int(),
+  account_id: z.string(),
+  currency: z.string().nullable(),
+  amount_overdue: z.number().int(),
+  overdue_principal: z.number().int(),
+  overdue_interest: z.number().int(),
+  overdue_fees: z.number().int(),
+  days_past_due: z.number().int(),
+  bucket: z.enum(BUCKETS),
+  risk_tier: z.string(),
+  priority: z.coerce.number(),
+});
+export type CollectionListRow = z.infer<typeof listRow>;
+
+/** A page of a run's list in rank order, after `afterRank`. */
+export async function readListPage(db: Queryable, screeningRunId: number, afterRank: number, limit: number): Promise<CollectionListRow[]> {
+  const { rows } = await db.query(
+    `SELECT c.rank, c.account_id, a.currency, c.amount_overdue, c.overdue_principal, c.overdue_interest, c.overdue_fees,
+            c.days_past_due, c.bucket, c.risk_tier, c.priority
+     FROM collection_list c LEFT JOIN accounts a ON a.id = c.account_id
+     WHERE c.screening_run_id = $1 AND c.rank > $2
+     ORDER BY c.rank LIMIT $3`,
+    [screeningRunId, afterRank, limit],
+  );
+  return rows.map((row) => listRow.parse(row));
+}
