@@ -1,0 +1,228 @@
+/**
+ * `npm run bench:screening -- [--accounts 1000000] [--installments 12]`
+ *
+ * The daily scan on a synthetic book, in a throw-away embedded Postgres (durable
+ * settings) under .data/bench/. The book is generated server-side (INSERT … SELECT over
+ * generate_series: faster than COPY, nothing crosses the wire), with about 12 monthly
+ * installments per account and these repayment habits:
+ *   86 % pay every installment in full on or a few days before its due date;
+ *    6 % paid the first 0–11 installments, then stopped;
+ *    5 % pay 60 % of every installment on its due date (partial payers);
+ *    3 % pay every installment in full, 10–40 days late.
+ * The load runs with triggers off (a bulk load), the generator writing the repayment
+ * state the triggers keep (cumulative due, allocated, paid-off date); a sample of
+ * accounts is then re-derived by the triggers' own function, which must change nothing.
+ *
+ * Printed: load time, the bare `SELECT count(*) FROM installments` (warm), the scan
+ * (runScreening: the first run writes every account's tier, the next one only the
+ * changes), rows/s, the ratio to the bare count, the scan's EXPLAIN (ANALYZE, BUFFERS),
+ * and one account's figures (the workflow's path). Run it under the shared lock:
+ *   flock /tmp/arrears-bench.lock npm run bench:screening
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createPool, inTransaction, type Pool } from '../src/db/pool';
+import { loadAccountFigures } from '../src/db/account-figures';
+import { migrateUp } from '../src/db/migrate';
+import { loadScreeningConfig } from '../src/screening/config';
+import { scanQuery, tuneScanTransaction } from '../src/screening/queries';
+import { readCollectionList, runScreening, type ScreeningRunSummary } from '../src/screening/scan';
+import { freePort } from '../src/setup/dev-server';
+import { startPostgres } from '../src/setup/postgres';
+import { createBenchRun, out } from './bench-support';
+
+const USAGE = `npm run bench:screening -- [--accounts N] [--installments K] [--verify-all]
+
+  --accounts N       accounts in the synthetic book (default 1000000)
+  --installments K   monthly installments per account (default 12)
+  --verify-all       re-derive every account's repayment state, not a sample of 10000
+`;
+
+/** The screening date: fixed, so that runs compare. Installments fall due every 30 days. */
+const AS_OF = '2026-01-01';
+const CHUNK = 100_000;
+const SAMPLE = 10_000;
+
+/**
+ * One row per account g of the chunk: its schedule parameters and its habit, from
+ * hashes of g (deterministic). Installment k (1..K) is due opened_on + 30k; `m` is how
+ * many are due on or before the screening date.
+ */
+const ACCOUNTS_OF_CHUNK = `
+  SELECT g, 'BENCH-' || lpad(g::text, 8, '0') AS id, 'BB-' || g AS borrower_id, opened_on,
+         least($4::int, ($3::date - opened_on) / 30) AS m,
+         principal_due, principal_due / 10 AS interest_due, principal_due + principal_due / 10 AS amount_due,
+         CASE WHEN habit < 860 THEN 'ON_TIME' WHEN habit < 920 THEN 'STOPPED' WHEN habit < 970 THEN 'PARTIAL' ELSE 'LATE' END AS habit,
+         g % 4 AS days_early, 10 + g % 31 AS days_late, h2 % 12 AS stopped_after
+  FROM (
+    SELECT g, h1, h2, ($3::date - (30 + h1 % 540)::int) AS opened_on, (h1 / 1000) % 1000 AS habit,
+           10000::bigint * (10 + h2 % 90) AS principal_due
+    FROM (SELECT g, abs(hashint4(g)::bigint) AS h1, abs(hashint4(-g)::bigint) AS h2 FROM generate_series($1::int, $2::int) AS g) h
+  ) a`;
+
+/** Installment k of each account, with the payment that settles it (NULL amount: none). */
+const INSTALLMENTS_OF_CHUNK = `
+  SELECT a.*, k, (a.opened_on + 30 * k) AS due_date,
+         CASE a.habit
+           WHEN 'ON_TIME' THEN CASE WHEN k <= a.m THEN a.opened_on + 30 * k - a.days_early END
+           WHEN 'STOPPED' THEN CASE WHEN k <= least(a.m, a.stopped_after) THEN a.opened_on + 30 * k END
+           WHEN 'LATE' THEN CASE WHEN a.opened_on + 30 * k + a.days_late <= $3::date THEN a.opened_on + 30 * k + a.days_late END
+           WHEN 'PARTIAL' THEN CASE WHEN k <= a.m THEN a.opened_on + 30 * k END
+         END AS paid_on,
+         CASE WHEN a.habit = 'PARTIAL' THEN a.amount_due * 6 / 10 ELSE a.amount_due END AS payment_amount
+  FROM (${ACCOUNTS_OF_CHUNK}) a, generate_series(1, $4::int) AS k`;
+
+async function loadChunk(pool: Pool, from: number, to: number, installments: number): Promise<void> {
+  const params = [from, to, AS_OF, installments];
+  await inTransaction(pool, async (db) => {
+    // A bulk load: triggers (and the foreign-key checks) off; the repayment state is written below.
+    await db.query('SET LOCAL session_replication_role = replica');
+    await db.query(`INSERT INTO borrowers (id) SELECT borrower_id FROM (${ACCOUNTS_OF_CHUNK}) a`, params);
+    await db.query(
+      `INSERT INTO accounts (id, borrower_id, product, currency, principal, opened_on)
+       SELECT id, borrower_id, 'LOAN', 'CNY', principal_due * $4, opened_on FROM (${ACCOUNTS_OF_CHUNK}) a`,
+      params,
+    );
+    // The repayment state in closed form. Full payments settle installment k on the day
+    // they are paid. A partial payer pays 6/10 of an installment each time, so the running
+    // total first reaches installment k's running due (k whole installments) with
+    // payment ceil(5k/3), on that installment's due date.
+    await db.query(
+      `INSERT INTO installments (account_id, seq, due_date, principal_due, interest_due, fees_due, cumulative_due, allocated_paid, paid_off_on)
+       SELECT id, k, due_date, principal_due, interest_due, 0, amount_due * k,
+              CASE WHEN habit = 'PARTIAL' THEN greatest(0, least(amount_due, payment_amount * m - amount_due * (k - 1)))
+                   WHEN paid_on IS NOT NULL THEN amount_due ELSE 0 END,
+              CASE WHEN habit = 'PARTIAL' THEN CASE WHEN (5 * k + 2) / 3 <= m THEN opened_on + 30 * ((5 * k + 2) / 3) END
+                   ELSE paid_on END
+       FROM (${INSTALLMENTS_OF_CHUNK}) i`,
+      params,
+    );
+    await db.query(
+      `INSERT INTO payments (event_id, account_id, amount, currency, value_date, method, source)
+       SELECT 'BP-' || g || '-' || k, id, payment_amount, 'CNY', paid_on, 'BANK_TRANSFER', 'IMPORT'
+       FROM (${INSTALLMENTS_OF_CHUNK}) i WHERE paid_on IS NOT NULL`,
+      params,
+    );
+  });
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const thousands = (n: number) => n.toLocaleString('en-US');
+
+async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const t = performance.now();
+  const value = await work();
+  return { value, ms: performance.now() - t };
+}
+
+async function main(): Promise<void> {
+  const { values: flags } = parseArgs({
+    options: {
+      accounts: { type: 'string', default: '1000000' },
+      installments: { type: 'string', default: '12' },
+      'verify-all': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (flags.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const accounts = Number(flags.accounts);
+  const installments = Number(flags.installments);
+  if (!Number.isInteger(accounts) || accounts < 1 || accounts > 50_000_000) throw new Error('--accounts takes a whole number from 1 to 50000000');
+  if (!Number.isInteger(installments) || installments < 1 || installments > 120) throw new Error('--installments takes a whole number from 1 to 120');
+
+  const run = createBenchRun('screening');
+  try {
+    const postgres = await startPostgres({ clusterDir: path.join(run.runDir, 'postgres'), port: await freePort(), database: 'arrears_bench', log: run.log, unsafeFast: false });
+    run.onCleanup('postgres', () => postgres.stop());
+    await migrateUp(postgres.url, run.log);
+    const pool = createPool(postgres.url, 4);
+    run.onCleanup('pool', () => pool.end());
+    out(`setup: embedded Postgres up in ${seconds(Date.now() - run.began)}; book of ${thousands(accounts)} accounts x ${installments} installments, screened as of ${AS_OF}`);
+
+    // 1. the book
+    const load = await timed(async () => {
+      for (let from = 1; from <= accounts; from += CHUNK) {
+        await loadChunk(pool, from, Math.min(accounts, from + CHUNK - 1), installments);
+        process.stderr.write(`\r  loaded ${thousands(Math.min(accounts, from + CHUNK - 1))} accounts`);
+      }
+      process.stderr.write('\n');
+    });
+    const vacuum = await timed(() => pool.query('VACUUM ANALYZE'));
+    const { rows: sizes } = await pool.query(
+      `SELECT (SELECT count(*) FROM installments)::bigint AS installments, (SELECT count(*) FROM payments)::bigint AS payments,
+              pg_size_pretty(pg_table_size('installments')) AS installments_size, pg_size_pretty(pg_table_size('payments')) AS payments_size`,
+    );
+    const book = sizes[0] as { installments: number; payments: number; installments_size: string; payments_size: string };
+    out(`load: ${seconds(load.ms)} (INSERT … SELECT generate_series, triggers off), VACUUM ANALYZE ${seconds(vacuum.ms)}`);
+    out(`      ${thousands(book.installments)} installments (${book.installments_size}), ${thousands(book.payments)} payments (${book.payments_size})`);
+
+    // 2. the generator's repayment state, re-derived by the triggers' function: no change expected
+    const verify = await timed(async () => {
+      const step = flags['verify-all'] ? 1 : Math.max(1, Math.floor(accounts / SAMPLE));
+      const { rows } = await pool.query(
+        `SELECT refresh_repayment_state(array_agg('BENCH-' || lpad(g::text, 8, '0'))) AS changed, count(*)::int AS n
+         FROM generate_series(1, $1::int, $2::int) AS g`,
+        [accounts, step],
+      );
+      return rows[0] as { changed: number; n: number };
+    });
+    out(`check: refresh_repayment_state over ${thousands(verify.value.n)} accounts changed ${verify.value.changed} installment rows (expected 0) in ${seconds(verify.ms)}`);
+    if (verify.value.changed !== 0) throw new Error('the generated repayment state disagrees with the trigger function');
+
+    // 3. the bare scan, warm: the best of three after one to warm the cache
+    await pool.query('SELECT count(*) FROM installments');
+    const counts: number[] = [];
+    for (let i = 0; i < 3; i++) counts.push((await timed(() => pool.query('SELECT count(*) FROM installments'))).ms);
+    const bare = Math.min(...counts);
+    out(`bare: SELECT count(*) FROM installments: ${seconds(bare)} (best of ${counts.map((ms) => (ms / 1000).toFixed(2)).join(', ')})`);
+
+    // 4. the screening: the first run gives every account its tier; the next one (the daily case) writes only changes
+    const config = loadScreeningConfig();
+    const screen = (key: string) => timed(() => runScreening(pool, { asOf: AS_OF, idempotencyKey: key, config, log: run.log }));
+    const first = await screen('bench-first');
+    const again = await screen('bench-again');
+    const report = (label: string, r: { value: ScreeningRunSummary; ms: number }) =>
+      out(
+        `scan: ${label} ${seconds(r.ms)}  ${thousands(Math.round(book.installments / (r.ms / 1000)))} installments/s, ${thousands(Math.round(accounts / (r.ms / 1000)))} accounts/s, ${(r.ms / bare).toFixed(1)}x the bare count`,
+      );
+    report('first run (every tier written)', first);
+    report('next run (tiers unchanged)    ', again);
+    const s = again.value;
+    out(`      ${thousands(s.accountsScanned)} scanned, ${thousands(s.overdueAccounts)} overdue (${((100 * s.overdueAccounts) / s.accountsScanned).toFixed(1)} %)`);
+    out(`      buckets ${JSON.stringify(s.countsByBucket)}`);
+    out(`      tiers   ${JSON.stringify(s.countsByTier)}`);
+
+    // 5. the plan of the pass itself
+    const plan = await inTransaction(pool, async (db) => {
+      await tuneScanTransaction(db);
+      const { text, values } = scanQuery({ asOf: AS_OF, paymentsThrough: null, config });
+      const { rows } = await db.query(`EXPLAIN (ANALYZE, BUFFERS) ${text}`, values);
+      return rows.map((r: Record<string, string>) => r['QUERY PLAN']);
+    });
+    out('plan: EXPLAIN (ANALYZE, BUFFERS) of the pass (work_mem 256MB, as in runScreening):');
+    for (const line of plan) out(`      ${line}`);
+
+    // 6. one account, the workflow's path: the filter is pushed into the function
+    const [top] = await readCollectionList(pool, s.screeningRunId, { afterRank: 0, limit: 1 });
+    if (top) {
+      const { rows } = await pool.query(`EXPLAIN (ANALYZE) SELECT * FROM account_figures($2::date) WHERE account_id = $1`, [top.accountId, AS_OF]);
+      const execution = rows.map((r: Record<string, string>) => r['QUERY PLAN']).find((l) => l?.startsWith('Execution Time'));
+      const calls = 1000;
+      const many = await timed(async () => {
+        for (let i = 0; i < calls; i++) await loadAccountFigures(pool, top.accountId, AS_OF);
+      });
+      out(`one account (${top.accountId}, rank 1): ${execution}; loadAccountFigures round trip ${(many.ms / calls).toFixed(3)} ms on average over ${calls}`);
+    }
+    out(`total: ${seconds(Date.now() - run.began)}`);
+  } finally {
+    await run.cleanup();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench:screening failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exitCode = 1;
+});
