@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import type { Pool } from '../db/pool';
 import { registerCodecRoutes } from './codec-routes';
 import { registerErrorHandler } from './errors';
+import { registerImportRoutes } from './import-routes';
 import { registerPaymentRoutes } from './payment-routes';
 
 export interface ApiDeps {
@@ -42,6 +43,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   });
 
   registerPaymentRoutes(app, { pool: deps.pool });
+  registerImportRoutes(app, { pool: deps.pool });
   registerCodecRoutes(app, deps.codec);
 
   app.get('/health', { schema: { hide: true } }, async (_request, reply) => {
