@@ -9,7 +9,7 @@ import { createPool, type Pool } from '../src/db/pool';
 import { accountWorkflowId } from '../src/domain/ids';
 import { calendarDateIn } from '../src/domain/time-zones';
 import { createLogger } from '../src/logger';
-import { ensureScreeningSchedule } from '../src/temporal/screening-schedule';
+import { ensureScreeningSchedule, triggerScreening } from '../src/temporal/screening-schedule';
 import { PREVIOUS_RUN_MEMO } from '../src/temporal/start-or-refresh-collection';
 import { ownTestDatabase } from '../test/own-database';
 import { eventually, isoDateFrom, newCodecKeys, seedAccount, startTestWorker, type TestWorker, testTemporalAddress, uniqueId } from '../test/support';
@@ -100,20 +100,14 @@ test('the Schedule, triggered, screens the day it was scheduled for in its zone 
   const timeZone = 'Pacific/Kiritimati';
   const scheduleId = uniqueId('screening-schedule');
   await ensureScreeningSchedule(client, { scheduleId, time: '06:00', timeZone, taskQueue }, log);
-  const schedule = client.schedule.getHandle(scheduleId);
   try {
-    await schedule.trigger();
-    const [action] = await eventually(
-      async () => (await schedule.describe()).info.recentActions,
-      (actions) => actions.length > 0,
-    );
-    const handle = client.workflow.getHandle(action!.action.workflow.workflowId, action!.action.workflow.firstExecutionRunId);
-    const result = (await handle.result()) as DailyScreeningResult;
+    const handle = await triggerScreening(client, scheduleId);
+    const result = await handle.result();
 
     const scheduledAt = (await handle.describe()).typedSearchAttributes.get(TemporalScheduledStartTime) as Date;
     expect(result).toMatchObject({ asOf: calendarDateIn(scheduledAt, timeZone), overdueAccounts: 3, started: 3, signalled: 0 });
     for (const accountId of ids) expect(await runIdOf(accountId)).toEqual(expect.any(String));
   } finally {
-    await schedule.delete();
+    await client.schedule.getHandle(scheduleId).delete();
   }
 });

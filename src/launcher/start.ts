@@ -2,7 +2,8 @@
  * `npm start`: the whole pipeline on one machine, on embedded defaults.
  * Postgres (embedded, or DATABASE_URL) → migrations → Temporal dev server + Web UI
  * (SQLite under .data/, or TEMPORAL_ADDRESS) → worker and API processes → the demo
- * portfolio → one workflow per overdue account. Ctrl-C stops everything in order.
+ * portfolio → the daily screening Schedule (ensured by the worker), triggered now: one
+ * workflow per overdue account. Ctrl-C stops everything in order.
  * A second start reuses .data/: nothing is loaded or started twice.
  */
 import path from 'node:path';
@@ -23,7 +24,7 @@ import { startPostgres, type RunningPostgres } from '../setup/postgres';
 import { ensureTemporalCli } from '../setup/temporal-tools';
 import { connectClient } from '../temporal/client';
 import { registerSearchAttributes } from '../temporal/register-search-attributes';
-import { startAccountCollections } from '../temporal/start-account-collections';
+import { triggerScreening } from '../temporal/screening-schedule';
 import { localCodecKey } from './codec-key';
 import { printWelcome, type WelcomeFacts } from './welcome';
 
@@ -117,14 +118,18 @@ async function main(): Promise<void> {
       try {
         const today = isoDateOf(Date.now());
         const loaded = await loadDemoPortfolio(pool, { accounts: demoAccounts, anchor: today });
+        // The demo's workflows come the way every day's do: from the daily screening, run
+        // now through its Schedule (which the worker ensures as it starts).
+        const screening = await (await triggerScreening(client, cfg.SCREENING_SCHEDULE_ID)).result();
         const overdue = await listOverdueAccounts(pool, today);
-        const starts = await startAccountCollections(
-          client,
-          overdue.map((f) => f.accountId),
-          { taskQueue: cfg.TEMPORAL_TASK_QUEUE, log },
-        );
         const sample = overdue.find((f) => f.daysPastDue > 60) ?? overdue[0];
-        demo = { loaded, overdue: overdue.length, ...starts, sample: sample && { accountId: sample.accountId, amountOverdue: sample.amountOverdue, currency: sample.currency } };
+        demo = {
+          loaded,
+          overdue: screening.overdueAccounts,
+          started: screening.started,
+          alreadyRunning: screening.signalled,
+          sample: sample && { accountId: sample.accountId, amountOverdue: sample.amountOverdue, currency: sample.currency },
+        };
       } finally {
         await client.connection.close();
         await pool.end();

@@ -9,7 +9,15 @@
  * outage, a missed tick is caught up within 23 hours, so at most one missed day runs
  * late and two never pile up (each screening covers the whole book anyway).
  */
-import { type Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy, type ScheduleOptions, type ScheduleOptionsStartWorkflowAction } from '@temporalio/client';
+import {
+  type Client,
+  ScheduleAlreadyRunning,
+  ScheduleNotFoundError,
+  ScheduleOverlapPolicy,
+  type ScheduleOptions,
+  type ScheduleOptionsStartWorkflowAction,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { dailyScreening } from '../../workflows/daily-screening';
@@ -60,4 +68,33 @@ export async function ensureScreeningSchedule(client: Client, s: ScreeningSchedu
   await client.schedule.getHandle(s.scheduleId).update<typeof dailyScreening>((previous) => ({ ...previous, ...definition }));
   log.info({ scheduleId: s.scheduleId, time: s.time, timeZone: s.timeZone }, 'screening schedule updated');
   return 'updated';
+}
+
+/**
+ * Runs the schedule's action now (as `temporal schedule trigger` does, but even while a
+ * screening is still going: a second one duplicates nothing) and returns the handle of
+ * the run it started. A schedule not there yet is waited for: the worker creates it as
+ * it starts.
+ */
+export async function triggerScreening(client: Client, scheduleId: string, { timeoutMs = 60_000 } = {}): Promise<WorkflowHandle<typeof dailyScreening>> {
+  const schedule = client.schedule.getHandle(scheduleId);
+  const deadline = Date.now() + timeoutMs;
+  const pause = () => new Promise((resolve) => setTimeout(resolve, 100));
+  const recentRuns = async () => (await schedule.describe()).info.recentActions.map((a) => a.action.workflow);
+  let before: Set<string> | undefined;
+  while (!before) {
+    try {
+      before = new Set((await recentRuns()).map((w) => w.firstExecutionRunId));
+    } catch (err) {
+      if (!(err instanceof ScheduleNotFoundError) || Date.now() > deadline) throw err;
+      await pause();
+    }
+  }
+  await schedule.trigger(ScheduleOverlapPolicy.ALLOW_ALL);
+  for (;;) {
+    const started = (await recentRuns()).find((w) => !before.has(w.firstExecutionRunId));
+    if (started) return client.workflow.getHandle<typeof dailyScreening>(started.workflowId, started.firstExecutionRunId);
+    if (Date.now() > deadline) throw new Error(`schedule ${scheduleId} was triggered but started no run within ${timeoutMs} ms`);
+    await pause();
+  }
 }
