@@ -1,13 +1,14 @@
 /**
- * `arrears screen [--as-of DATE] [--top N]`: screens the loan book now (the scan the
- * daily schedule runs), writes the run and its collection list, and prints the counts
- * per bucket and risk tier and the top of the list. Account ids and figures only: no
- * personal data.
+ * `arrears screen [--as-of DATE] [--top N] [--agreement uci-credit-card]`: screens the loan book
+ * now (the scan the daily schedule runs), writes the run and its collection list, and
+ * prints the counts per bucket and risk tier and the top of the list (and, for the UCI
+ * book, the agreement table). Account ids and figures only: no personal data.
  */
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { isoDateOf } from '../../domain/dates';
 import { formatMoney } from '../../domain/money';
+import { formatAgreement, uciAgreement } from '../../loan-book/uci-agreement';
 import { loadScreeningConfig } from '../../screening/config';
 import { readCollectionList, runScreening, type CollectionListEntry, type ScreeningRunSummary } from '../../screening/scan';
 import { withCliContext } from '../context';
@@ -20,6 +21,7 @@ const optionsSchema = z.strictObject({
   allPayments: z.boolean().default(false),
   key: z.string().min(1, '--key takes a non-empty key').max(200, '--key is at most 200 characters').optional(),
   config: z.string().optional(),
+  agreement: z.enum(['uci-credit-card'], '--agreement takes uci-credit-card').optional(),
 });
 type ScreenOptions = z.infer<typeof optionsSchema>;
 
@@ -70,6 +72,7 @@ export function registerScreenCommand(program: Command): void {
     .option('--all-payments', 'count every known payment, whatever its value date (even for a past --as-of)')
     .option('--key <key>', 'idempotency key: the same key again prints the run already written instead of screening twice')
     .option('--config <file>', 'screening rules (default: config/screening.json)')
+    .option('--agreement <book>', "after the list, how the buckets agree with a dataset's own labels: uci-credit-card (its September status, PAY_0; for a book imported with --format uci-credit-card)")
     .action(async (rawOptions: unknown) => {
       const parsed = optionsSchema.safeParse(rawOptions);
       if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join('; '));
@@ -81,7 +84,12 @@ export function registerScreenCommand(program: Command): void {
       await withCliContext(async ({ pool, log }) => {
         const run = await runScreening(pool, { asOf, paymentsThrough, config, log, ...(opts.key ? { idempotencyKey: opts.key } : {}) });
         const top = opts.top > 0 ? await readCollectionList(pool, run.screeningRunId, { afterRank: 0, limit: opts.top }) : [];
-        printScreening(run, top, (line) => process.stdout.write(`${line}\n`));
+        const write = (line: string) => process.stdout.write(`${line}\n`);
+        printScreening(run, top, write);
+        if (opts.agreement === 'uci-credit-card') {
+          write('');
+          for (const line of formatAgreement(await uciAgreement(pool, run.screeningRunId))) write(line);
+        }
       });
     });
 }
