@@ -10,6 +10,7 @@ import { accountWorkflowId } from '../src/domain/ids';
 import { createLogger } from '../src/logger';
 import { startAccountCollections } from '../src/temporal/start-account-collections';
 import { eventually, isoDateFrom, newCodecKeys, seedAccount, startTestWorker, type TestWorker, testPool, testTemporalAddress, uniqueId } from '../test/support';
+import { accountCollection } from '../workflows/account-collection';
 import { paymentReceivedSignal, summaryQuery } from '../workflows/messages';
 
 const codecKeys = newCodecKeys();
@@ -87,21 +88,38 @@ test('started like the launcher starts it, paid by signal, the account is CURED 
   expect(payments.rows).toEqual([{ amount: 600_000, source: 'SIGNAL' }]);
 
   // Nothing in Temporal's history is readable without the key: every payload is
-  // encrypted, except search attributes, which visibility must index (no personal data).
+  // encrypted, except search attributes, which visibility must index (no personal data),
+  // and the SDK's own marker bookkeeping, which holds only the fields checked here.
   const raw = await client.workflowService.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId } });
-  const encodings = payloadEncodings(raw.history?.events ?? []);
+  const events = raw.history?.events ?? [];
+  const encodings = payloadEncodings(events);
   expect(encodings.length).toBeGreaterThan(10);
   expect(new Set(encodings)).toEqual(new Set(['binary/encrypted']));
+  const bookkeeping = events.flatMap((e) => Object.values(e.markerRecordedEventAttributes?.details ?? {}).flatMap((d) => d.payloads ?? []));
+  const plain = bookkeeping.filter((p) => Buffer.from(p.metadata?.encoding ?? []).toString() === 'json/plain').map((p) => Object.keys(JSON.parse(Buffer.from(p.data ?? []).toString())).sort());
+  expect(plain.length).toBeGreaterThan(0);
+  const SDK_MARKER_FIELDS = ['activity_id', 'activity_type', 'attempt', 'backoff', 'complete_time', 'deprecated', 'id', 'original_schedule_time', 'seq'];
+  for (const keys of plain) expect(SDK_MARKER_FIELDS).toEqual(expect.arrayContaining(keys));
 });
 
-/** The `encoding` of every payload in the history, outside search attributes. */
-function payloadEncodings(node: unknown, underSearchAttributes = false): string[] {
+/**
+ * The `encoding` of every payload in the history, outside search attributes and outside
+ * the SDK's marker bookkeeping (a local activity's `data`, a patch's `patch-data`; its
+ * result is a payload of ours and is counted).
+ */
+function payloadEncodings(node: unknown, skipped = false): string[] {
   if (!node || typeof node !== 'object') return [];
-  if (Array.isArray(node)) return node.flatMap((n) => payloadEncodings(n, underSearchAttributes));
+  if (Array.isArray(node)) return node.flatMap((n) => payloadEncodings(n, skipped));
   const record = node as Record<string, unknown>;
   const metadata = record.metadata as Record<string, Uint8Array> | undefined;
-  if (metadata?.encoding && 'data' in record) return underSearchAttributes ? [] : [Buffer.from(metadata.encoding).toString()];
-  return Object.entries(record).flatMap(([key, value]) => payloadEncodings(value, underSearchAttributes || key === 'searchAttributes'));
+  if (metadata?.encoding && 'data' in record) return skipped ? [] : [Buffer.from(metadata.encoding).toString()];
+  const isMarkerDetails = 'markerName' in record;
+  return Object.entries(record).flatMap(([key, value]) => {
+    if (isMarkerDetails && key === 'details' && value && typeof value === 'object') {
+      return Object.entries(value).flatMap(([detail, payloads]) => payloadEncodings(payloads, skipped || detail === 'data' || detail === 'patch-data'));
+    }
+    return payloadEncodings(value, skipped || key === 'searchAttributes');
+  });
 }
 
 test('a second start for an account with a running workflow is refused, not duplicated', async () => {
@@ -116,3 +134,36 @@ test('a second start for an account with a running workflow is refused, not dupl
   await expect(second).rejects.toBeInstanceOf(WorkflowExecutionAlreadyStartedError);
   await client.workflow.getHandle(accountWorkflowId(accountId)).terminate('test over');
 });
+
+test('history stays bounded: the run continues as new and keeps its state and its place in the cadence', async () => {
+  const now = Date.now();
+  const accountId = await seedAccount(pool, {
+    installments: [
+      { dueDate: isoDateFrom(now, -10), amount: 100_000 },
+      { dueDate: isoDateFrom(now, 20), amount: 100_000 },
+    ],
+  });
+  const workflowId = accountWorkflowId(accountId);
+  const first = await client.workflow.start(accountCollection, { taskQueue, workflowId, args: [{ accountId, overrides: { maxHistoryEvents: 100 } }] });
+  const latest = client.workflow.getHandle(workflowId);
+  await eventually(() => latest.query(summaryQuery), (s) => s.nextStep?.action === 'SMS sms-second-reminder');
+
+  // Twenty partial payments grow the history past the limit; one at a time, as signals
+  // that arrive together share a workflow task (and fewer history events).
+  for (let i = 1; i <= 20; i++) {
+    await latest.signal(paymentReceivedSignal, { eventId: uniqueId('EVT-CAN'), accountId, amount: 1_000, currency: 'CNY', valueDate: isoDateOf(now), method: 'BANK_TRANSFER' });
+    await eventually(() => latest.query(summaryQuery), (s) => s.paymentsCounted >= i);
+  }
+  const described = await eventually(() => latest.describe(), (d) => d.runId !== first.firstExecutionRunId);
+  expect(described.runId).not.toBe(first.firstExecutionRunId);
+  expect((await client.workflow.getHandle(workflowId, first.firstExecutionRunId).describe()).status.name).toBe('CONTINUED_AS_NEW');
+
+  // The new run carries the figures, the counted payments and the cadence step: the
+  // first reminder is not sent again, the day-3 one is next.
+  const summary = await latest.query(summaryQuery);
+  expect(summary).toMatchObject({ stage: 'REMINDING', paymentsCounted: 20, amountOverdue: 80_000, nextStep: { action: 'SMS sms-second-reminder' } });
+  const { rows } = await pool.query('SELECT template_id FROM contact_attempts WHERE account_id = $1', [accountId]);
+  expect(rows).toEqual([{ template_id: 'sms-first-reminder' }]);
+  await latest.terminate('test over');
+});
+

@@ -42,8 +42,12 @@ async function replay(workflowBundle: { codePath: string } | WorkflowBundleWithS
   return results;
 }
 
-test('the recorded scenarios are all there', () => {
-  expect(recordedHistories().map((h) => h.workflowId)).toEqual(expect.arrayContaining(['continued-as-new', 'partial-duplicate-bad-signal', 'reminded-then-cured']));
+const SCENARIOS = ['continued-as-new', 'partial-duplicate-bad-signal', 'reminded-then-cured'];
+
+test('the recorded scenarios are all there, for every workflow generation still running', () => {
+  // v1: database steps as regular activities; v2: as local activities (patched)
+  const expected = ['v1', 'v2'].flatMap((generation) => SCENARIOS.map((scenario) => `${generation}-${scenario}`));
+  expect(recordedHistories().map((h) => h.workflowId)).toEqual(expect.arrayContaining(expected));
 });
 
 test('every recorded history replays on the current workflow code', async () => {
@@ -60,7 +64,7 @@ test('the net bites: an incompatible variant of the workflow fails to replay', a
     workflowsPath: require.resolve('./__fixtures__/incompatible'),
     logger: { trace() {}, debug() {}, info() {}, warn() {}, error: (m) => console.error(m), log() {} },
   });
-  const history = recordedHistories().find((h) => h.workflowId === 'reminded-then-cured');
+  const history = recordedHistories().find((h) => h.workflowId === 'v1-reminded-then-cured');
   expect(history).toBeDefined();
 
   const [result, ...rest] = await replay(incompatible, [history!]);

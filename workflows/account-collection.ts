@@ -20,7 +20,9 @@ import {
   continueAsNew,
   isCancellation,
   log,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   sleep,
   upsertSearchAttributes,
@@ -50,10 +52,28 @@ import {
 import { AmountOverdue, ArrearsStage, Bucket, DaysPastDue, OnHold, RiskTier, Treatment } from './search-attributes';
 import { TREATMENTS } from './treatments';
 
-const activities = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: NON_RETRYABLE_FAILURES },
+const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: NON_RETRYABLE_FAILURES };
+const activities = proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry });
+
+/**
+ * The short Postgres steps (read the figures, record a payment, a stage transition,
+ * an audit event) run as local activities: in the worker, inside the workflow task,
+ * with no activity task round trip through the server. A cure then costs the server
+ * one workflow task instead of three plus two activity tasks, which is what lets
+ * payments cure accounts within a second at 100/s (issue 5, bench:payments).
+ * They are idempotent like every activity: a local activity may run again when a
+ * workflow task is retried. Contacting the borrower stays a regular activity
+ * (external provider, own timeouts and retries, visible as its own task).
+ */
+const databaseSteps = proxyLocalActivities<Pick<Activities, 'loadAccountFigures' | 'applyPaymentEvent' | 'recordStageTransition' | 'recordAuditEvent'>>({
+  startToCloseTimeout: '30 seconds',
+  // Past a minute of retries the SDK backs off with a durable timer instead of spinning in one workflow task.
+  localRetryThreshold: '1 minute',
+  retry,
 });
+
+/** Histories recorded before this patch scheduled those steps as regular activities; they replay as they ran. */
+export const DATABASE_STEPS_AS_LOCAL_ACTIVITIES = 'database-steps-as-local-activities';
 
 const DAY_MS = 86_400_000;
 /** Continue-as-new well before Temporal's history limits, even if the server does not suggest it. */
@@ -75,6 +95,9 @@ export async function accountCollection(rawInput: AccountCollectionInput): Promi
   const info = workflowInfo();
   const treatment = TREATMENTS[overrides?.treatment ?? 'standard'];
   const maxHistoryEvents = overrides?.maxHistoryEvents ?? DEFAULT_MAX_HISTORY_EVENTS;
+  // Generation 2 of this workflow (every run started since the patch); runs of generation 1 replay as they ran.
+  const generation2 = patched(DATABASE_STEPS_AS_LOCAL_ACTIVITIES);
+  const db = generation2 ? databaseSteps : activities;
 
   const state = {
     stage: carried?.stage ?? ('SCREENED' as Stage),
@@ -135,7 +158,7 @@ export async function accountCollection(rawInput: AccountCollectionInput): Promi
     publishSearchAttributes();
   }
 
-  const refreshFigures = () => serially(async () => takeFigures(await activities.loadAccountFigures({ accountId, asOf: today() })));
+  const refreshFigures = () => serially(async () => takeFigures(await db.loadAccountFigures({ accountId, asOf: today() })));
 
   async function moveTo(to: Stage, reason: string): Promise<void> {
     const from = state.transitionCount === 0 ? null : state.stage;
@@ -144,7 +167,7 @@ export async function accountCollection(rawInput: AccountCollectionInput): Promi
     if (to === 'REMINDING') state.remindingStartedAt ??= Date.now();
     publishSearchAttributes();
     log.info('stage changed', { accountId, from, to, reason });
-    await activities.recordStageTransition({
+    await db.recordStageTransition({
       idempotencyKey: effectKey('stage', n),
       accountId,
       workflowId: info.workflowId,
@@ -157,10 +180,10 @@ export async function accountCollection(rawInput: AccountCollectionInput): Promi
   }
 
   async function applyPayment(event: PaymentEvent): Promise<void> {
-    const { outcome, figures } = await serially(() => activities.applyPaymentEvent({ event, asOf: today() }));
+    const { outcome, figures } = await serially(() => db.applyPaymentEvent({ event, asOf: today() }));
     if (outcome === 'CURRENCY_MISMATCH' || outcome === 'CONFLICTING_DUPLICATE') {
       log.warn('payment event not counted', { accountId, eventId: event.eventId, outcome });
-      await activities.recordAuditEvent({
+      await db.recordAuditEvent({
         idempotencyKey: `payment-rejected/${event.eventId}`,
         accountId,
         workflowId: info.workflowId,
@@ -333,10 +356,10 @@ export async function accountCollection(rawInput: AccountCollectionInput): Promi
     if (!isCancellation(err)) throw err;
   });
   await condition(() => isCured() || workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > maxHistoryEvents);
-  cadence.cancel();
-  await cadenceDone;
 
   if (isCured()) {
+    cadence.cancel();
+    await cadenceDone;
     state.nextStep = null;
     if (state.stage !== 'CURED') await moveTo('CURED', state.paymentsCounted > 0 ? 'payment cleared the overdue amount' : 'nothing overdue');
     await condition(allHandlersFinished);
@@ -349,6 +372,14 @@ export async function accountCollection(rawInput: AccountCollectionInput): Promi
   }
 
   // Keep history bounded: hand the state to a fresh run once every handler is done.
+  // The cadence needs no cancelling: continue-as-new ends this run and its pending
+  // timer or reminder with it, and the next run resumes at the same step (a reminder
+  // in flight is not sent twice: its idempotency key is the same in the next run).
+  // Generation 1 cancelled it first, and must replay as it ran.
+  if (!generation2) {
+    cadence.cancel();
+    await cadenceDone;
+  }
   await condition(allHandlersFinished);
   log.info('continuing as new', { accountId, historyLength: workflowInfo().historyLength });
   return continueAsNew<typeof accountCollection>({ accountId, overrides, carried: carriedState() });
