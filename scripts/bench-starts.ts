@@ -24,7 +24,8 @@ import { isoDateOf } from '../src/domain/dates';
 import { runScreening } from '../src/screening/scan';
 import { connectClient } from '../src/temporal/client';
 import { fanOutCollectionList } from '../src/temporal/collection-fan-out';
-import { BENCH_NAMESPACE, createBenchRun, out, seedOverdueAccounts, startBenchServers } from './bench-support';
+import type { FanOutProgress } from '../workflows/screening-messages';
+import { BENCH_NAMESPACE, createBenchRun, devServerPid, out, processCpuMs, seedOverdueAccounts, startBenchServers } from './bench-support';
 
 const USAGE = `npm run bench:starts -- [--accounts N] [--concurrency C] [--connection native|grpc-js]
 
@@ -37,9 +38,31 @@ const USAGE = `npm run bench:starts -- [--accounts N] [--concurrency C] [--conne
 const IDLE_QUEUE = 'bench-starts-idle'; // no worker polls it
 const NOOP_WORKFLOW = 'benchNoop';
 
-async function startNoops(client: Client, prefix: string, count: number, concurrency: number): Promise<number> {
-  let next = 0;
+interface Phase {
+  ms: number;
+  /** CPU of this process (client, encryption, Postgres reads) per start, in ms */
+  clientCpuPerStart: number;
+  /** CPU of the dev server per start, in ms (when /proc tells) */
+  serverCpuPerStart: number | undefined;
+}
+
+/** Times `work`, and the CPU this process and the dev server spent on it, per start. */
+async function measured(starts: number, serverPid: number | undefined, work: () => Promise<unknown>): Promise<Phase> {
   const began = Date.now();
+  const cpu = process.cpuUsage();
+  const serverCpu = processCpuMs(serverPid);
+  await work();
+  const used = process.cpuUsage(cpu);
+  const serverUsed = processCpuMs(serverPid);
+  return {
+    ms: Date.now() - began,
+    clientCpuPerStart: (used.user + used.system) / 1000 / starts,
+    serverCpuPerStart: serverCpu !== undefined && serverUsed !== undefined ? (serverUsed - serverCpu) / starts : undefined,
+  };
+}
+
+async function startNoops(client: Client, prefix: string, count: number, concurrency: number): Promise<void> {
+  let next = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (next < count) {
@@ -48,7 +71,6 @@ async function startNoops(client: Client, prefix: string, count: number, concurr
       }
     }),
   );
-  return Date.now() - began;
 }
 
 async function main(): Promise<void> {
@@ -97,20 +119,24 @@ async function main(): Promise<void> {
     if (screening.overdueAccounts !== accounts) throw new Error(`expected ${accounts} accounts on the list, found ${screening.overdueAccounts}`);
 
     const rate = (n: number, ms: number) => (n / ms) * 1000;
-    const before = await startNoops(client, 'bench-noop-before', accounts, concurrency);
-    out(`no-op starts (before): ${accounts} in ${before} ms = ${rate(accounts, before).toFixed(0)}/s`);
+    const serverPid = devServerPid(devServer.address);
+    const line = (what: string, p: Phase) =>
+      `${what}: ${accounts} in ${p.ms} ms = ${rate(accounts, p.ms).toFixed(0)}/s (CPU per start: client ${p.clientCpuPerStart.toFixed(2)} ms, dev server ${p.serverCpuPerStart?.toFixed(2) ?? 'n/a'} ms)`;
+    const before = await measured(accounts, serverPid, () => startNoops(client, 'bench-noop-before', accounts, concurrency));
+    out(line('no-op starts (before)', before));
 
-    t = Date.now();
-    const fanned = await fanOutCollectionList(pool, client, { screeningRunId: screening.screeningRunId, asOf, taskQueue: IDLE_QUEUE, concurrency, log: run.log });
-    const screeningMs = Date.now() - t;
-    if (fanned.started !== accounts) throw new Error(`expected ${accounts} new runs, got ${JSON.stringify(fanned)}`);
-    out(`screening path: ${fanned.started} accountCollection runs started in ${screeningMs} ms = ${rate(accounts, screeningMs).toFixed(0)}/s (signalled ${fanned.signalled}, refused ${fanned.refused})`);
+    let fanned: FanOutProgress | undefined;
+    const screeningPath = await measured(accounts, serverPid, async () => {
+      fanned = await fanOutCollectionList(pool, client, { screeningRunId: screening.screeningRunId, asOf, taskQueue: IDLE_QUEUE, concurrency, log: run.log });
+    });
+    if (fanned?.started !== accounts) throw new Error(`expected ${accounts} new runs, got ${JSON.stringify(fanned)}`);
+    out(line('screening path, accountCollection runs started', screeningPath));
 
-    const after = await startNoops(client, 'bench-noop-after', accounts, concurrency);
-    out(`no-op starts (after): ${accounts} in ${after} ms = ${rate(accounts, after).toFixed(0)}/s`);
+    const after = await measured(accounts, serverPid, () => startNoops(client, 'bench-noop-after', accounts, concurrency));
+    out(line('no-op starts (after)', after));
 
-    const noopRate = rate(2 * accounts, before + after);
-    const screeningRate = rate(accounts, screeningMs);
+    const noopRate = rate(2 * accounts, before.ms + after.ms);
+    const screeningRate = rate(accounts, screeningPath.ms);
     out('');
     out(`accounts: ${accounts}, concurrency ${concurrency}, connection ${flags.connection}`);
     out(`no-op start rate (mean of before and after): ${noopRate.toFixed(0)}/s`);

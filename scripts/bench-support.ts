@@ -110,3 +110,30 @@ export async function seedOverdueAccounts(pool: Pool, book: OverdueBook): Promis
   });
   return ids;
 }
+
+/** The pid of the dev server listening on `address` (Linux /proc), to read its CPU time; undefined elsewhere. */
+export function devServerPid(address: string): number | undefined {
+  const port = address.split(':').at(-1);
+  try {
+    for (const entry of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      const args = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (args.includes('start-dev') && args[args.indexOf('--port') + 1] === port) return Number(entry);
+    }
+  } catch {
+    // no /proc: the figure is left out
+  }
+  return undefined;
+}
+
+/** CPU time (user + system) a process has used so far, in ms (Linux /proc); undefined if unknown. */
+export function processCpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux)
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return undefined;
+  }
+}
