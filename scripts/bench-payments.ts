@@ -3,7 +3,10 @@
  *
  * Load test of the payment path, all real components on loopback in one throw-away
  * setup: an embedded Postgres (durable settings), the Temporal dev server (SQLite,
- * WAL, headless), the worker and the API (with its outbox relay) in this process.
+ * WAL, headless), and the worker and the API (with its outbox relay) as their own
+ * processes, started from the same entry points as `npm start` (`npm run worker`,
+ * `npm run api`), so each one's memory is its own figure. This process only sends
+ * the load and watches visibility.
  * N overdue accounts get one accountCollection workflow each; once all are REMINDING,
  * payment events are POSTed open-loop at a steady rate (10 % exact duplicates, 5 % of
  * accounts paid in two halves, later-dated half first). Measured: the latency from the
@@ -12,30 +15,19 @@
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
-import type { FastifyInstance } from 'fastify';
-import { OutboxSmsProvider } from '../activities/providers/sms-provider';
-import { buildApiServer } from '../src/api/server';
-import { createEncryptionCodec, type CodecKeys } from '../src/codec/data-converter';
-import { migrateUp } from '../src/db/migrate';
-import { createPool, inTransaction, type Pool } from '../src/db/pool';
+import { createPool, type Pool } from '../src/db/pool';
 import { pendingSignalCount } from '../src/db/signal-outbox';
 import { accountWorkflowId } from '../src/domain/ids';
-import { createLogger } from '../src/logger';
-import { DEFAULT_DATA_DIR } from '../src/paths';
-import { SignalRelay } from '../src/payments/signal-relay';
-import { freePort, startDevServer, type RunningDevServer } from '../src/setup/dev-server';
-import { startPostgres, type RunningPostgres } from '../src/setup/postgres';
-import { ensureTemporalCli } from '../src/setup/temporal-tools';
+import { PROJECT_ROOT } from '../src/paths';
+import { type ManagedProcess, startChildProcess, waitFor } from '../src/setup/child-process';
+import { freePort } from '../src/setup/dev-server';
 import { connectClient } from '../src/temporal/client';
-import { installTemporalRuntime } from '../src/temporal/runtime';
 import { startAccountCollections } from '../src/temporal/start-account-collections';
 import type { AccountCollectionResult } from '../workflows/messages';
-import { createArrearsWorker } from '../workers/create-worker';
+import { BENCH_NAMESPACE, createBenchRun, devServerPid, out, seedOverdueAccounts, startBenchServers } from './bench-support';
 
 const USAGE = `npm run bench:payments -- [--accounts N] [--rate R] [--seconds S] [--sample K]
 
@@ -46,11 +38,22 @@ const USAGE = `npm run bench:payments -- [--accounts N] [--rate R] [--seconds S]
 `;
 
 const TASK_QUEUE = 'arrears-bench';
-const NAMESPACE = 'default';
 const OVERDUE = 100_000; // 1,000.00 CNY in fen
 const DAY = 86_400_000;
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
+
+/** Resident and peak resident memory of a process (Linux /proc), in bytes; undefined elsewhere. */
+function memoryOf(pid: number | undefined): { rss: number; peak: number } | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string) => Number(/^\s*(\d+)/.exec(status.split(`${field}:`)[1] ?? '')?.[1] ?? NaN) * 1024;
+    return { rss: kb('VmRSS'), peak: kb('VmHWM') };
+  } catch {
+    return undefined;
+  }
+}
 
 interface BenchEvent {
   eventId: string;
@@ -75,32 +78,6 @@ function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   const rank = Math.ceil((p / 100) * sorted.length);
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] as number;
-}
-
-async function seedAccounts(pool: Pool, n: number): Promise<string[]> {
-  const ids = Array.from({ length: n }, (_, i) => `BENCH-A${String(i + 1).padStart(6, '0')}`);
-  const borrowers = ids.map((id) => `B-${id}`);
-  const due = isoDay(Date.now() - 40 * DAY);
-  const interest = Math.round(OVERDUE * 0.15);
-  const fees = Math.round(OVERDUE * 0.05);
-  await inTransaction(pool, async (db) => {
-    await db.query('INSERT INTO borrowers (id) SELECT * FROM unnest($1::text[])', [borrowers]);
-    await db.query(
-      `INSERT INTO borrower_personal_data (borrower_id, full_name, mobile_phone) SELECT b, 'Bench Borrower', '+8613800000000' FROM unnest($1::text[]) AS t(b)`,
-      [borrowers],
-    );
-    await db.query(
-      `INSERT INTO accounts (id, borrower_id, product, currency, principal, opened_on)
-       SELECT id, b, 'LOAN', 'CNY', $3, '2024-01-01' FROM unnest($1::text[], $2::text[]) AS t(id, b)`,
-      [ids, borrowers, OVERDUE],
-    );
-    await db.query(
-      `INSERT INTO installments (account_id, seq, due_date, principal_due, interest_due, fees_due)
-       SELECT id, 1, $2::date, $3, $4, $5 FROM unnest($1::text[]) AS t(id)`,
-      [ids, due, OVERDUE - interest - fees, interest, fees],
-    );
-  });
-  return ids;
 }
 
 /** The original (non-duplicate) events, accounts in order; every 20th account pays in two halves, later-dated half first. */
@@ -151,95 +128,52 @@ async function main(): Promise<void> {
   if (!Number.isInteger(accounts) || accounts < 1) throw new Error('--accounts takes a whole number >= 1');
   if (!(rate > 0) || !(seconds > 0) || !Number.isInteger(sampleSize) || sampleSize < 0) throw new Error('--rate and --seconds take positive numbers, --sample a whole number');
 
-  const log = createLogger('error', 'bench');
-  installTemporalRuntime(log);
-  const out = (line: string) => process.stdout.write(`${line}\n`);
-  const began = Date.now();
-
-  const runDir = path.join(DEFAULT_DATA_DIR, 'bench', `run-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`);
-  fs.mkdirSync(runDir, { recursive: true });
-  fs.chmodSync(runDir, 0o755); // the embedded Postgres may run as a `postgres` user
-
-  let postgres: RunningPostgres | undefined;
-  let devServer: RunningDevServer | undefined;
-  let appPool: Pool | undefined;
-  let workerPool: Pool | undefined;
-  let benchPool: Pool | undefined;
-  let client: Client | undefined;
-  let apiClient: Client | undefined;
-  let connection: NativeConnection | undefined;
-  let worker: Worker | undefined;
-  let workerRunning: Promise<void> | undefined;
-  let relay: SignalRelay | undefined;
-  let app: FastifyInstance | undefined;
-
-  let cleaning: Promise<void> | undefined;
-  const cleanup = () =>
-    (cleaning ??= (async () => {
-      const step = async (name: string, f: () => Promise<unknown> | unknown) => {
-        try {
-          await f();
-        } catch (err) {
-          process.stderr.write(`cleanup ${name}: ${(err as Error).message}\n`);
-        }
-      };
-      await step('relay', () => relay?.stop());
-      await step('api', () => app?.close());
-      await step('worker', async () => {
-        worker?.shutdown();
-        await workerRunning;
-      });
-      await step('native connection', () => connection?.close());
-      await step('clients', () => Promise.all([client?.connection.close(), apiClient?.connection.close()]));
-      await step('pools', () => Promise.all([appPool?.end(), workerPool?.end(), benchPool?.end()]));
-      await step('dev server', () => devServer?.stop());
-      await step('postgres', () => postgres?.stop());
-      await step('run dir', () => fs.rmSync(runDir, { recursive: true, force: true }));
-    })());
-  const onSignal = () => void cleanup().then(() => process.exit(130));
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const run = createBenchRun('payments');
+  const { log, began } = run;
 
   try {
-    // 1. the servers
-    const cli = await ensureTemporalCli({ log });
-    const [pgPort, temporalPort] = [await freePort(), await freePort()];
-    postgres = await startPostgres({ clusterDir: path.join(runDir, 'postgres'), port: pgPort, database: 'arrears_bench', log, unsafeFast: false });
-    await migrateUp(postgres.url, log);
-    devServer = await startDevServer({ cli, port: temporalPort, dbFile: path.join(runDir, 'temporal.sqlite'), namespace: NAMESPACE, logFile: path.join(runDir, 'temporal.log'), log });
-    const codecKeys: CodecKeys = { current: { keyId: 'bench', key: randomBytes(32).toString('base64') }, previous: [] };
-
-    workerPool = createPool(postgres.url);
-    connection = await NativeConnection.connect({ address: devServer.address });
-    worker = await createArrearsWorker({
-      connection,
-      namespace: NAMESPACE,
-      taskQueue: TASK_QUEUE,
-      codecKeys,
-      deps: { pool: workerPool, smsProvider: new OutboxSmsProvider(workerPool) },
-    });
-    workerRunning = worker.run();
-
-    appPool = createPool(postgres.url);
-    apiClient = await connectClient({ address: devServer.address, namespace: NAMESPACE, codecKeys });
-    app = await buildApiServer({ log, codec: createEncryptionCodec(codecKeys), corsOrigins: [], pool: appPool, temporal: apiClient });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const apiUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-    relay = new SignalRelay({ databaseUrl: postgres.url, pool: appPool, client: apiClient, taskQueue: TASK_QUEUE, log });
-    await relay.start();
-    out(`setup: servers up in ${((Date.now() - began) / 1000).toFixed(1)} s (postgres :${pgPort}, temporal ${devServer.address}, api ${apiUrl})`);
+    // 1. the servers; the worker and the API as their own processes
+    const { postgres, devServer } = await startBenchServers(run);
+    const codecKey = randomBytes(32).toString('base64');
+    const apiPort = await freePort();
+    const childEnv: NodeJS.ProcessEnv = {
+      ...process.env,
+      DATABASE_URL: postgres.url,
+      TEMPORAL_ADDRESS: devServer.address,
+      TEMPORAL_NAMESPACE: BENCH_NAMESPACE,
+      TEMPORAL_TASK_QUEUE: TASK_QUEUE,
+      ARREARS_CODEC_KEY: codecKey,
+      ARREARS_CODEC_KEY_ID: 'bench',
+      API_HOST: '127.0.0.1',
+      API_PORT: String(apiPort),
+      LOG_LEVEL: 'warn',
+    };
+    const runTypeScript = (name: string, entry: string[]): ManagedProcess => {
+      const proc = startChildProcess(name, process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, ...entry)], { env: childEnv, logFile: path.join(run.runDir, `${name}.log`) });
+      run.onCleanup(name, () => proc.stop());
+      return proc;
+    };
+    const worker = runTypeScript('worker', ['workers', 'worker.ts']);
+    const api = runTypeScript('api', ['src', 'api', 'main.ts']);
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    await waitFor(api, async () => (await fetch(`${apiUrl}/health`)).ok, 60_000);
+    const serverPid = devServerPid(devServer.address);
+    out(`setup: servers up in ${((Date.now() - began) / 1000).toFixed(1)} s (postgres, temporal ${devServer.address}, worker pid ${worker.child.pid}, api ${apiUrl} pid ${api.child.pid})`);
 
     // 2. accounts and workflows
-    benchPool = createPool(postgres.url, 4);
-    client = await connectClient({ address: devServer.address, namespace: NAMESPACE, codecKeys });
+    const benchPool: Pool = createPool(postgres.url, 4);
+    run.onCleanup('bench pool', () => benchPool.end());
+    const client: Client = await connectClient({ address: devServer.address, namespace: BENCH_NAMESPACE, codecKeys: { current: { keyId: 'bench', key: codecKey }, previous: [] } });
+    run.onCleanup('client', () => client.connection.close());
     let t = Date.now();
-    const accountIds = await seedAccounts(benchPool, accounts);
+    const accountIds = await seedOverdueAccounts(benchPool, { count: accounts, overdue: OVERDUE, daysPastDue: 40, prefix: 'BENCH-A' });
     out(`setup: ${accounts} accounts seeded in ${Date.now() - t} ms`);
     t = Date.now();
     const starts = await startAccountCollections(client, accountIds, { taskQueue: TASK_QUEUE, log, concurrency: 32 });
     out(`setup: ${starts.started} workflows started in ${Date.now() - t} ms`);
     await waitForCount(client, 'ArrearsStage = "REMINDING"', accounts, 900_000, 'workflows REMINDING');
     out(`setup: all ${accounts} workflows REMINDING after ${Date.now() - t} ms`);
+    const memoryAtRest = { worker: memoryOf(worker.child.pid), api: memoryOf(api.child.pid), server: memoryOf(serverPid) };
 
     // 3. the load, open loop
     const originals = plannedEvents(accountIds);
@@ -273,7 +207,6 @@ async function main(): Promise<void> {
 
     const sendStart = Date.now();
     const closeTimeFloor = new Date(sendStart - 1000).toISOString();
-    let rssPeak = process.memoryUsage().rss;
 
     // 4. the watcher: CURED in visibility, first-seen time per workflow id
     const curedSeen = new Map<string, number>();
@@ -285,14 +218,14 @@ async function main(): Promise<void> {
       while (watching) {
         const tick = Date.now();
         try {
-          const { count } = await client!.workflow.count(curedQuery);
+          const { count } = await client.workflow.count(curedQuery);
           visibilityQueries++;
           if (count > curedSeen.size) {
             const seenAt = Date.now();
             let newest = 0;
             const list = async (query: string) => {
               visibilityQueries++;
-              for await (const wf of client!.workflow.list({ query, pageSize: 1000 })) {
+              for await (const wf of client.workflow.list({ query, pageSize: 1000 })) {
                 if (!curedSeen.has(wf.workflowId)) curedSeen.set(wf.workflowId, seenAt);
                 newest = Math.max(newest, wf.closeTime?.getTime() ?? 0);
               }
@@ -307,7 +240,6 @@ async function main(): Promise<void> {
         } catch (err) {
           process.stderr.write(`visibility poll failed: ${(err as Error).message}\n`);
         }
-        rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
         await sleep(100 - (Date.now() - tick));
       }
     })();
@@ -387,7 +319,7 @@ async function main(): Promise<void> {
           const workflowId = dupFirst[next++] as string;
           const accountId = workflowId.slice('arrears-'.length);
           try {
-            const result = (await client!.workflow.getHandle(workflowId).result()) as AccountCollectionResult;
+            const result = (await client.workflow.getHandle(workflowId).result()) as AccountCollectionResult;
             if (result.summary.paymentsCounted > (eventsOfAccount.get(accountId)?.size ?? 0)) countedTwice++;
           } catch {
             resultErrors++;
@@ -420,8 +352,7 @@ async function main(): Promise<void> {
       .filter((r) => curedSeen.has(r.workflow_id))
       .map((r) => (curedSeen.get(r.workflow_id) as number) - r.ms)
       .sort((a, b) => a - b);
-    const rss = process.memoryUsage().rss;
-    rssPeak = Math.max(rssPeak, rss);
+    const memoryAfter = { worker: memoryOf(worker.child.pid), api: memoryOf(api.child.pid), server: memoryOf(serverPid) };
     const fmt = (n: number) => (Number.isNaN(n) ? 'n/a' : `${Math.round(n)} ms`);
     const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
 
@@ -452,12 +383,16 @@ async function main(): Promise<void> {
     out(`postgres payments rows beyond distinct events: ${pgTwice} accounts`);
     out(`outbox backlog at end: ${backlog}`);
     out(`visibility queries while measuring: ${visibilityQueries}`);
-    out(`process RSS (worker + API + load generator share this process): ${mb(rss)} at end, ${mb(rssPeak)} peak during sending/measuring`);
+    const memoryLine = (name: keyof typeof memoryAfter) => {
+      const [rest, after] = [memoryAtRest[name], memoryAfter[name]];
+      return after ? `${mb(rest?.rss ?? NaN)} before the load, ${mb(after.rss)} after, ${mb(after.peak)} peak` : 'n/a';
+    };
+    out(`worker RSS: ${memoryLine('worker')}`);
+    out(`API RSS (HTTP + relay): ${memoryLine('api')}`);
+    out(`dev server RSS: ${memoryLine('server')}`);
     out(`total run: ${((Date.now() - began) / 1000).toFixed(1)} s`);
   } finally {
-    await cleanup();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    await run.cleanup();
   }
 }
 

@@ -5,7 +5,8 @@ import type { Queryable } from './pool';
 
 export type PaymentSource = 'API' | 'SIGNAL' | 'IMPORT' | 'DEMO';
 
-const paymentRow = z.object({
+/** The columns that make up the payment event itself. */
+export const paymentEventRow = z.object({
   event_id: z.string(),
   account_id: z.string(),
   amount: z.number().int(),
@@ -13,6 +14,9 @@ const paymentRow = z.object({
   value_date: z.string(),
   method: z.string(),
   reference: z.string().nullable(),
+});
+
+const paymentRow = paymentEventRow.extend({
   source: z.string(),
   received_at: z.date(),
   reversed_at: z.date().nullable(),
@@ -23,7 +27,7 @@ export type PaymentRow = z.infer<typeof paymentRow>;
 export type RecordPaymentOutcome = 'RECORDED' | 'ALREADY_RECORDED' | 'CONFLICTING_DUPLICATE';
 
 /** The payment event a stored row stands for. */
-export function paymentEventOf(row: PaymentRow): PaymentEvent {
+export function paymentEventOf(row: z.infer<typeof paymentEventRow>): PaymentEvent {
   return {
     eventId: row.event_id,
     accountId: row.account_id,

@@ -1,5 +1,6 @@
 /** The outbox of signals for account workflows (see migrations/*_signal-outbox.sql). */
 import { z } from 'zod';
+import { paymentEventRow } from './payments';
 import type { Queryable } from './pool';
 
 export const SIGNAL_KINDS = ['PAYMENT_RECEIVED', 'PAYMENT_REVERSED'] as const;
@@ -13,6 +14,8 @@ const outboxRow = z.object({
   account_id: z.string(),
   attempts: z.number().int(),
   created_at: z.date(),
+  /** The payment the row announces, read in the same statement as the claim (NULL only if it was never stored). */
+  payment: paymentEventRow.nullable(),
 });
 export type OutboxRow = z.infer<typeof outboxRow>;
 
@@ -27,7 +30,10 @@ export async function enqueueSignal(db: Queryable, kind: SignalKind, eventId: st
  */
 export async function claimDueSignals(db: Queryable, limit: number): Promise<OutboxRow[]> {
   const { rows } = await db.query(
-    `SELECT o.id, o.kind, o.event_id, o.account_id, o.attempts, o.created_at
+    `SELECT o.id, o.kind, o.event_id, o.account_id, o.attempts, o.created_at,
+            (SELECT json_build_object('event_id', p.event_id, 'account_id', p.account_id, 'amount', p.amount, 'currency', p.currency,
+                                      'value_date', p.value_date, 'method', p.method, 'reference', p.reference)
+               FROM payments p WHERE p.event_id = o.event_id) AS payment
        FROM signal_outbox o
       WHERE o.delivered_at IS NULL AND o.next_attempt_at <= now()
         AND NOT EXISTS (SELECT 1 FROM signal_outbox e WHERE e.account_id = o.account_id AND e.delivered_at IS NULL AND e.id < o.id)
@@ -39,8 +45,14 @@ export async function claimDueSignals(db: Queryable, limit: number): Promise<Out
   return rows.map((r) => outboxRow.parse(r));
 }
 
-export async function markSignalDelivered(db: Queryable, id: number, outcome: DeliveryOutcome): Promise<void> {
-  await db.query('UPDATE signal_outbox SET delivered_at = now(), outcome = $2, attempts = attempts + 1, last_error = NULL WHERE id = $1', [id, outcome]);
+/** Marks delivered rows, one statement for the lot. */
+export async function markSignalsDelivered(db: Queryable, delivered: readonly { id: number; outcome: DeliveryOutcome }[]): Promise<void> {
+  if (delivered.length === 0) return;
+  await db.query(
+    `UPDATE signal_outbox o SET delivered_at = now(), outcome = d.outcome, attempts = o.attempts + 1, last_error = NULL
+       FROM unnest($1::bigint[], $2::text[]) AS d(id, outcome) WHERE o.id = d.id`,
+    [delivered.map((d) => d.id), delivered.map((d) => d.outcome)],
+  );
 }
 
 /** Backs off 1 s, 2 s, 4 s … up to a minute between attempts. */
