@@ -10,4 +10,6 @@ export interface ActivityDeps {
   temporalClient?: Client;
   /** Account workflows started or signalled at once by the fan-out (SCREENING_START_CONCURRENCY). */
   screeningStartConcurrency?: number;
+  /** The bank's zone (SCREENING_TIME_ZONE): business days are its calendar days. UTC when not given. */
+  businessTimeZone?: string;
 }

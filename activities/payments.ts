@@ -8,9 +8,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import { loadAccountFigures } from '../src/db/account-figures';
 import { accountCurrency, recordPayment, type RecordPaymentOutcome } from '../src/db/payments';
 import type { AccountFigures } from '../src/domain/account';
-import type { IsoDate } from '../src/domain/dates';
 import { FailureType } from '../src/domain/failures';
 import type { PaymentEvent } from '../src/domain/payment-event';
+import { businessDayOf, type BusinessMoment } from './business-day';
 import type { ActivityDeps } from './deps';
 
 export type ApplyPaymentOutcome = RecordPaymentOutcome | 'CURRENCY_MISMATCH';
@@ -20,15 +20,15 @@ export interface ApplyPaymentResult {
   figures: AccountFigures;
 }
 
-export function createPaymentActivities({ pool }: ActivityDeps) {
+export function createPaymentActivities({ pool, businessTimeZone }: ActivityDeps) {
   return {
-    async applyPaymentEvent({ event, asOf }: { event: PaymentEvent; asOf: IsoDate }): Promise<ApplyPaymentResult> {
+    async applyPaymentEvent({ event, ...moment }: { event: PaymentEvent } & BusinessMoment): Promise<ApplyPaymentResult> {
       const currency = await accountCurrency(pool, event.accountId);
       if (!currency) {
         throw ApplicationFailure.create({ type: FailureType.AccountNotFound, message: `account ${event.accountId} is not in the loan book`, nonRetryable: true });
       }
       const outcome: ApplyPaymentOutcome = currency === event.currency ? await recordPayment(pool, event, 'SIGNAL') : 'CURRENCY_MISMATCH';
-      const figures = (await loadAccountFigures(pool, event.accountId, asOf)) as AccountFigures;
+      const figures = (await loadAccountFigures(pool, event.accountId, businessDayOf(moment, businessTimeZone))) as AccountFigures;
       log.info('payment event applied', { accountId: event.accountId, eventId: event.eventId, outcome, amountOverdue: figures.amountOverdue });
       return { outcome, figures };
     },

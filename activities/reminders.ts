@@ -11,16 +11,15 @@ import { log } from '@temporalio/activity';
 import { loadAccountFigures } from '../src/db/account-figures';
 import { loadAccountContact } from '../src/db/borrowers';
 import { findContactAttempt, recordContactAttempt } from '../src/db/contact-attempts';
-import type { IsoDate } from '../src/domain/dates';
+import { businessDayOf, type BusinessMoment } from './business-day';
 import type { ActivityDeps } from './deps';
 import { templateFor } from './templates';
 
-export interface SendReminderInput {
+export interface SendReminderInput extends BusinessMoment {
   idempotencyKey: string;
   accountId: string;
   workflowId: string;
   templateId: string;
-  asOf: IsoDate;
 }
 
 export type ReminderOutcome = 'SENT' | 'ALREADY_SENT' | 'NO_CONTACT_METHOD' | 'NOT_NEEDED';
@@ -30,10 +29,10 @@ export type ReminderResult =
   /** Nothing overdue any more: no contact was made, so no contact attempt is recorded. */
   | { outcome: 'NOT_NEEDED'; contactAttemptId: null };
 
-export function createReminderActivities({ pool, smsProvider }: ActivityDeps) {
+export function createReminderActivities({ pool, smsProvider, businessTimeZone }: ActivityDeps) {
   return {
     async sendSmsReminder(input: SendReminderInput): Promise<ReminderResult> {
-      const { idempotencyKey, accountId, workflowId, templateId, asOf } = input;
+      const { idempotencyKey, accountId, workflowId, templateId } = input;
       const earlier = await findContactAttempt(pool, idempotencyKey);
       if (earlier) {
         log.info('reminder already recorded for this key; not sending again', { accountId, workflowId, contactAttemptId: earlier.id });
@@ -41,7 +40,7 @@ export function createReminderActivities({ pool, smsProvider }: ActivityDeps) {
       }
       const contact = await loadAccountContact(pool, accountId);
       // Read last, as close to the hand-off as we can: a payment may have landed meanwhile.
-      const figures = await loadAccountFigures(pool, accountId, asOf);
+      const figures = await loadAccountFigures(pool, accountId, businessDayOf(input, businessTimeZone));
       if (!contact || !figures) throw new Error(`account ${accountId} vanished from the loan book`);
       if (figures.amountOverdue === 0) {
         // Not a contact attempt (nothing went out), so no contact_attempts row; the log says why.

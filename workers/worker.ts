@@ -25,7 +25,7 @@ async function main(): Promise<void> {
     namespace: cfg.TEMPORAL_NAMESPACE,
     taskQueue: cfg.TEMPORAL_TASK_QUEUE,
     codecKeys,
-    deps: { pool, smsProvider: new OutboxSmsProvider(pool), temporalClient: client, screeningStartConcurrency: cfg.SCREENING_START_CONCURRENCY },
+    deps: { pool, smsProvider: new OutboxSmsProvider(pool), temporalClient: client, screeningStartConcurrency: cfg.SCREENING_START_CONCURRENCY, businessTimeZone: cfg.SCREENING_TIME_ZONE },
   });
   logger.info({ taskQueue: cfg.TEMPORAL_TASK_QUEUE, namespace: cfg.TEMPORAL_NAMESPACE }, 'worker running');
   try {

@@ -30,7 +30,6 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { AccountFigures } from '../src/domain/account';
-import { isoDateOf } from '../src/domain/dates';
 import { FailureType, NON_RETRYABLE_FAILURES } from '../src/domain/failures';
 import { figuresRefreshSchema } from '../src/domain/figures-refresh';
 import { formatMoney, toMajorUnits } from '../src/domain/money';
@@ -116,7 +115,8 @@ export async function accountCollection(rawInput: AccountCollectionInput): Promi
 
   // ---- helpers (closures over this run's state) ----
 
-  const today = () => isoDateOf(Date.now());
+  // Activities turn the workflow's clock into the business day of the bank's zone.
+  const now = () => ({ at: Date.now() });
   /** Stable across retries and continue-as-new, new for a later run of the same account or a re-opening. */
   const effectKey = (kind: string, n: number) =>
     `${info.workflowId}/${info.firstExecutionRunId}${state.reopenings ? `/reopened-${state.reopenings}` : ''}/${kind}/${n}`;
@@ -158,7 +158,7 @@ export async function accountCollection(rawInput: AccountCollectionInput): Promi
     publishSearchAttributes();
   }
 
-  const refreshFigures = () => serially(async () => takeFigures(await db.loadAccountFigures({ accountId, asOf: today() })));
+  const refreshFigures = () => serially(async () => takeFigures(await db.loadAccountFigures({ accountId, ...now() })));
 
   async function moveTo(to: Stage, reason: string): Promise<void> {
     const from = state.transitionCount === 0 ? null : state.stage;
@@ -180,7 +180,7 @@ export async function accountCollection(rawInput: AccountCollectionInput): Promi
   }
 
   async function applyPayment(event: PaymentEvent): Promise<void> {
-    const { outcome, figures } = await serially(() => db.applyPaymentEvent({ event, asOf: today() }));
+    const { outcome, figures } = await serially(() => db.applyPaymentEvent({ event, ...now() }));
     if (outcome === 'CURRENCY_MISMATCH' || outcome === 'CONFLICTING_DUPLICATE') {
       log.warn('payment event not counted', { accountId, eventId: event.eventId, outcome });
       await db.recordAuditEvent({
@@ -267,7 +267,7 @@ export async function accountCollection(rawInput: AccountCollectionInput): Promi
         accountId,
         workflowId: info.workflowId,
         templateId: step.templateId,
-        asOf: today(),
+        ...now(),
       });
       if (reminder.outcome === 'NOT_NEEDED') {
         // Postgres knew of a payment before we did (the API writes first, then signals).

@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     temporal,
   });
   await app.listen({ host: cfg.API_HOST, port: cfg.API_PORT });
-  const relay = new SignalRelay({ databaseUrl: cfg.DATABASE_URL, pool, client: temporal, taskQueue: cfg.TEMPORAL_TASK_QUEUE, log: logger.child({ component: 'signal-relay' }) });
+  const relay = new SignalRelay({ databaseUrl: cfg.DATABASE_URL, pool, client: temporal, taskQueue: cfg.TEMPORAL_TASK_QUEUE, businessTimeZone: cfg.SCREENING_TIME_ZONE, log: logger.child({ component: 'signal-relay' }) });
   await relay.start();
 
   const stop = async (signal: string) => {
