@@ -162,13 +162,22 @@ async function main(): Promise<void> {
       }
       process.stderr.write('\n');
     });
+    // the per-account rollup the live scan reads, by the triggers' own function, chunk by chunk
+    const rollup = await timed(async () => {
+      for (let from = 1; from <= accounts; from += CHUNK) {
+        await pool.query(
+          `SELECT refresh_account_repayment_state(array_agg('BENCH-' || lpad(g::text, 8, '0'))) FROM generate_series($1::int, $2::int) AS g`,
+          [from, Math.min(accounts, from + CHUNK - 1)],
+        );
+      }
+    });
     const vacuum = await timed(() => pool.query('VACUUM ANALYZE'));
     const { rows: sizes } = await pool.query(
       `SELECT (SELECT count(*) FROM installments)::bigint AS installments, (SELECT count(*) FROM payments)::bigint AS payments,
               pg_size_pretty(pg_table_size('installments')) AS installments_size, pg_size_pretty(pg_table_size('payments')) AS payments_size`,
     );
     const book = sizes[0] as { installments: number; payments: number; installments_size: string; payments_size: string };
-    out(`load: ${seconds(load.ms)} (INSERT … SELECT generate_series, triggers off), VACUUM ANALYZE ${seconds(vacuum.ms)}`);
+    out(`load: ${seconds(load.ms)} (INSERT … SELECT generate_series, triggers off), account rollup ${seconds(rollup.ms)}, VACUUM ANALYZE ${seconds(vacuum.ms)}`);
     out(`      ${thousands(book.installments)} installments (${book.installments_size}), ${thousands(book.payments)} payments (${book.payments_size})`);
 
     // 2. the generator's repayment state, re-derived by the triggers' function: no change expected
@@ -227,6 +236,33 @@ async function main(): Promise<void> {
     for (const line of plan) out(`      ${line}`);
     const serial = (await explain(0)).find((l) => l.startsWith('Execution Time'));
     out(`      the same pass without parallel workers: ${serial}`);
+
+    // 5b. the historical path (payments through the as-of date): account_figures' full pass
+    const historical = await timed(() => runScreening(pool, { asOf: AS_OF, paymentsThrough: AS_OF, idempotencyKey: 'bench-historical', config, log: run.log }));
+    out(`      historical run (payments through ${AS_OF}, the full pass): ${seconds(historical.ms)}, ${(historical.ms / bare).toFixed(1)}x the bare count`);
+
+    // 5c. the cost on write: one payment's refresh of one account, split into its two steps
+    const writeCost = await inTransaction(pool, async (db) => {
+      const ids = Array.from({ length: 1000 }, (_, i) => `BENCH-${String(1 + ((i * 7919) % accounts)).padStart(8, '0')}`);
+      const each = async (fn: string) =>
+        (await timed(async () => {
+          for (const id of ids) await db.query(`SELECT ${fn}(ARRAY[$1::text])`, [id]);
+        })).ms / ids.length;
+      return { installments: await each('refresh_installment_repayment_state'), rollup: await each('refresh_account_repayment_state'), both: await each('refresh_repayment_state') };
+    });
+    out(
+      `write: one account's refresh (round trip, average of 1000): installments' state ${writeCost.installments.toFixed(3)} ms, account rollup ${writeCost.rollup.toFixed(3)} ms, both ${writeCost.both.toFixed(3)} ms`,
+    );
+    const payments = await timed(async () => {
+      for (let i = 0; i < 500; i++) {
+        const id = `BENCH-${String(1 + ((i * 104729) % accounts)).padStart(8, '0')}`;
+        await pool.query(
+          `INSERT INTO payments (event_id, account_id, amount, currency, value_date, method, source) VALUES ($1, $2, 100, 'CNY', $3, 'BANK_TRANSFER', 'IMPORT')`,
+          [`BENCH-WRITE-${i}`, id, AS_OF],
+        );
+      }
+    });
+    out(`       a payment INSERT (its own transaction, triggers on): ${(payments.ms / 500).toFixed(3)} ms on average over 500`);
 
     // 6. one account, the workflow's path: the filter is pushed into the function
     const [top] = await readCollectionList(pool, s.screeningRunId, { afterRank: 0, limit: 1 });

@@ -16,17 +16,29 @@ export interface ScanInput {
   config: ScreeningConfig;
 }
 
+/**
+ * Where the scan reads its figures, decided here and only here. Every known payment
+ * counting (the live daily run): account_figures_live, which reads each account's
+ * repayment rollup and only the overdue installments. A payments-through date (a
+ * historical screening): account_figures' full pass over the installments, which can
+ * leave out the payments after that date. Both give the same figures (figures-live.test.ts).
+ */
+function figuresSource(asOf: IsoDate, paymentsThrough: IsoDate | null, params: SqlParams): string {
+  const asOfParam = params.add(asOf, 'date');
+  if (paymentsThrough === null) return `account_figures_live(${asOfParam})`;
+  return `account_figures(${asOfParam}, ${params.add(paymentsThrough, 'date')})`;
+}
+
 /** The one pass: every open account judged as of the date (bucket and tier included). */
 export function scanQuery({ asOf, paymentsThrough, config }: ScanInput): { text: string; values: unknown[] } {
   const params = new SqlParams();
-  const asOfParam = params.add(asOf, 'date');
-  const throughParam = params.add(paymentsThrough, 'date');
+  const source = figuresSource(asOf, paymentsThrough, params);
   const tier = riskTierSql(config, params);
   const text = `SELECT f.account_id, f.risk_tier AS previous_tier,
             f.amount_overdue, f.overdue_principal, f.overdue_interest, f.overdue_fees, f.days_past_due,
             ${bucketSql('f.days_past_due')} AS bucket,
             ${tier} AS risk_tier
-     FROM account_figures(${asOfParam}, ${throughParam}) f
+     FROM ${source} f
      WHERE f.status = 'OPEN'`;
   return { text, values: params.values };
 }
