@@ -48,28 +48,34 @@ BEGIN
   IF account_ids IS NULL OR cardinality(account_ids) = 0 THEN
     RETURN 0;
   END IF;
-  WITH settled AS (
-    SELECT i.account_id, i.due_date, installment_settled_on(i.amount_due, i.due_date, i.paid_off_on) AS settled_on, i.amount_due
-    FROM installments i
-    WHERE i.account_id = ANY (account_ids) AND NOT (i.paid_off_on IS NULL AND i.amount_due > 0)
+  -- A join with the ids, not `= ANY (account_ids)`: an import passes tens of thousands
+  -- of ids, which `= ANY` would compare one by one against every row. Inner join: an
+  -- account without installments gets no row.
+  WITH ids AS (
+    SELECT DISTINCT u.id FROM unnest(account_ids) AS u(id)
+  ),
+  settled AS (
+    SELECT i.account_id, i.due_date, i.amount_due,
+           NOT (i.paid_off_on IS NULL AND i.amount_due > 0) AS settled,
+           installment_settled_on(i.amount_due, i.due_date, i.paid_off_on) AS settled_on
+    FROM ids JOIN installments i ON i.account_id = ids.id
   ),
   rolled AS (
-    SELECT a.id AS account_id,
-           count(s.account_id)::integer AS settled_count,
-           count(*) FILTER (WHERE s.settled_on <= s.due_date)::integer AS settled_on_time,
-           coalesce(sum(s.amount_due), 0)::bigint AS settled_amount,
-           max(s.settled_on - s.due_date) AS settled_max_lateness,
-           max(s.settled_on) AS settled_last_on,
-           max(s.due_date) AS settled_through
-    FROM accounts a
-    LEFT JOIN settled s ON s.account_id = a.id
-    WHERE a.id = ANY (account_ids) AND EXISTS (SELECT 1 FROM installments i WHERE i.account_id = a.id)
-    GROUP BY a.id
+    SELECT s.account_id,
+           count(*) FILTER (WHERE s.settled)::integer AS settled_count,
+           count(*) FILTER (WHERE s.settled AND s.settled_on <= s.due_date)::integer AS settled_on_time,
+           coalesce(sum(s.amount_due) FILTER (WHERE s.settled), 0)::bigint AS settled_amount,
+           max(s.settled_on - s.due_date) FILTER (WHERE s.settled) AS settled_max_lateness,
+           max(s.settled_on) FILTER (WHERE s.settled) AS settled_last_on,
+           max(s.due_date) FILTER (WHERE s.settled) AS settled_through
+    FROM settled s
+    GROUP BY s.account_id
   ),
   -- an account without installments has no row (it owes nothing, whatever it paid)
   removed AS (
     DELETE FROM account_repayment_state r
-    WHERE r.account_id = ANY (account_ids) AND NOT EXISTS (SELECT 1 FROM installments i WHERE i.account_id = r.account_id)
+    USING ids
+    WHERE r.account_id = ids.id AND NOT EXISTS (SELECT 1 FROM installments i WHERE i.account_id = r.account_id)
     RETURNING 1
   ),
   upserted AS (
@@ -162,6 +168,8 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
       WHERE i.account_id = r.account_id
         AND i.due_date >= CASE WHEN r.settled_last_on > as_of THEN '-infinity'::date ELSE as_of END
         AND NOT (i.paid_off_on IS NULL AND i.amount_due > 0)
+      -- a fence: one index range per account to correct, never a join of the whole table
+      OFFSET 0
     ) s ON true
     WHERE r.settled_through >= as_of OR r.settled_last_on > as_of
     GROUP BY r.account_id
