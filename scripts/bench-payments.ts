@@ -27,7 +27,7 @@ import { freePort } from '../src/setup/dev-server';
 import { connectClient } from '../src/temporal/client';
 import { startAccountCollections } from '../src/temporal/start-account-collections';
 import type { AccountCollectionResult } from '../workflows/messages';
-import { BENCH_NAMESPACE, createBenchRun, devServerPid, out, seedOverdueAccounts, startBenchServers } from './bench-support';
+import { BENCH_NAMESPACE, createBenchRun, devServerPid, out, processCpuMs, seedOverdueAccounts, startBenchServers } from './bench-support';
 
 const USAGE = `npm run bench:payments -- [--accounts N] [--rate R] [--seconds S] [--sample K]
 
@@ -174,6 +174,7 @@ async function main(): Promise<void> {
     await waitForCount(client, 'ArrearsStage = "REMINDING"', accounts, 900_000, 'workflows REMINDING');
     out(`setup: all ${accounts} workflows REMINDING after ${Date.now() - t} ms`);
     const memoryAtRest = { worker: memoryOf(worker.child.pid), api: memoryOf(api.child.pid), server: memoryOf(serverPid) };
+    const cpuOf = () => ({ worker: processCpuMs(worker.child.pid), api: processCpuMs(api.child.pid), server: processCpuMs(serverPid), bench: process.cpuUsage().user / 1000 + process.cpuUsage().system / 1000 });
 
     // 3. the load, open loop
     const originals = plannedEvents(accountIds);
@@ -205,6 +206,7 @@ async function main(): Promise<void> {
         },
       );
 
+    const cpuAtStart = cpuOf();
     const sendStart = Date.now();
     const closeTimeFloor = new Date(sendStart - 1000).toISOString();
 
@@ -278,6 +280,7 @@ async function main(): Promise<void> {
     watching = false;
     await watcher;
     const measuredEnd = Date.now();
+    const cpuAtEnd = cpuOf();
 
     // 5. figures
     const originalsSent = sends.filter((s) => !s.duplicate);
@@ -387,6 +390,12 @@ async function main(): Promise<void> {
       const [rest, after] = [memoryAtRest[name], memoryAfter[name]];
       return after ? `${mb(rest?.rss ?? NaN)} before the load, ${mb(after.rss)} after, ${mb(after.peak)} peak` : 'n/a';
     };
+    const wall = measuredEnd - sendStart;
+    const cpuShare = (name: keyof typeof cpuAtEnd) => {
+      const [a, b] = [cpuAtStart[name], cpuAtEnd[name]];
+      return a === undefined || b === undefined ? 'n/a' : `${((b - a) / 1000).toFixed(1)} s (${(((b - a) / wall) * 100).toFixed(0)} % of one core)`;
+    };
+    out(`CPU while sending and measuring (${(wall / 1000).toFixed(1)} s): dev server ${cpuShare('server')}, worker ${cpuShare('worker')}, API ${cpuShare('api')}, load generator ${cpuShare('bench')}`);
     out(`worker RSS: ${memoryLine('worker')}`);
     out(`API RSS (HTTP + relay): ${memoryLine('api')}`);
     out(`dev server RSS: ${memoryLine('server')}`);
