@@ -25,6 +25,21 @@ export async function enqueueSignal(db: Queryable, kind: SignalKind, eventId: st
 }
 
 /**
+ * enqueueSignal for a set of facts, in one statement. Rows are numbered in the order
+ * given, which is the order an account's signals go out in. Returns the rows written.
+ */
+export async function enqueueSignals(db: Queryable, kind: SignalKind, facts: readonly { eventId: string; accountId: string }[]): Promise<number> {
+  if (facts.length === 0) return 0;
+  const { rowCount } = await db.query(
+    `INSERT INTO signal_outbox (kind, event_id, account_id)
+     SELECT $1, event_id, account_id FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS f(event_id, account_id, n) ORDER BY n
+     ON CONFLICT (kind, event_id) DO NOTHING`,
+    [kind, facts.map((f) => f.eventId), facts.map((f) => f.accountId)],
+  );
+  return rowCount ?? 0;
+}
+
+/**
  * Claims due rows (locked until the caller's transaction ends; other relays skip them).
  * Only the oldest pending row of each account is due, so an account's signals go out in order.
  */

@@ -62,7 +62,20 @@ interface ImportLog {
   info(fields: object, message: string): void;
 }
 
-export async function importLoanBook(pool: Pool, { format, content, log }: { format: ImportFormat; content: string; log?: ImportLog }): Promise<ImportOutcome> {
+export interface ImportOptions {
+  format: ImportFormat;
+  content: string;
+  log?: ImportLog;
+  /**
+   * Whether the payments the import inserts are news for the accounts' open workflows:
+   * each then gets an outbox row, which the relay delivers as paymentReceived (or finds
+   * no open run; Postgres counts the payment either way). Yes for a core-banking loan
+   * book; no for the UCI dataset, 2005 history that no run is waiting for.
+   */
+  announcePayments?: boolean;
+}
+
+export async function importLoanBook(pool: Pool, { format, content, log, announcePayments = format !== 'uci-credit-card' }: ImportOptions): Promise<ImportOutcome> {
   const started = performance.now();
   const outcome = await inTransaction(pool, async (db): Promise<ImportOutcome> => {
     const { book, issues, writeMore } = await prepare(db, format, content);
@@ -70,7 +83,7 @@ export async function importLoanBook(pool: Pool, { format, content, log }: { for
     issues.push(...checkLoanBook(book, stored.conflicting));
     // Nothing has been written yet: a rejected file commits an empty transaction.
     if (issues.length > 0) return { ok: false, issues: inFileOrder(issues) };
-    const counts: ImportCounts = await writeLoanBook(db, book, stored.alike);
+    const counts: ImportCounts = await writeLoanBook(db, book, stored.alike, { announcePayments });
     Object.assign(counts, await writeMore?.(db));
     return { ok: true, counts, durationMs: 0 };
   });

@@ -2,9 +2,12 @@
  * Writes a checked loan book, set-based, inside the caller's transaction: borrowers
  * (and their personal data), contact points, accounts, installments, payments, in
  * that order for the foreign keys. Re-importing the same rows changes nothing.
+ * Payments it inserts may be announced to the accounts' workflows through the signal
+ * outbox, in the same transaction, as the API does for the payments posted to it.
  */
 import { z } from 'zod';
 import type { Queryable } from '../db/pool';
+import { enqueueSignals } from '../db/signal-outbox';
 import { PAYMENT_INPUT, paymentColumns } from './known-in-db';
 import { type AccountRecord, type BorrowerRecord, CONTACT_KINDS, CONTACT_LABELS, type ContactRecord, type InstallmentRecord, type LoanBook } from './records';
 import { type TableSpec, upsertSet, type WriteCounts } from './upsert-set';
@@ -129,33 +132,45 @@ async function writeContacts(db: Queryable, rows: ContactRecord[]): Promise<Writ
   return counts;
 }
 
+const writtenPaymentRow = z.object({ event_id: z.string(), account_id: z.string(), value_date: z.string() });
+
 /**
  * Payments are facts: a stored event is never changed by an import. The checks before
  * found `storedAlike` of them stored exactly as they are and none with another body;
  * an event stored since by a concurrent writer fails the whole import rather than
- * being counted as unchanged.
+ * being counted as unchanged. With `announce`, each payment inserted gets its
+ * PAYMENT_RECEIVED outbox row, an account's in value-date order; a payment stored
+ * before (by the API, or an earlier import) had its own and gets none.
  */
-async function writePayments(db: Queryable, book: Pick<LoanBook, 'payments'>, storedAlike: number): Promise<WriteCounts> {
+async function writePayments(db: Queryable, book: Pick<LoanBook, 'payments'>, storedAlike: number, announce: boolean): Promise<WriteCounts> {
   if (book.payments.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
   const { rows } = await db.query(
-    `WITH written AS (
-       INSERT INTO payments (event_id, account_id, amount, currency, value_date, method, reference, source)
-       SELECT f.*, 'IMPORT' FROM ${PAYMENT_INPUT} ON CONFLICT (event_id) DO NOTHING RETURNING 1)
-     SELECT count(*)::int AS inserted FROM written`,
+    `INSERT INTO payments (event_id, account_id, amount, currency, value_date, method, reference, source)
+     SELECT f.*, 'IMPORT' FROM ${PAYMENT_INPUT} ON CONFLICT (event_id) DO NOTHING
+     RETURNING event_id, account_id, value_date`,
     paymentColumns(book.payments),
   );
-  const inserted = Number(rows[0]?.inserted ?? 0);
+  const inserted = rows.length;
   if (inserted + storedAlike !== book.payments.length) throw new Error('payments were recorded by another writer during the import: try again');
+  if (announce) {
+    const written = rows.map((r) => writtenPaymentRow.parse(r));
+    written.sort((a, b) => a.value_date.localeCompare(b.value_date) || a.event_id.localeCompare(b.event_id));
+    await enqueueSignals(db, 'PAYMENT_RECEIVED', written.map((p) => ({ eventId: p.event_id, accountId: p.account_id })));
+  }
   return { inserted, updated: 0, unchanged: storedAlike };
 }
 
-/** `paymentsStoredAlike`: how many of the book's payments Postgres already holds exactly (compareWithStoredPayments). */
-export async function writeLoanBook(db: Queryable, book: LoanBook, paymentsStoredAlike: number): Promise<LoanBookCounts> {
+/**
+ * `paymentsStoredAlike`: how many of the book's payments Postgres already holds exactly
+ * (compareWithStoredPayments). `announcePayments`: whether the payments inserted are
+ * news for the accounts' open workflows (see importLoanBook).
+ */
+export async function writeLoanBook(db: Queryable, book: LoanBook, paymentsStoredAlike: number, { announcePayments }: { announcePayments: boolean }): Promise<LoanBookCounts> {
   return {
     borrowers: await writeBorrowers(db, book.borrowers),
     contacts: await writeContacts(db, book.contacts),
     accounts: countsOf(await upsertSet(db, accounts, book.accounts)),
     installments: countsOf(await upsertSet(db, installments, book.installments)),
-    payments: await writePayments(db, book, paymentsStoredAlike),
+    payments: await writePayments(db, book, paymentsStoredAlike, announcePayments),
   };
 }
