@@ -1,79 +1,101 @@
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import pg from 'pg';
 import { listOverdueAccounts } from '../db/account-figures';
 import { createPool, type Pool } from '../db/pool';
-import { PROJECT_ROOT } from '../paths';
-import { recreateDatabase } from '../setup/postgres';
 import { BUCKETS } from '../domain/buckets';
-import { generateDemoPortfolio, loadDemoPortfolio } from './portfolio';
+import { isoDateOf } from '../domain/dates';
+import { majorToMinorUnits } from '../loan-book/major-units';
+import { JSON_SECTIONS, RECORD_SCHEMAS, RECORD_TYPES } from '../loan-book/records';
+import { runScreening } from '../screening/scan';
+import { ownTestDatabase } from '../../test/own-database';
+import { demoAnchor, type DemoLoanBook, generateDemoPortfolio, loadDemoPortfolio } from './portfolio';
 
 const anchor = '2026-11-23';
 
+const fen = (yuan: string | undefined) => {
+  const result = majorToMinorUnits(yuan ?? '0', 'CNY');
+  if (!result.ok) throw new Error(result.message);
+  return result.minor;
+};
+
 describe('generateDemoPortfolio', () => {
-  it('is deterministic: the same options give the same rows, another seed different ones', () => {
+  it('is deterministic: the same options give the same book, another seed another one', () => {
     expect(generateDemoPortfolio({ accounts: 40, anchor, seed: 7 })).toEqual(generateDemoPortfolio({ accounts: 40, anchor, seed: 7 }));
     expect(generateDemoPortfolio({ accounts: 40, anchor, seed: 8 })).not.toEqual(generateDemoPortfolio({ accounts: 40, anchor, seed: 7 }));
   });
 
-  it('lays out schedules with no negative amount whose principal adds up to the account principal', () => {
+  it("is a loan book: every record passes its type's schema of the import", () => {
+    const book = generateDemoPortfolio({ accounts: 300, anchor });
+    for (const type of RECORD_TYPES) {
+      const section = JSON_SECTIONS[type] as keyof DemoLoanBook;
+      const failures = book[section].filter((record) => !RECORD_SCHEMAS[type].safeParse(record).success);
+      expect({ section, failures }).toEqual({ section, failures: [] });
+    }
+  });
+
+  it('lays out schedules whose principal adds up to the account principal', () => {
     const { accounts, installments } = generateDemoPortfolio({ accounts: 300, anchor });
-    for (const i of installments) {
-      expect(Math.min(i.principalDue, i.interestDue, i.feesDue)).toBeGreaterThanOrEqual(0);
-    }
     for (const account of accounts) {
-      const scheduled = installments.filter((i) => i.accountId === account.id).reduce((sum, i) => sum + i.principalDue, 0);
-      expect({ account: account.id, scheduled }).toEqual({ account: account.id, scheduled: account.principal });
+      const scheduled = installments.filter((i) => i.account_id === account.account_id).reduce((sum, i) => sum + fen(i.principal_due), 0);
+      expect({ account: account.account_id, scheduled }).toEqual({ account: account.account_id, scheduled: fen(account.principal) });
     }
+  });
+
+  it('gives every borrower a preferred mobile and a preferred e-mail, and some a work phone', () => {
+    const { borrowers, contacts } = generateDemoPortfolio({ accounts: 300, anchor });
+    const of = (kind: string, label: string) => new Set(contacts.filter((c) => c.kind === kind && c.label === label).map((c) => c.borrower_id));
+    expect(of('PHONE', 'MOBILE').size).toBe(300);
+    expect(of('EMAIL', 'HOME').size).toBe(300);
+    expect(contacts.filter((c) => c.label !== 'WORK').every((c) => c.preferred === 'true')).toBe(true);
+    const working = borrowers.filter((b) => b.workplace !== undefined).map((b) => b.borrower_id);
+    expect(working.length).toBeGreaterThan(0);
+    expect([...of('PHONE', 'WORK')]).toEqual(working);
   });
 });
 
-// The demo ids are fixed (DEMO-A00001…), so the loading tests get a database of their own.
+// The demo ids are fixed (DEMO-A00001…), and the scan reads every account: a database of its own.
 describe('loadDemoPortfolio', () => {
-  const database = `arrears_test_demo_${randomBytes(4).toString('hex')}`;
-  const onTestServer = (name: string) => {
-    const testUrl = process.env.ARREARS_TEST_DATABASE_URL;
-    if (!testUrl) throw new Error('ARREARS_TEST_DATABASE_URL is not set: run the tests through jest');
-    return Object.assign(new URL(testUrl), { pathname: `/${name}` }).toString();
-  };
+  const book = generateDemoPortfolio({ accounts: 300, anchor });
   let pool: Pool;
   let firstLoad: number;
 
-  async function rowCounts(): Promise<Record<string, number>> {
-    const { rows } = await pool.query<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`);
-    const counts: Record<string, number> = {};
-    for (const { table_name } of rows) {
-      const result = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${pg.escapeIdentifier(table_name)}`);
-      counts[table_name] = result.rows[0]?.n ?? -1;
+  /** Every loan-book table's rows, as text: a reload that wrote anything (even a timestamp) shows. */
+  const TABLES = ['borrowers', 'borrower_personal_data', 'borrower_contact_points', 'accounts', 'installments', 'payments', 'signal_outbox'] as const;
+  async function loanBookRows(): Promise<Record<(typeof TABLES)[number], string[]>> {
+    const rows = Object.fromEntries(TABLES.map((table) => [table, [] as string[]])) as Record<(typeof TABLES)[number], string[]>;
+    for (const table of TABLES) {
+      const result = await pool.query<{ row: string }>(`SELECT t::text AS row FROM ${pg.escapeIdentifier(table)} t ORDER BY 1`);
+      rows[table] = result.rows.map((r) => r.row);
     }
-    return counts;
+    return rows;
   }
 
   beforeAll(async () => {
-    await recreateDatabase(onTestServer('postgres'), database);
-    const url = onTestServer(database);
-    // node-pg-migrate is ESM-only and Jest's module loader cannot require it, so
-    // migrateUp runs the way `npm run migrate` runs it: in its own process.
-    await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'src/db/migrate-cli.ts')], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn' },
-      timeout: 60_000,
-    });
-    pool = createPool(url, 2);
+    pool = createPool(await ownTestDatabase('demo'), 2);
+    expect(await demoAnchor(pool, anchor)).toBe(anchor);
     firstLoad = await loadDemoPortfolio(pool, { accounts: 300, anchor });
   });
 
   afterAll(async () => {
     await pool?.end();
-    const admin = new pg.Client({ connectionString: onTestServer('postgres') });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(database)} WITH (FORCE)`).finally(() => admin.end());
   });
 
-  it('inserts every account on the first load', () => {
+  it('inserts every account on the first load, and each of its records', async () => {
     expect(firstLoad).toBe(300);
+    const counted = await pool.query(
+      `SELECT (SELECT count(*) FROM borrowers)::int AS borrowers, (SELECT count(*) FROM borrower_contact_points)::int AS contacts,
+              (SELECT count(*) FROM installments)::int AS installments, (SELECT count(*) FROM payments WHERE source = 'IMPORT')::int AS payments`,
+    );
+    expect(counted.rows[0]).toEqual({ borrowers: 300, contacts: book.contacts.length, installments: book.installments.length, payments: book.payments.length });
+  });
+
+  it("keeps the preferred mobile and e-mail in the borrower's personal data", async () => {
+    const { rows } = await pool.query(`SELECT mobile_phone, email FROM borrower_personal_data WHERE borrower_id = 'DEMO-B00007'`);
+    const contact = (kind: string) => book.contacts.find((c) => c.borrower_id === 'DEMO-B00007' && c.kind === kind && c.preferred === 'true')?.value;
+    expect(rows).toEqual([{ mobile_phone: contact('PHONE'), email: contact('EMAIL') }]);
+  });
+
+  it('announces none of its payments to workflows: they are history, and no run exists yet', async () => {
+    expect((await pool.query('SELECT count(*)::int AS n FROM signal_outbox')).rows).toEqual([{ n: 0 }]);
   });
 
   it('has between 30 % and 70 % of its accounts overdue', async () => {
@@ -84,9 +106,11 @@ describe('loadDemoPortfolio', () => {
 
   // Due days are spread over the month, so the most recent missed installment can be
   // anything from 1 day to a month late.
-  it('populates every delinquency bucket', async () => {
-    const populated = new Set((await listOverdueAccounts(pool, anchor)).map((a) => a.bucket));
-    expect(BUCKETS.filter((b) => b !== 'CURRENT' && !populated.has(b))).toEqual([]);
+  it('populates every delinquency bucket of the screening', async () => {
+    const run = await runScreening(pool, { asOf: anchor });
+    expect(run.accountsScanned).toBe(300);
+    expect(BUCKETS.filter((b) => b !== 'CURRENT' && !(run.countsByBucket[b] ?? 0))).toEqual([]);
+    expect(run.overdueAccounts).toBe((await listOverdueAccounts(pool, anchor)).length);
   });
 
   // Paid installments are paid to the fen: no account is "overdue" by a rounding remainder.
@@ -95,10 +119,22 @@ describe('loadDemoPortfolio', () => {
     expect(smallest).toBeGreaterThan(10_000); // more than 100.00
   });
 
-  it('loading the same portfolio again inserts no account and changes no table', async () => {
-    const before = await rowCounts();
-    expect(before).toMatchObject({ borrowers: 300, borrower_personal_data: 300, accounts: 300 });
+  it('loading the same portfolio again, even in other slices, inserts no account and writes nothing', async () => {
+    const before = await loanBookRows();
     expect(await loadDemoPortfolio(pool, { accounts: 300, anchor })).toBe(0);
-    expect(await rowCounts()).toEqual(before);
+    expect(await loadDemoPortfolio(pool, { accounts: 300, anchor }, { accountsPerImport: 128 })).toBe(0);
+    expect(await loanBookRows()).toEqual(before);
+  });
+
+  it('a larger portfolio later adds its new accounts, in slices, and leaves the first ones as they are', async () => {
+    const before = await loanBookRows();
+    expect(await loadDemoPortfolio(pool, { accounts: 310, anchor }, { accountsPerImport: 4 })).toBe(10);
+    const after = await loanBookRows();
+    expect(after.accounts).toHaveLength(310);
+    expect(after.accounts.filter((row) => before.accounts.includes(row))).toEqual(before.accounts);
+  });
+
+  it('is anchored, on a later start, on the day it was first loaded: today, in this run', async () => {
+    expect(await demoAnchor(pool, '2031-01-01')).toBe(isoDateOf(Date.now()));
   });
 });

@@ -14,7 +14,7 @@ import { codecPublicUrl, parseConfig } from '../config';
 import { listOverdueAccounts } from '../db/account-figures';
 import { migrateUp } from '../db/migrate';
 import { createPool } from '../db/pool';
-import { loadDemoPortfolio } from '../demo/portfolio';
+import { demoAnchor, loadDemoPortfolio } from '../demo/portfolio';
 import { isoDateOf } from '../domain/dates';
 import { createLogger } from '../logger';
 import { PROJECT_ROOT } from '../paths';
@@ -117,7 +117,7 @@ async function main(): Promise<void> {
       const client = await connectClient({ address: temporalAddress, namespace: cfg.TEMPORAL_NAMESPACE, codecKeys });
       try {
         const today = isoDateOf(Date.now());
-        const loaded = await loadDemoPortfolio(pool, { accounts: demoAccounts, anchor: today });
+        const loaded = await loadDemoPortfolio(pool, { accounts: demoAccounts, anchor: await demoAnchor(pool, today) });
         // The demo's workflows come the way every day's do: from the daily screening, run
         // now through its Schedule (which the worker ensures as it starts).
         const screening = await (await triggerScreening(client, cfg.SCREENING_SCHEDULE_ID)).result();
