@@ -6,7 +6,8 @@
  */
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { isoDateOf } from '../../domain/dates';
+import { config } from '../../config';
+import { calendarDateIn } from '../../domain/time-zones';
 import { formatMoney } from '../../domain/money';
 import { formatAgreement, uciAgreement } from '../../loan-book/uci-agreement';
 import { loadScreeningConfig } from '../../screening/config';
@@ -63,7 +64,7 @@ export function registerScreenCommand(program: Command): void {
   program
     .command('screen')
     .description('Screen the loan book as of a date: days past due, buckets, risk tiers, and the ranked collection list (written to Postgres)')
-    .option('--as-of <date>', 'the business date, YYYY-MM-DD (default: today, UTC)')
+    .option('--as-of <date>', 'the business date, YYYY-MM-DD (default: today in SCREENING_TIME_ZONE, the bank\'s business day)')
     .option('--top <n>', 'how many of the collection list to print', '20')
     .option(
       '--payments-through <date>',
@@ -77,12 +78,12 @@ export function registerScreenCommand(program: Command): void {
       const parsed = optionsSchema.safeParse(rawOptions);
       if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join('; '));
       const opts = parsed.data;
-      const today = isoDateOf(Date.now());
+      const today = calendarDateIn(Date.now(), config().SCREENING_TIME_ZONE);
       const asOf = opts.asOf ?? today;
       const paymentsThrough = paymentsThroughFor(opts, asOf, today);
-      const config = loadScreeningConfig(opts.config);
+      const rules = loadScreeningConfig(opts.config);
       await withCliContext(async ({ pool, log }) => {
-        const run = await runScreening(pool, { asOf, paymentsThrough, config, log, ...(opts.key ? { idempotencyKey: opts.key } : {}) });
+        const run = await runScreening(pool, { asOf, paymentsThrough, config: rules, log, ...(opts.key ? { idempotencyKey: opts.key } : {}) });
         const top = opts.top > 0 ? await readCollectionList(pool, run.screeningRunId, { afterRank: 0, limit: opts.top }) : [];
         const write = (line: string) => process.stdout.write(`${line}\n`);
         printScreening(run, top, write);
