@@ -174,39 +174,41 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
     WHERE r.settled_through >= as_of OR r.settled_last_on > as_of
     GROUP BY r.account_id
   ),
+  -- Flat, so that the planner joins the two tables of one row per account once and
+  -- probes the small overdue and correction aggregates (no 1M-row intermediate hash).
   per_account AS (
-    SELECT r.account_id,
+    SELECT a.id, a.currency, a.status, a.risk_tier,
            coalesce(o.amount_overdue, 0) AS amount_overdue,
            coalesce(o.overdue_principal, 0) AS overdue_principal,
            coalesce(o.overdue_interest, 0) AS overdue_interest,
            o.oldest_unpaid_due_date,
            coalesce(o.overdue_installments, 0) AS overdue_installments,
-           r.settled_count - coalesce(c.ahead_count, 0) + coalesce(o.overdue_installments, 0) AS installments_due,
-           r.settled_on_time - coalesce(c.ahead_on_time, 0) AS installments_paid_on_time,
-           r.settled_amount - coalesce(c.ahead_amount, 0) + coalesce(o.amount_due, 0) AS amount_due_to_date,
+           coalesce(r.settled_count - coalesce(c.ahead_count, 0) + coalesce(o.overdue_installments, 0), 0) AS installments_due,
+           coalesce(r.settled_on_time - coalesce(c.ahead_on_time, 0), 0) AS installments_paid_on_time,
+           coalesce(r.settled_amount - coalesce(c.ahead_amount, 0) + coalesce(o.amount_due, 0), 0) AS amount_due_to_date,
            greatest(CASE WHEN r.settled_last_on > as_of THEN c.capped_lateness ELSE r.settled_max_lateness END,
                     as_of - o.oldest_unpaid_due_date) AS longest_lateness_days
-    FROM account_repayment_state r
-    LEFT JOIN overdue o ON o.account_id = r.account_id
-    LEFT JOIN correction c ON c.account_id = r.account_id
+    FROM accounts a
+    LEFT JOIN account_repayment_state r ON r.account_id = a.id
+    LEFT JOIN overdue o ON o.account_id = a.id
+    LEFT JOIN correction c ON c.account_id = a.id
   )
-  SELECT a.id, a.currency, a.status, a.risk_tier,
-         coalesce(pa.amount_overdue, 0),
-         coalesce(pa.overdue_principal, 0),
-         coalesce(pa.overdue_interest, 0),
-         coalesce(pa.amount_overdue - pa.overdue_principal - pa.overdue_interest, 0),
+  SELECT pa.id, pa.currency, pa.status, pa.risk_tier,
+         pa.amount_overdue,
+         pa.overdue_principal,
+         pa.overdue_interest,
+         pa.amount_overdue - pa.overdue_principal - pa.overdue_interest,
          pa.oldest_unpaid_due_date,
-         coalesce(pa.overdue_installments, 0),
+         pa.overdue_installments,
          coalesce(as_of - pa.oldest_unpaid_due_date, 0),
-         coalesce(pa.installments_due, 0),
-         coalesce(pa.installments_paid_on_time, 0),
-         coalesce(pa.amount_due_to_date, 0),
-         coalesce(pa.amount_due_to_date - pa.amount_overdue, 0),
+         pa.installments_due,
+         pa.installments_paid_on_time,
+         pa.amount_due_to_date,
+         pa.amount_due_to_date - pa.amount_overdue,
          greatest(coalesce(pa.longest_lateness_days, 0), 0),
          pa.installments_paid_on_time::double precision / nullif(pa.installments_due, 0),
          (pa.amount_due_to_date - pa.amount_overdue)::double precision / nullif(pa.amount_due_to_date, 0)
-  FROM accounts a
-  LEFT JOIN per_account pa ON pa.account_id = a.id
+  FROM per_account pa
 $$;
 
 -- Down Migration

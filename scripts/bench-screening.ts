@@ -223,10 +223,11 @@ async function main(): Promise<void> {
     out(`      tiers   ${JSON.stringify(s.countsByTier)}`);
 
     // 5. the plan of the pass itself, and the same pass in one process for comparison
-    const explain = (workers?: number) =>
+    const explain = (workers?: number, setting?: string) =>
       inTransaction(pool, async (db) => {
         await tuneScanTransaction(db);
         if (workers !== undefined) await db.query(`SET LOCAL max_parallel_workers_per_gather = ${workers}`);
+        if (setting !== undefined) await db.query(`SET LOCAL ${setting}`);
         const { text, values } = scanQuery({ asOf: AS_OF, paymentsThrough: null, config });
         const { rows } = await db.query(`EXPLAIN (ANALYZE, BUFFERS) ${text}`, values);
         return rows.map((r: Record<string, string>) => r['QUERY PLAN'] ?? '');
@@ -236,6 +237,8 @@ async function main(): Promise<void> {
     for (const line of plan) out(`      ${line}`);
     const serial = (await explain(0)).find((l) => l.startsWith('Execution Time'));
     out(`      the same pass without parallel workers: ${serial}`);
+    const merged = (await explain(undefined, 'enable_hashjoin = off')).find((l) => l.startsWith('Execution Time'));
+    out(`      the same pass with enable_hashjoin = off (merge joins in key order): ${merged}`);
 
     // 5b. the historical path (payments through the as-of date): account_figures' full pass
     const historical = await timed(() => runScreening(pool, { asOf: AS_OF, paymentsThrough: AS_OF, idempotencyKey: 'bench-historical', config, log: run.log }));
