@@ -1,10 +1,12 @@
 /**
- * `npm run bench:screening -- [--accounts 1000000] [--installments 12]`
+ * `npm run bench:screening -- [--accounts 1000000] [--installments 12] [--load copy|insert-select]`
  *
  * The daily scan on a synthetic book, in a throw-away embedded Postgres (durable
- * settings) under .data/bench/. The book is generated server-side (INSERT … SELECT over
- * generate_series: faster than COPY, nothing crosses the wire), with about 12 monthly
- * installments per account and these repayment habits:
+ * settings) under .data/bench/. By default the book is generated in Node from a seed and
+ * streamed in with COPY … FROM STDIN, table by table, 100,000 accounts per transaction;
+ * `--load insert-select` generates the same distribution server-side (INSERT … SELECT over
+ * generate_series, nothing crosses the wire) for comparison. About 12 monthly
+ * installments per account, and these repayment habits:
  *   86 % pay every installment in full on or a few days before its due date;
  *    6 % paid the first 0–11 installments, then stopped;
  *    5 % pay 60 % of every installment on its due date (partial payers);
@@ -13,14 +15,17 @@
  * state the triggers keep (cumulative due, allocated, paid-off date); a sample of
  * accounts is then re-derived by the triggers' own function, which must change nothing.
  *
- * Printed: load time, the bare `SELECT count(*) FROM installments` (warm), the scan
+ * Printed: load time (per table, with rows/s), the bare `SELECT count(*) FROM installments` (warm), the scan
  * (runScreening: the first run writes every account's tier, the next one only the
  * changes), rows/s, the ratio to the bare count, the scan's EXPLAIN (ANALYZE, BUFFERS),
  * and one account's figures (the workflow's path). Run it under the shared lock:
  *   flock /tmp/arrears-bench.lock npm run bench:screening
  */
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
+import { from as copyFrom } from 'pg-copy-streams';
 import { createPool, inTransaction, type Pool } from '../src/db/pool';
 import { loadAccountFigures } from '../src/db/account-figures';
 import { migrateUp } from '../src/db/migrate';
@@ -31,12 +36,17 @@ import { freePort } from '../src/setup/dev-server';
 import { startPostgres } from '../src/setup/postgres';
 import { createBenchRun, out } from './bench-support';
 
-const USAGE = `npm run bench:screening -- [--accounts N] [--installments K] [--order account|shuffled] [--verify-all]
+const USAGE = `npm run bench:screening -- [--accounts N] [--installments K] [--order account|shuffled] [--load copy|insert-select] [--seed S] [--verify-all]
 
   --accounts N       accounts in the synthetic book (default 1000000)
   --installments K   monthly installments per account (default 12)
   --order O          how installments lie on disk: account (each schedule together, as an
                      import writes it; the default) or shuffled (spread at random)
+  --load L           how the book is loaded: copy (generated in Node, streamed with
+                     COPY … FROM STDIN; the default) or insert-select (generated in the
+                     server, INSERT … SELECT over generate_series)
+  --seed S           the COPY generator's seed, a whole number (default 1); the same seed
+                     gives the same book
   --verify-all       re-derive every account's repayment state, not a sample of 10000
 `;
 
@@ -80,22 +90,47 @@ const INSTALLMENTS_OF_CHUNK = `
  */
 type PhysicalOrder = 'account' | 'shuffled';
 
-export async function loadChunk(pool: Pool, from: number, to: number, installments: number, order: PhysicalOrder): Promise<void> {
+/** How the book is loaded: streamed from Node with COPY (the default), or generated in the server. */
+type LoadMethod = 'copy' | 'insert-select';
+
+const TABLES = ['borrowers', 'accounts', 'installments', 'payments'] as const;
+type Table = (typeof TABLES)[number];
+/** Per table: the time spent loading it, and the rows it received. */
+type LoadTally = Record<Table | 'generate', { ms: number; rows: number }>;
+
+const newTally = (): LoadTally => ({
+  generate: { ms: 0, rows: 0 },
+  borrowers: { ms: 0, rows: 0 },
+  accounts: { ms: 0, rows: 0 },
+  installments: { ms: 0, rows: 0 },
+  payments: { ms: 0, rows: 0 },
+});
+
+async function tallied(tally: LoadTally, table: Table, work: () => Promise<number>): Promise<void> {
+  const t = performance.now();
+  const rows = await work();
+  tally[table].ms += performance.now() - t;
+  tally[table].rows += rows;
+}
+
+export async function loadChunkInsertSelect(pool: Pool, from: number, to: number, installments: number, order: PhysicalOrder, tally: LoadTally): Promise<void> {
   const params = [from, to, AS_OF, installments];
   await inTransaction(pool, async (db) => {
     // A bulk load: triggers (and the foreign-key checks) off; the repayment state is written below.
     await db.query('SET LOCAL session_replication_role = replica');
-    await db.query(`INSERT INTO borrowers (id) SELECT borrower_id FROM (${ACCOUNTS_OF_CHUNK}) a`, params);
-    await db.query(
+    const insert = async (table: Table, sql: string) => tallied(tally, table, async () => (await db.query(sql, params)).rowCount ?? 0);
+    await insert('borrowers', `INSERT INTO borrowers (id) SELECT borrower_id FROM (${ACCOUNTS_OF_CHUNK}) a`);
+    await insert(
+      'accounts',
       `INSERT INTO accounts (id, borrower_id, product, currency, principal, opened_on)
        SELECT id, borrower_id, 'LOAN', 'CNY', principal_due * $4, opened_on FROM (${ACCOUNTS_OF_CHUNK}) a`,
-      params,
     );
     // The repayment state in closed form. Full payments settle installment k on the day
     // they are paid. A partial payer pays 6/10 of an installment each time, so the running
     // total first reaches installment k's running due (k whole installments) with
     // payment ceil(5k/3), on that installment's due date.
-    await db.query(
+    await insert(
+      'installments',
       `INSERT INTO installments (account_id, seq, due_date, principal_due, interest_due, fees_due, cumulative_due, allocated_paid, paid_off_on)
        SELECT id, k, due_date, principal_due, interest_due, 0, amount_due * k,
               CASE WHEN habit = 'PARTIAL' THEN greatest(0, least(amount_due, payment_amount * m - amount_due * (k - 1)))
@@ -104,14 +139,127 @@ export async function loadChunk(pool: Pool, from: number, to: number, installmen
                    ELSE paid_on END
        FROM (${INSTALLMENTS_OF_CHUNK}) i
        ORDER BY ${order === 'shuffled' ? 'hashint4(g * 128 + k)' : 'g, k'}`,
-      params,
     );
-    await db.query(
+    await insert(
+      'payments',
       `INSERT INTO payments (event_id, account_id, amount, currency, value_date, method, source)
        SELECT 'BP-' || g || '-' || k, id, payment_amount, 'CNY', paid_on, 'BANK_TRANSFER', 'IMPORT'
        FROM (${INSTALLMENTS_OF_CHUNK}) i WHERE paid_on IS NOT NULL`,
-      params,
     );
+  });
+}
+
+/** A 32-bit integer hash (murmur3's finalizer) of g under a seed, as a non-negative 31-bit number. */
+function hash31(g: number, seed: number): number {
+  let h = Math.imul(g ^ seed, 0x9e3779b1) ^ seed;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 1;
+}
+
+const DAY_MS = 86_400_000;
+const AS_OF_DAY = Date.parse(`${AS_OF}T00:00:00Z`) / DAY_MS;
+const isoDays = new Map<number, string>();
+/** Day number (days since 1970-01-01) as 'YYYY-MM-DD', cached: a book spans a few thousand days. */
+function iso(day: number): string {
+  let s = isoDays.get(day);
+  if (s === undefined) {
+    s = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    isoDays.set(day, s);
+  }
+  return s;
+}
+
+/**
+ * One chunk of the book as COPY text rows, the same schedules and habits as the
+ * INSERT … SELECT generator (its hashes of g replaced by a seeded hash of g), and the
+ * same closed-form repayment state.
+ */
+export function generateChunk(from: number, to: number, installments: number, order: PhysicalOrder, seed: number): Record<Table, string[]> {
+  const rows: Record<Table, string[]> = { borrowers: [], accounts: [], installments: [], payments: [] };
+  const installmentRows: string[] = rows.installments;
+  for (let g = from; g <= to; g++) {
+    const h1 = hash31(g, seed);
+    const h2 = hash31(g, seed ^ 0x5bd1e995);
+    const opened = AS_OF_DAY - (30 + (h1 % 540));
+    const m = Math.min(installments, Math.floor((AS_OF_DAY - opened) / 30));
+    const principalDue = 10000 * (10 + (h2 % 90));
+    const interestDue = principalDue / 10;
+    const amountDue = principalDue + interestDue;
+    const habitDraw = Math.floor(h1 / 1000) % 1000;
+    const habit = habitDraw < 860 ? 'ON_TIME' : habitDraw < 920 ? 'STOPPED' : habitDraw < 970 ? 'PARTIAL' : 'LATE';
+    const daysEarly = g % 4;
+    const daysLate = 10 + (g % 31);
+    const stoppedAfter = h2 % 12;
+    const paymentAmount = habit === 'PARTIAL' ? Math.floor((amountDue * 6) / 10) : amountDue;
+    const id = `BENCH-${String(g).padStart(8, '0')}`;
+    const borrower = `BB-${g}`;
+    rows.borrowers.push(`${borrower}\n`);
+    rows.accounts.push(`${id}\t${borrower}\tLOAN\tCNY\t${principalDue * installments}\t${iso(opened)}\n`);
+    for (let k = 1; k <= installments; k++) {
+      const due = opened + 30 * k;
+      let paidOn: number | null;
+      if (habit === 'ON_TIME') paidOn = k <= m ? due - daysEarly : null;
+      else if (habit === 'STOPPED') paidOn = k <= Math.min(m, stoppedAfter) ? due : null;
+      else if (habit === 'LATE') paidOn = due + daysLate <= AS_OF_DAY ? due + daysLate : null;
+      else paidOn = k <= m ? due : null;
+      let allocated: number;
+      let paidOff: number | null;
+      if (habit === 'PARTIAL') {
+        allocated = Math.max(0, Math.min(amountDue, paymentAmount * m - amountDue * (k - 1)));
+        const settling = Math.floor((5 * k + 2) / 3);
+        paidOff = settling <= m ? opened + 30 * settling : null;
+      } else {
+        allocated = paidOn === null ? 0 : amountDue;
+        paidOff = paidOn;
+      }
+      installmentRows.push(
+        `${id}\t${k}\t${iso(due)}\t${principalDue}\t${interestDue}\t0\t${amountDue * k}\t${allocated}\t${paidOff === null ? '\\N' : iso(paidOff)}\n`,
+      );
+      if (paidOn !== null) rows.payments.push(`BP-${g}-${k}\t${id}\t${paymentAmount}\tCNY\t${iso(paidOn)}\tBANK_TRANSFER\tIMPORT\n`);
+    }
+  }
+  if (order === 'shuffled') {
+    // Fisher–Yates, seeded by the chunk: the same book lies the same way on every run.
+    for (let i = installmentRows.length - 1; i > 0; i--) {
+      const j = hash31(from * 16 + i, seed) % (i + 1);
+      const t = installmentRows[i] as string;
+      installmentRows[i] = installmentRows[j] as string;
+      installmentRows[j] = t;
+    }
+  }
+  return rows;
+}
+
+const COPY_COLUMNS: Record<Table, string> = {
+  borrowers: 'borrowers (id)',
+  accounts: 'accounts (id, borrower_id, product, currency, principal, opened_on)',
+  installments: 'installments (account_id, seq, due_date, principal_due, interest_due, fees_due, cumulative_due, allocated_paid, paid_off_on)',
+  payments: 'payments (event_id, account_id, amount, currency, value_date, method, source)',
+};
+
+/** Text rows in slices of 10,000, so that the stream writes few, large chunks. */
+function* slices(rows: string[]): Generator<string> {
+  for (let i = 0; i < rows.length; i += 10_000) yield rows.slice(i, i + 10_000).join('');
+}
+
+export async function loadChunkCopy(pool: Pool, from: number, to: number, installments: number, order: PhysicalOrder, seed: number, tally: LoadTally): Promise<void> {
+  const generated = await timed(async () => generateChunk(from, to, installments, order, seed));
+  tally.generate.ms += generated.ms;
+  tally.generate.rows += to - from + 1;
+  await inTransaction(pool, async (db) => {
+    // A bulk load: triggers (and the foreign-key checks) off, COPY included; the generator wrote the repayment state.
+    await db.query('SET LOCAL session_replication_role = replica');
+    for (const table of TABLES) {
+      await tallied(tally, table, async () => {
+        const stream = db.query(copyFrom(`COPY ${COPY_COLUMNS[table]} FROM STDIN`));
+        await pipeline(Readable.from(slices(generated.value[table])), stream);
+        return stream.rowCount;
+      });
+    }
   });
 }
 
@@ -130,6 +278,8 @@ async function main(): Promise<void> {
       accounts: { type: 'string', default: '1000000' },
       installments: { type: 'string', default: '12' },
       order: { type: 'string', default: 'account' },
+      load: { type: 'string', default: 'copy' },
+      seed: { type: 'string', default: '1' },
       'verify-all': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -144,6 +294,10 @@ async function main(): Promise<void> {
   if (!Number.isInteger(installments) || installments < 1 || installments > 120) throw new Error('--installments takes a whole number from 1 to 120');
   if (flags.order !== 'account' && flags.order !== 'shuffled') throw new Error('--order is account or shuffled');
   const order: PhysicalOrder = flags.order;
+  if (flags.load !== 'copy' && flags.load !== 'insert-select') throw new Error('--load is copy or insert-select');
+  const method: LoadMethod = flags.load;
+  const seed = Number(flags.seed);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0x7fffffff) throw new Error('--seed takes a whole number from 0 to 2147483647');
 
   const run = createBenchRun('screening');
   try {
@@ -152,12 +306,15 @@ async function main(): Promise<void> {
     await migrateUp(postgres.url, run.log);
     const pool = createPool(postgres.url, 4);
     run.onCleanup('pool', () => pool.end());
-    out(`setup: embedded Postgres up in ${seconds(Date.now() - run.began)}; book of ${thousands(accounts)} accounts x ${installments} installments (${order} order on disk), screened as of ${AS_OF}`);
+    out(`setup: embedded Postgres up in ${seconds(Date.now() - run.began)}; book of ${thousands(accounts)} accounts x ${installments} installments (${order} order on disk, loaded by ${method === 'copy' ? `COPY, seed ${seed}` : 'INSERT … SELECT'}), screened as of ${AS_OF}`);
 
     // 1. the book
+    const tally = newTally();
     const load = await timed(async () => {
       for (let from = 1; from <= accounts; from += CHUNK) {
-        await loadChunk(pool, from, Math.min(accounts, from + CHUNK - 1), installments, order);
+        const to = Math.min(accounts, from + CHUNK - 1);
+        if (method === 'copy') await loadChunkCopy(pool, from, to, installments, order, seed, tally);
+        else await loadChunkInsertSelect(pool, from, to, installments, order, tally);
         process.stderr.write(`\r  loaded ${thousands(Math.min(accounts, from + CHUNK - 1))} accounts`);
       }
       process.stderr.write('\n');
@@ -177,7 +334,13 @@ async function main(): Promise<void> {
               pg_size_pretty(pg_table_size('installments')) AS installments_size, pg_size_pretty(pg_table_size('payments')) AS payments_size`,
     );
     const book = sizes[0] as { installments: number; payments: number; installments_size: string; payments_size: string };
-    out(`load: ${seconds(load.ms)} (INSERT … SELECT generate_series, triggers off), account rollup ${seconds(rollup.ms)}, VACUUM ANALYZE ${seconds(vacuum.ms)}`);
+    const how = method === 'copy' ? 'COPY … FROM STDIN, generated in Node' : 'INSERT … SELECT generate_series';
+    out(`load: ${seconds(load.ms)} (${how}, triggers off), account rollup ${seconds(rollup.ms)}, VACUUM ANALYZE ${seconds(vacuum.ms)}`);
+    if (method === 'copy') out(`      generating the rows in Node: ${seconds(tally.generate.ms)} (${thousands(Math.round(tally.generate.rows / (tally.generate.ms / 1000)))} accounts/s)`);
+    for (const table of TABLES) {
+      const { ms, rows } = tally[table];
+      out(`      ${table.padEnd(12)} ${seconds(ms).padStart(9)}  ${thousands(rows).padStart(11)} rows  ${thousands(Math.round(rows / (ms / 1000))).padStart(10)} rows/s`);
+    }
     out(`      ${thousands(book.installments)} installments (${book.installments_size}), ${thousands(book.payments)} payments (${book.payments_size})`);
 
     // 2. the generator's repayment state, re-derived by the triggers' function: no change expected
