@@ -22,6 +22,8 @@ const TEST_DIR = path.join(DEFAULT_DATA_DIR, 'test');
 
 export default async function globalSetup(): Promise<void> {
   const started = Date.now();
+  // The application's own logger (src/logger.ts) reads LOG_LEVEL; tests are quiet unless asked.
+  process.env.LOG_LEVEL = process.env.TEST_LOG_LEVEL ?? 'error';
   const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'warn', 'test-setup');
   fs.mkdirSync(TEST_DIR, { recursive: true });
 
