@@ -1,5 +1,5 @@
 /**
- * Records real histories of accountCollection for the replay net
+ * Records real histories of accountCollection and dailyScreening for the replay net
  * (workflows/account-collection.replay.test.ts): `npm run record-history`.
  *
  * Standalone, not under jest: it starts its own embedded Postgres (a cluster of its
@@ -39,6 +39,8 @@ import { registerSearchAttributes } from '../src/temporal/register-search-attrib
 import { installTemporalRuntime } from '../src/temporal/runtime';
 import { eventually, isoDateFrom, seedAccount } from '../test/support';
 import type { accountCollection } from '../workflows/account-collection';
+import type { dailyScreening } from '../workflows/daily-screening';
+import { DAILY_SCREENING_WORKFLOW } from '../workflows/screening-messages';
 import { ACCOUNT_COLLECTION_WORKFLOW, paymentReceivedSignal, summaryQuery, type AccountCollectionInput } from '../workflows/messages';
 import { WORKFLOWS_PATH } from '../workers/create-worker';
 
@@ -49,12 +51,13 @@ const WORK_DIR = path.join(DEFAULT_DATA_DIR, 'record-history');
 const DATABASE = 'arrears_record_test';
 const TASK_QUEUE = 'record-history';
 /**
- * The workflow generation being recorded, the prefix of the file names. Histories of
- * earlier generations stay (running workflows still have them) and must keep replaying.
- * v1: database steps as regular activities; v2: as local activities (patch
- * `database-steps-as-local-activities`). Raise it with each deliberately incompatible change.
+ * The generation being recorded of each workflow type, the prefix of the file names.
+ * Histories of earlier generations stay (running workflows still have them) and must
+ * keep replaying. accountCollection v1: database steps as regular activities; v2: as
+ * local activities (patch `database-steps-as-local-activities`). dailyScreening v1: the
+ * first. Raise one with each deliberately incompatible change of that workflow.
  */
-const GENERATION = 'v2';
+const GENERATION = { accountCollection: 'v2', dailyScreening: 'v1' } as const;
 
 const log = createLogger(process.env.LOG_LEVEL ?? 'warn', 'record-history');
 const EventType = temporal.api.enums.v1.EventType;
@@ -72,6 +75,7 @@ function fixtureCodecKeys(): CodecKeys {
 
 interface Recorded {
   name: string;
+  workflowType: keyof typeof GENERATION;
   history: History;
 }
 
@@ -137,7 +141,7 @@ async function remindedThenCured(ctx: Ctx): Promise<Recorded> {
   assert.equal(result.summary.paymentsCounted, 1);
   const history = await handle.fetchHistory();
   assert.equal(lastEventType(history), EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
-  return { name: 'reminded-then-cured', history };
+  return { name: 'reminded-then-cured', workflowType: 'accountCollection', history };
 }
 
 /** A partial payment, the same event again, a malformed signal, then the rest: CURED. */
@@ -156,7 +160,7 @@ async function partialDuplicateBadSignal(ctx: Ctx): Promise<Recorded> {
   assert.equal(result.summary.paymentsCounted, 2);
   const history = await handle.fetchHistory();
   assert.equal(lastEventType(history), EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
-  return { name: 'partial-duplicate-bad-signal', history };
+  return { name: 'partial-duplicate-bad-signal', workflowType: 'accountCollection', history };
 }
 
 /** maxHistoryEvents 100 and twenty small payments: the first run ends in continue-as-new. */
@@ -178,7 +182,7 @@ async function continuedAsNew(ctx: Ctx): Promise<Recorded> {
   const history = await ctx.env.client.workflow.getHandle(handle.workflowId, firstRunId).fetchHistory();
   assert.equal(lastEventType(history), EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW);
   await latest.terminate('recorded');
-  return { name: 'continued-as-new', history };
+  return { name: 'continued-as-new', workflowType: 'accountCollection', history };
 }
 
 /**
@@ -188,10 +192,28 @@ async function continuedAsNew(ctx: Ctx): Promise<Recorded> {
  * timer (cf. temporalio/sdk-java#3088), so the recorded history would be cut short.
  * The scenario needs no skipped time.
  */
+/** The daily screening, started by hand for a zone: it screens the book and starts a run for an overdue account. */
+async function dailyScreeningRun(ctx: Ctx): Promise<Recorded> {
+  const accountId = await overdueAccount(ctx, 'REPLAY-DAILY-SCREENING');
+  const handle = await ctx.env.client.workflow.start<typeof dailyScreening>(DAILY_SCREENING_WORKFLOW, {
+    taskQueue: TASK_QUEUE,
+    workflowId: 'replay-daily-screening',
+    args: [{ timeZone: 'Asia/Shanghai' }],
+  });
+  const result = await handle.result();
+  assert.ok(result.started >= 1, `the screening started a run for ${accountId}`);
+  await ctx.env.client.workflow.getHandle(accountWorkflowId(accountId)).terminate('recorded');
+  const history = await handle.fetchHistory();
+  assert.equal(lastEventType(history), EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+  return { name: 'daily-screening', workflowType: 'dailyScreening', history };
+}
+
 const SCENARIOS: { scenario: (ctx: Ctx) => Promise<Recorded>; server: 'time-skipping' | 'dev' }[] = [
   { scenario: remindedThenCured, server: 'time-skipping' },
   { scenario: partialDuplicateBadSignal, server: 'time-skipping' },
   { scenario: continuedAsNew, server: 'dev' },
+  // Schedules and the fan-out's client calls need no skipped time either.
+  { scenario: dailyScreeningRun, server: 'dev' },
 ];
 
 async function main(): Promise<void> {
@@ -233,7 +255,7 @@ async function main(): Promise<void> {
         connection: env.nativeConnection,
         taskQueue: TASK_QUEUE,
         workflowsPath: WORKFLOWS_PATH,
-        activities: createActivities({ pool, smsProvider: new OutboxSmsProvider(pool) }),
+        activities: createActivities({ pool, smsProvider: new OutboxSmsProvider(pool), temporalClient: env.client }),
         dataConverter: createDataConverter(codecKeys),
       });
       const ctx: Ctx = { env, pool };
@@ -244,8 +266,14 @@ async function main(): Promise<void> {
     }
 
     fs.mkdirSync(HISTORIES_DIR, { recursive: true });
-    for (const { name, history } of recorded) {
-      const file = path.join(HISTORIES_DIR, `${GENERATION}-${name}.json`);
+    // A history already in the net stays as it was recorded, unless --overwrite says otherwise.
+    const overwrite = process.argv.includes('--overwrite');
+    for (const { name, workflowType, history } of recorded) {
+      const file = path.join(HISTORIES_DIR, `${GENERATION[workflowType]}-${name}.json`);
+      if (fs.existsSync(file) && !overwrite) {
+        console.log(`kept ${path.relative(PROJECT_ROOT, file)} (already recorded; --overwrite replaces it)`);
+        continue;
+      }
       fs.writeFileSync(file, `${historyToJSON(history)}\n`);
       console.log(`wrote ${path.relative(PROJECT_ROOT, file)} (${history.events?.length ?? 0} events)`);
     }

@@ -1,12 +1,13 @@
 /**
- * The replay net: real histories of accountCollection, exported under
+ * The replay net: real histories of accountCollection and dailyScreening, exported under
  * __fixtures__/histories, replayed on the current workflow code. A change that
  * would break a running account's history fails here, before it ships.
  *
- * Re-recording (`npm run record-history`, which rewrites __fixtures__/histories/*.json):
- * only when a change is deliberately incompatible AND ships behind patched() or as a
- * new workflow type, or to add a scenario. NEVER re-record to make a failing replay
- * pass: the failure means running workflows would break on deploy.
+ * Recording (`npm run record-history`, which adds the histories of the current
+ * generation of each workflow and keeps the ones already there): when a change is
+ * deliberately incompatible AND ships behind patched() or as a new workflow type, or
+ * to add a scenario. NEVER re-record (`--overwrite`) to make a failing replay pass:
+ * the failure means running workflows would break on deploy.
  *
  * The last test is the negative proof: a copy of the workflow with one breaking change
  * (__fixtures__/incompatible) must fail to replay, so the net is known to bite.
@@ -46,7 +47,7 @@ const SCENARIOS = ['continued-as-new', 'partial-duplicate-bad-signal', 'reminded
 
 test('the recorded scenarios are all there, for every workflow generation still running', () => {
   // v1: database steps as regular activities; v2: as local activities (patched)
-  const expected = ['v1', 'v2'].flatMap((generation) => SCENARIOS.map((scenario) => `${generation}-${scenario}`));
+  const expected = [...['v1', 'v2'].flatMap((generation) => SCENARIOS.map((scenario) => `${generation}-${scenario}`)), 'v1-daily-screening'];
   expect(recordedHistories().map((h) => h.workflowId)).toEqual(expect.arrayContaining(expected));
 });
 
