@@ -1,0 +1,42 @@
+/**
+ * Loads every template file under templates/ once, checking each against its schema and
+ * its file name (`<id>.v<version>.json`), so a renamed or half-edited file stops the
+ * process at start with the file and the field named.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../paths';
+import { templateFileSchema, type TemplateFile } from './schema';
+
+export const DEFAULT_TEMPLATES_DIR = path.join(PROJECT_ROOT, 'templates');
+
+export class TemplateFileError extends Error {
+  override name = 'TemplateFileError';
+}
+
+export type TemplateCatalogue = ReadonlyMap<string, TemplateFile>;
+
+export const catalogueKey = (templateId: string, version: number) => `${templateId}@v${version}`;
+
+export function loadTemplateCatalogue(dir = DEFAULT_TEMPLATES_DIR): TemplateCatalogue {
+  const catalogue = new Map<string, TemplateFile>();
+  for (const name of fs.readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+    const file = path.join(dir, name);
+    let raw: unknown;
+    try {
+      raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch (err) {
+      throw new TemplateFileError(`Cannot read ${file}: ${(err as Error).message}`);
+    }
+    const parsed = templateFileSchema.safeParse(raw);
+    if (!parsed.success) {
+      const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+      throw new TemplateFileError(`Invalid template ${file}:\n${lines.join('\n')}`);
+    }
+    const template = parsed.data;
+    if (name !== `${template.id}.v${template.version}.json`)
+      throw new TemplateFileError(`Template ${file} must be named ${template.id}.v${template.version}.json (its id and version)`);
+    catalogue.set(catalogueKey(template.id, template.version), template);
+  }
+  return catalogue;
+}
