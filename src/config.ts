@@ -8,6 +8,8 @@ import { canonicalTimeZone } from './domain/time-zones';
 import { DEFAULT_DATA_DIR } from './paths';
 
 const port = z.coerce.number().int().min(1).max(65535);
+/** An on/off setting spelled `true` or `false`. */
+const flag = z.enum(['true', 'false']).default('false').transform((v) => v === 'true');
 
 /** `id=base64Key,id=base64Key`: keys that may still decrypt old payloads after a rotation. */
 const previousCodecKeys = z
@@ -68,6 +70,17 @@ export const configSchema = z.object({
   SCREENING_SCHEDULE_ID: z.string().min(1).regex(/^[\w.-]+$/).default('arrears-daily-screening'),
   /** Account workflows started or signalled at once by the screening fan-out. */
   SCREENING_START_CONCURRENCY: z.coerce.number().int().min(1).max(512).default(32),
+  /** SMTP relay for e-mail reminders; unset: e-mails wait in the email_outbox table. */
+  SMTP_HOST: z.string().min(1).optional(),
+  SMTP_PORT: port.default(587),
+  /** The From header of every e-mail; its domain also names the Message-IDs. */
+  SMTP_FROM: z.string().regex(/@[^@\s>]+>?\s*$/, 'an address such as Arrears Bank <no-reply@bank.example>').default('Arrears Bank <no-reply@arrears-bank.example>'),
+  /** true: TLS from the first byte (usually port 465); false: STARTTLS when the server offers it. */
+  SMTP_SECURE: flag,
+  /** true: refuse to send unless the server upgrades with STARTTLS. */
+  SMTP_REQUIRE_TLS: flag,
+  SMTP_USER: z.string().min(1).optional(),
+  SMTP_PASSWORD: z.string().optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;
