@@ -1,0 +1,161 @@
+/**
+ * The contact policy against Postgres: before an outbound contact, lock the borrower,
+ * gather the facts (their contacts on every account, opt-outs, cease-contact, the account's
+ * hold, whether the recipient is theirs), decide, and either record the block or let the
+ * caller record its contact — all in one transaction. The lock is what keeps two accounts
+ * of one borrower from both slipping under a cap: the second waits, then counts the first.
+ */
+import { z } from 'zod';
+import { recordContactAttempt, type ContactAttemptRow, type NewContactAttempt } from '../db/contact-attempts';
+import { inTransaction, type Pool, type PoolClient } from '../db/pool';
+import { decideContact, type CallOutcome, type ContactDecision, type ContactFacts } from './decide';
+import { CONTACT_CHANNELS, HOLD_REASONS, policyFor, type ContactChannel, type ContactPolicySet } from './policy';
+
+export interface ContactRequest {
+  borrowerId: string;
+  accountId: string;
+  channel: ContactChannel;
+  /** the number or address; compared as a digest, never logged or stored in the clear here */
+  to: string;
+  /** the moment of the contact (the activity's now) */
+  at: Date;
+  /** set by a retried activity, so that its block is recorded once */
+  idempotencyKey?: string;
+}
+
+export type ContactBlock = Extract<ContactDecision, { allowed: false }>;
+
+const factsRow = z.object({
+  time_zone: z.string(),
+  jurisdiction: z.string(),
+  account_is_borrowers: z.boolean(),
+  cease_contact: z.boolean(),
+  opted_out: z.boolean(),
+  hold: z.enum(HOLD_REASONS).nullable(),
+  recipient_key: z.string(),
+  recipient_is_borrower: z.boolean(),
+  past_contacts: z.array(
+    z.object({
+      channel: z.enum(CONTACT_CHANNELS),
+      at: z.string(),
+      recipientKey: z.string().nullable(),
+      callOutcome: z.enum(['CONNECTED', 'UNANSWERED']).nullable(),
+    }),
+  ),
+});
+
+/**
+ * Opt-outs, cease-contact and holds are read as they stand now; past contacts over the
+ * longest window the policy counts (plus two days: a local day starts up to 26 h before).
+ */
+const FACTS_SQL = `
+  SELECT b.time_zone, b.jurisdiction,
+         EXISTS (SELECT 1 FROM accounts a WHERE a.id = $2 AND a.borrower_id = b.id) AS account_is_borrowers,
+         EXISTS (SELECT 1 FROM contact_cease_requests c
+                 WHERE c.borrower_id = b.id AND (c.account_id IS NULL OR c.account_id = $2)) AS cease_contact,
+         EXISTS (SELECT 1 FROM contact_opt_outs o
+                 WHERE o.borrower_id = b.id AND o.channel = $3 AND o.withdrawn_at IS NULL) AS opted_out,
+         (SELECT h.reason FROM contact_holds h
+          WHERE h.account_id = $2 AND h.released_at IS NULL ORDER BY h.placed_at LIMIT 1) AS hold,
+         k.key AS recipient_key,
+         (EXISTS (SELECT 1 FROM borrower_contact_points p WHERE p.borrower_id = b.id AND contact_recipient_key(p.value) = k.key)
+          OR EXISTS (SELECT 1 FROM borrower_personal_data d
+                     WHERE d.borrower_id = b.id AND k.key IN (contact_recipient_key(d.mobile_phone), contact_recipient_key(d.email))))
+           AS recipient_is_borrower,
+         coalesce((SELECT json_agg(json_build_object('channel', ca.channel, 'at', ca.attempted_at,
+                                                     'recipientKey', ca.recipient_key, 'callOutcome', ca.call_outcome)
+                                   ORDER BY ca.attempted_at)
+                   FROM contact_attempts ca
+                   WHERE ca.borrower_id = b.id AND ca.status = 'SENT'
+                     AND ca.attempted_at > $5::timestamptz - make_interval(days => $6) AND ca.attempted_at <= $5),
+                  '[]'::json) AS past_contacts
+  FROM borrowers b CROSS JOIN (SELECT contact_recipient_key($4) AS key) k
+  WHERE b.id = $1`;
+
+/**
+ * Checks one contact inside the caller's transaction: takes the borrower's advisory lock
+ * (held to commit), gathers the facts, decides; a block is recorded with its rule.
+ */
+export async function checkContactPolicy(db: PoolClient, request: ContactRequest, policies: ContactPolicySet): Promise<{ decision: ContactDecision; recipientKey: string }> {
+  await db.query(`SELECT pg_advisory_xact_lock(hashtextextended('contact-policy:' || $1, 0))`, [request.borrowerId]);
+  const { rows } = await db.query(FACTS_SQL, [request.borrowerId, request.accountId, request.channel, request.to, request.at, lookbackDays(policies)]);
+  if (!rows[0]) throw new Error(`no borrower ${request.borrowerId}`);
+  const row = factsRow.parse(rows[0]);
+  if (!row.account_is_borrowers) throw new Error(`account ${request.accountId} is not borrower ${request.borrowerId}'s`);
+  const policy = policyFor(policies, row.jurisdiction);
+  const facts: ContactFacts = {
+    at: request.at,
+    timeZone: row.time_zone,
+    channel: request.channel,
+    recipientKey: row.recipient_key,
+    recipientIsBorrower: row.recipient_is_borrower,
+    ceaseContact: row.cease_contact,
+    optedOut: row.opted_out,
+    hold: row.hold,
+    pastContacts: row.past_contacts,
+  };
+  const decision = decideContact(facts, policy);
+  if (!decision.allowed) await recordBlock(db, request, decision, policy.version);
+  return { decision, recipientKey: row.recipient_key };
+}
+
+/** The days of history any jurisdiction's policy can count, so one query serves all. */
+function lookbackDays(policies: ContactPolicySet): number {
+  const days = Object.values(policies.policies).map((p) => Math.max(p.figures.WINDOW_DAYS ?? 1, p.figures.QUIET_DAYS_AFTER_CONVERSATION ?? 0));
+  return Math.max(1, ...days) + 2;
+}
+
+async function recordBlock(db: PoolClient, request: ContactRequest, block: ContactBlock, policyVersion: string): Promise<void> {
+  await db.query(
+    `INSERT INTO contact_blocks (idempotency_key, borrower_id, account_id, channel, rule, reason, policy_version, next_allowed_at, asked_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+     ON CONFLICT (idempotency_key) DO NOTHING`,
+    [request.idempotencyKey ?? null, request.borrowerId, request.accountId, request.channel, block.rule, block.reason, policyVersion, block.nextAllowedAt, request.at],
+  );
+}
+
+/** The contact as the caller records it; the permit fills in whose, which channel, when and to whom. */
+export type PermittedContact = Omit<NewContactAttempt, 'accountId' | 'borrowerId' | 'channel' | 'status'> & { callOutcome?: CallOutcome | null };
+
+export interface ContactPermit {
+  /** the transaction the check ran in (and holds the borrower's lock) */
+  db: PoolClient;
+  recordAttempt(contact: PermittedContact): Promise<ContactAttemptRow>;
+}
+
+export type PermitOutcome<T> = { allowed: true; value: T } | ContactBlock;
+
+/**
+ * Checks the contact and, when it is allowed, runs `send` in the same transaction, under the
+ * borrower's lock: the check and the record commit together or not at all. `send` records
+ * the contact with `permit.recordAttempt` (and writes its outbox row); it should not wait
+ * on slow providers, since the borrower's other contacts wait for the lock meanwhile.
+ */
+export async function withContactPermit<T>(
+  pool: Pool,
+  request: ContactRequest,
+  policies: ContactPolicySet,
+  send: (permit: ContactPermit) => Promise<T>,
+): Promise<PermitOutcome<T>> {
+  return inTransaction(pool, async (db) => {
+    const { decision, recipientKey } = await checkContactPolicy(db, request, policies);
+    if (!decision.allowed) return decision;
+    const permit: ContactPermit = {
+      db,
+      async recordAttempt(contact) {
+        const { callOutcome = null, ...rest } = contact;
+        const row = await recordContactAttempt(db, { ...rest, accountId: request.accountId, borrowerId: request.borrowerId, channel: request.channel, status: 'SENT' });
+        // The shared insert knows nothing of the policy's columns; a fresh row gets them here
+        // (a retry that found its first row leaves it as it was).
+        await db.query('UPDATE contact_attempts SET recipient_key = $2, call_outcome = $3, attempted_at = $4 WHERE id = $1 AND recipient_key IS NULL', [
+          row.id,
+          recipientKey,
+          callOutcome,
+          request.at,
+        ]);
+        return row;
+      },
+    };
+    return { allowed: true as const, value: await send(permit) };
+  });
+}
