@@ -154,6 +154,20 @@ test('a retried check with the same idempotency key records its block once', asy
   expect(await blocksOf(accountA)).toHaveLength(1);
 });
 
+test('a retried contact that was already recorded finds its row instead of counting against itself', async () => {
+  const policies = testPolicies({ CN: { figures: { SMS_PER_DAY: 1 } } });
+  const { borrowerId, accountA } = await borrowerWithTwoAccounts();
+  const request: ContactRequest = { borrowerId, accountId: accountA, channel: 'SMS', to: MOBILE, at: AT_SHANGHAI_10, idempotencyKey: uniqueId('sms') };
+  const send = () => withContactPermit(pool, request, policies, async (permit) => (await permit.recordAttempt({ ...contact(), idempotencyKey: undefined })).id);
+  const first = await send();
+  const retry = await send();
+  expect(first).toMatchObject({ allowed: true });
+  expect(retry).toEqual(first);
+  expect(await ask(policies, { ...request, idempotencyKey: uniqueId('sms') })).toMatchObject({ allowed: false, rule: 'SMS_PER_DAY' });
+  const { rows } = await pool.query('SELECT idempotency_key FROM contact_attempts WHERE account_id = $1', [accountA]);
+  expect(rows).toEqual([{ idempotency_key: request.idempotencyKey }]);
+});
+
 test('an account that is not the borrower’s is an error, and nothing is recorded', async () => {
   const policies = testPolicies();
   const one = await borrowerWithTwoAccounts();

@@ -19,7 +19,11 @@ export interface ContactRequest {
   to: string;
   /** the moment of the contact (the activity's now) */
   at: Date;
-  /** set by a retried activity, so that its block is recorded once */
+  /**
+   * The contact's idempotency key (the activity's): a retry whose contact was already
+   * recorded is let through to find it (not counted against itself), and a block is
+   * recorded once per key.
+   */
   idempotencyKey?: string;
 }
 
@@ -34,6 +38,7 @@ const factsRow = z.object({
   hold: z.enum(HOLD_REASONS).nullable(),
   recipient_key: z.string(),
   recipient_is_borrower: z.boolean(),
+  already_recorded: z.boolean(),
   past_contacts: z.array(
     z.object({
       channel: z.enum(CONTACT_CHANNELS),
@@ -62,6 +67,7 @@ const FACTS_SQL = `
           OR EXISTS (SELECT 1 FROM borrower_personal_data d
                      WHERE d.borrower_id = b.id AND k.key IN (contact_recipient_key(d.mobile_phone), contact_recipient_key(d.email))))
            AS recipient_is_borrower,
+         EXISTS (SELECT 1 FROM contact_attempts r WHERE r.idempotency_key = $7 AND r.account_id = $2 AND r.status = 'SENT') AS already_recorded,
          coalesce((SELECT json_agg(json_build_object('channel', ca.channel, 'at', ca.attempted_at,
                                                      'recipientKey', ca.recipient_key, 'callOutcome', ca.call_outcome)
                                    ORDER BY ca.attempted_at)
@@ -78,10 +84,12 @@ const FACTS_SQL = `
  */
 export async function checkContactPolicy(db: PoolClient, request: ContactRequest, policies: ContactPolicySet): Promise<{ decision: ContactDecision; recipientKey: string }> {
   await db.query(`SELECT pg_advisory_xact_lock(hashtextextended('contact-policy:' || $1, 0))`, [request.borrowerId]);
-  const { rows } = await db.query(FACTS_SQL, [request.borrowerId, request.accountId, request.channel, request.to, request.at, lookbackDays(policies)]);
+  const { rows } = await db.query(FACTS_SQL, [request.borrowerId, request.accountId, request.channel, request.to, request.at, lookbackDays(policies), request.idempotencyKey ?? null]);
   if (!rows[0]) throw new Error(`no borrower ${request.borrowerId}`);
   const row = factsRow.parse(rows[0]);
   if (!row.account_is_borrowers) throw new Error(`account ${request.accountId} is not borrower ${request.borrowerId}'s`);
+  // A retry of a contact this very check already let through: the caller finds its row.
+  if (row.already_recorded) return { decision: { allowed: true }, recipientKey: row.recipient_key };
   const policy = policyFor(policies, row.jurisdiction);
   const facts: ContactFacts = {
     at: request.at,
@@ -115,7 +123,11 @@ async function recordBlock(db: PoolClient, request: ContactRequest, block: Conta
 }
 
 /** The contact as the caller records it; the permit fills in whose, which channel, when and to whom. */
-export type PermittedContact = Omit<NewContactAttempt, 'accountId' | 'borrowerId' | 'channel' | 'status'> & { callOutcome?: CallOutcome | null };
+export type PermittedContact = Omit<NewContactAttempt, 'accountId' | 'borrowerId' | 'channel' | 'status' | 'idempotencyKey'> & {
+  /** defaults to the request's */
+  idempotencyKey?: string;
+  callOutcome?: CallOutcome | null;
+};
 
 export interface ContactPermit {
   /** the transaction the check ran in (and holds the borrower's lock) */
@@ -143,8 +155,9 @@ export async function withContactPermit<T>(
     const permit: ContactPermit = {
       db,
       async recordAttempt(contact) {
-        const { callOutcome = null, ...rest } = contact;
-        const row = await recordContactAttempt(db, { ...rest, accountId: request.accountId, borrowerId: request.borrowerId, channel: request.channel, status: 'SENT' });
+        const { callOutcome = null, idempotencyKey = request.idempotencyKey, ...rest } = contact;
+        if (!idempotencyKey) throw new Error('a contact needs an idempotency key (on the request or the contact)');
+        const row = await recordContactAttempt(db, { ...rest, idempotencyKey, accountId: request.accountId, borrowerId: request.borrowerId, channel: request.channel, status: 'SENT' });
         // The shared insert knows nothing of the policy's columns; a fresh row gets them here
         // (a retry that found its first row leaves it as it was).
         await db.query('UPDATE contact_attempts SET recipient_key = $2, call_outcome = $3, attempted_at = $4 WHERE id = $1 AND recipient_key IS NULL', [
