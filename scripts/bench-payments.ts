@@ -154,7 +154,9 @@ async function main(): Promise<void> {
       LOG_LEVEL: 'warn',
     };
     const runTypeScript = (name: string, entry: string[]): ManagedProcess => {
-      const proc = startChildProcess(name, process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, ...entry)], { env: childEnv, logFile: path.join(run.runDir, `${name}.log`) });
+      // BENCH_PROFILE_DIR=dir writes a V8 CPU profile of each process there when it exits.
+      const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+      const proc = startChildProcess(name, process.execPath, [...profile, '--import', 'tsx', path.join(PROJECT_ROOT, ...entry)], { env: childEnv, logFile: path.join(run.runDir, `${name}.log`) });
       run.onCleanup(name, () => proc.stop());
       return proc;
     };
