@@ -8,8 +8,10 @@ import type { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection } from '@temporalio/worker';
 import { OutboxSmsProvider } from '../activities/providers/sms-provider';
-import { createDataConverter, type CodecKeys } from '../src/codec/data-converter';
+import { buildApiServer } from '../src/api/server';
+import { createDataConverter, createEncryptionCodec, type CodecKeys } from '../src/codec/data-converter';
 import { createPool, type Pool } from '../src/db/pool';
+import { createLogger } from '../src/logger';
 import { connectClient } from '../src/temporal/client';
 import { registerSearchAttributes } from '../src/temporal/register-search-attributes';
 import { createArrearsWorker } from '../workers/create-worker';
@@ -154,4 +156,21 @@ export async function startTestWorker({ address, taskQueue, codecKeys, pool }: {
       await client.connection.close();
     },
   };
+}
+
+export interface TestApi {
+  /** `http://127.0.0.1:<port>` */
+  baseUrl: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The API server (real routes, real Postgres, a Temporal client) on a free loopback
+ * port. Over a real socket: Fastify's app.inject needs light-my-request, whose ESM-only
+ * `cookie` dependency Jest's module loader cannot require on Node 20.
+ */
+export async function startTestApi({ pool, temporal, codecKeys, corsOrigins = [] }: { pool: Pool; temporal: Client; codecKeys: CodecKeys; corsOrigins?: string[] }): Promise<TestApi> {
+  const app = await buildApiServer({ log: createLogger('silent'), codec: createEncryptionCodec(codecKeys), corsOrigins, pool, temporal });
+  const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
+  return { baseUrl, close: () => app.close() };
 }

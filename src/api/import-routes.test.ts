@@ -3,32 +3,26 @@
  * counts, 400 naming every bad line and field without their values, nothing written;
  * the route in /openapi.json. (The server listens on a free port: see payment-routes.test.ts.)
  */
-import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
-import type { FastifyInstance } from 'fastify';
-import { createEncryptionCodec } from '../codec/data-converter';
 import type { Pool } from '../db/pool';
-import { createLogger } from '../logger';
 import { connectClient } from '../temporal/client';
-import { newCodecKeys, testPool, testTemporalAddress, uniqueId } from '../../test/support';
-import { buildApiServer } from './server';
+import { newCodecKeys, startTestApi, type TestApi, testPool, testTemporalAddress, uniqueId } from '../../test/support';
 
 const codecKeys = newCodecKeys();
 let pool: Pool;
 let temporal: Client;
-let app: FastifyInstance;
+let api: TestApi;
 let baseUrl: string;
 
 beforeAll(async () => {
   pool = testPool();
   temporal = await connectClient({ address: testTemporalAddress(), namespace: 'default', codecKeys });
-  app = await buildApiServer({ log: createLogger('silent'), codec: createEncryptionCodec(codecKeys), corsOrigins: [], pool, temporal });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  api = await startTestApi({ pool, temporal, codecKeys });
+  baseUrl = api.baseUrl;
 });
 
 afterAll(async () => {
-  await app?.close();
+  await api?.close();
   await temporal?.connection.close();
   await pool?.end();
 });

@@ -3,19 +3,15 @@
  * and the outbox relay running: every answer of the route, and delivery to the workflow.
  * (Fastify's inject cannot load under jest here, so the server listens on a free port.)
  */
-import type { AddressInfo } from 'node:net';
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
-import type { FastifyInstance } from 'fastify';
-import { createEncryptionCodec } from '../codec/data-converter';
 import type { Pool } from '../db/pool';
 import { isoDateOf } from '../domain/dates';
 import { accountWorkflowId } from '../domain/ids';
 import { createLogger } from '../logger';
 import { SignalRelay } from '../payments/signal-relay';
 import { startAccountCollections } from '../temporal/start-account-collections';
-import { eventually, isoDateFrom, newCodecKeys, seedAccount, startTestWorker, type TestWorker, testDatabaseUrl, testPool, testTemporalAddress, uniqueId } from '../../test/support';
+import { eventually, isoDateFrom, newCodecKeys, seedAccount, startTestApi, startTestWorker, type TestApi, type TestWorker, testDatabaseUrl, testPool, testTemporalAddress, uniqueId } from '../../test/support';
 import { summaryQuery } from '../../workflows/messages';
-import { buildApiServer } from './server';
 
 const codecKeys = newCodecKeys();
 const taskQueue = uniqueId('payments-api');
@@ -24,7 +20,7 @@ let pool: Pool;
 let client: Client;
 let testWorker: TestWorker;
 let relay: SignalRelay;
-let app: FastifyInstance;
+let api: TestApi;
 let baseUrl: string;
 
 beforeAll(async () => {
@@ -33,13 +29,12 @@ beforeAll(async () => {
   client = testWorker.client;
   relay = new SignalRelay({ databaseUrl: testDatabaseUrl('shared'), pool, client, taskQueue, log, pollIntervalMs: 200 });
   await relay.start();
-  app = await buildApiServer({ log, codec: createEncryptionCodec(codecKeys), corsOrigins: [], pool, temporal: client });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  api = await startTestApi({ pool, temporal: client, codecKeys });
+  baseUrl = api.baseUrl;
 });
 
 afterAll(async () => {
-  await app?.close();
+  await api?.close();
   await relay?.stop();
   await testWorker?.stop();
   await pool?.end();

@@ -1,12 +1,9 @@
 import type { Client } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
-import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
-import { newCodecKeys, testPool, testTemporalAddress } from '../../test/support';
+import { newCodecKeys, startTestApi, type TestApi, testPool, testTemporalAddress } from '../../test/support';
 import { createEncryptionCodec } from '../codec/data-converter';
 import type { Pool } from '../db/pool';
 import { connectClient } from '../temporal/client';
-import { buildApiServer } from './server';
 
 const UI_ORIGIN = 'http://localhost:8233';
 const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -20,26 +17,18 @@ describe('API server', () => {
   const keys = newCodecKeys();
   let pool: Pool;
   let temporal: Client;
-  let app: FastifyInstance;
+  let api: TestApi;
   let baseUrl: string;
 
   beforeAll(async () => {
     pool = testPool();
     temporal = await connectClient({ address: testTemporalAddress(), namespace: 'default', codecKeys: keys });
-    app = await buildApiServer({
-      log: pino({ level: 'silent' }),
-      codec: createEncryptionCodec(keys),
-      corsOrigins: [UI_ORIGIN, 'http://127.0.0.1:8233'],
-      pool,
-      temporal,
-    });
-    // Over a real socket: Fastify's app.inject needs light-my-request, whose ESM-only
-    // `cookie` dependency Jest's module loader cannot require on Node 20.
-    baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
+    api = await startTestApi({ pool, temporal, codecKeys: keys, corsOrigins: [UI_ORIGIN, 'http://127.0.0.1:8233'] });
+    baseUrl = api.baseUrl;
   });
 
   afterAll(async () => {
-    await app?.close();
+    await api?.close();
     await temporal?.connection.close();
     await pool?.end();
   });
