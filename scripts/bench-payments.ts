@@ -14,7 +14,6 @@
  * Everything is stopped and the run dir removed at the end.
  */
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
@@ -27,7 +26,7 @@ import { freePort } from '../src/setup/dev-server';
 import { connectClient } from '../src/temporal/client';
 import { startAccountCollections } from '../src/temporal/start-account-collections';
 import type { AccountCollectionResult } from '../workflows/messages';
-import { BENCH_NAMESPACE, createBenchRun, devServerPid, out, processCpuMs, seedOverdueAccounts, startBenchServers } from './bench-support';
+import { BENCH_NAMESPACE, createBenchRun, devServerPid, out, processCpuMs, processMemory, runBench, seedOverdueAccounts, startBenchServers } from './bench-support';
 
 const USAGE = `npm run bench:payments -- [--accounts N] [--rate R] [--seconds S] [--sample K] [--poll-ms P]
 
@@ -44,18 +43,6 @@ const OVERDUE = 100_000; // 1,000.00 CNY in fen
 const DAY = 86_400_000;
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
-
-/** Resident and peak resident memory of a process (Linux /proc), in bytes; undefined elsewhere. */
-function memoryOf(pid: number | undefined): { rss: number; peak: number } | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (field: string) => Number(/^\s*(\d+)/.exec(status.split(`${field}:`)[1] ?? '')?.[1] ?? NaN) * 1024;
-    return { rss: kb('VmRSS'), peak: kb('VmHWM') };
-  } catch {
-    return undefined;
-  }
-}
 
 interface BenchEvent {
   eventId: string;
@@ -180,7 +167,7 @@ async function main(): Promise<void> {
     out(`setup: ${starts.started} workflows started in ${Date.now() - t} ms`);
     await waitForCount(client, 'ArrearsStage = "REMINDING"', accounts, 900_000, 'workflows REMINDING');
     out(`setup: all ${accounts} workflows REMINDING after ${Date.now() - t} ms`);
-    const memoryAtRest = { worker: memoryOf(worker.child.pid), api: memoryOf(api.child.pid), server: memoryOf(serverPid) };
+    const memoryAtRest = { worker: processMemory(worker.child.pid), api: processMemory(api.child.pid), server: processMemory(serverPid) };
     const cpuOf = () => ({ worker: processCpuMs(worker.child.pid), api: processCpuMs(api.child.pid), server: processCpuMs(serverPid), bench: process.cpuUsage().user / 1000 + process.cpuUsage().system / 1000 });
 
     // 3. the load, open loop
@@ -362,7 +349,7 @@ async function main(): Promise<void> {
       .filter((r) => curedSeen.has(r.workflow_id))
       .map((r) => (curedSeen.get(r.workflow_id) as number) - r.ms)
       .sort((a, b) => a - b);
-    const memoryAfter = { worker: memoryOf(worker.child.pid), api: memoryOf(api.child.pid), server: memoryOf(serverPid) };
+    const memoryAfter = { worker: processMemory(worker.child.pid), api: processMemory(api.child.pid), server: processMemory(serverPid) };
     const fmt = (n: number) => (Number.isNaN(n) ? 'n/a' : `${Math.round(n)} ms`);
     const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
 
@@ -412,10 +399,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
-    process.exit(1);
-  },
-);
+runBench('bench:payments', main);

@@ -34,7 +34,7 @@ import { scanQuery, tuneScanTransaction } from '../src/screening/queries';
 import { readCollectionList, runScreening, type ScreeningRunSummary } from '../src/screening/scan';
 import { freePort } from '../src/setup/dev-server';
 import { startPostgres } from '../src/setup/postgres';
-import { createBenchRun, out } from './bench-support';
+import { createBenchRun, out, runBench } from './bench-support';
 
 const USAGE = `npm run bench:screening -- [--accounts N] [--installments K] [--order account|shuffled] [--load copy|insert-select] [--seed S] [--verify-all]
 
@@ -461,9 +461,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (require.main === module) {
-  main().catch((err: unknown) => {
-    process.stderr.write(`bench:screening failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exitCode = 1;
-  });
-}
+if (require.main === module) runBench('bench:screening', main);

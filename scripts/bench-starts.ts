@@ -25,7 +25,7 @@ import { runScreening } from '../src/screening/scan';
 import { connectClient } from '../src/temporal/client';
 import { fanOutCollectionList } from '../src/temporal/collection-fan-out';
 import type { FanOutProgress } from '../workflows/screening-messages';
-import { BENCH_NAMESPACE, createBenchRun, devServerPid, out, processCpuMs, seedOverdueAccounts, startBenchServers } from './bench-support';
+import { BENCH_NAMESPACE, createBenchRun, devServerPid, out, processCpuMs, runBench, seedOverdueAccounts, startBenchServers } from './bench-support';
 
 const USAGE = `npm run bench:starts -- [--accounts N] [--concurrency C] [--connection native|grpc-js]
 
@@ -148,10 +148,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
-    process.exit(1);
-  },
-);
+runBench('bench:starts', main);
