@@ -13,7 +13,6 @@
  * if it lands while the cure is being recorded, the arrears re-open in a fresh run.
  */
 import {
-  ApplicationFailure,
   CancellationScope,
   allHandlersFinished,
   condition,
@@ -30,7 +29,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { AccountFigures } from '../src/domain/account';
-import { FailureType, NON_RETRYABLE_FAILURES } from '../src/domain/failures';
+import { NON_RETRYABLE_FAILURES } from '../src/domain/failures';
 import { figuresRefreshSchema } from '../src/domain/figures-refresh';
 import { formatMoney, toMajorUnits } from '../src/domain/money';
 import { describeIssues, paymentEventSchema, type PaymentEvent } from '../src/domain/payment-event';
@@ -48,6 +47,7 @@ import {
   type CarriedState,
   type NextStep,
 } from './messages';
+import { parseWorkflowInput } from './workflow-input';
 import { AmountOverdue, ArrearsStage, Bucket, DaysPastDue, OnHold, RiskTier, Treatment } from './search-attributes';
 import { TREATMENTS } from './treatments';
 
@@ -81,16 +81,7 @@ const DEFAULT_MAX_HISTORY_EVENTS = 10_000;
 const SEEN_EVENT_IDS_CARRIED = 1_000;
 
 export async function accountCollection(rawInput: AccountCollectionInput): Promise<AccountCollectionResult> {
-  const input = accountCollectionInputSchema.safeParse(rawInput);
-  if (!input.success) {
-    // Nothing has happened yet: fail the start with a clear reason rather than guess.
-    throw ApplicationFailure.create({
-      type: FailureType.InvalidWorkflowInput,
-      message: `invalid accountCollection input: ${describeIssues(input.error).join('; ')}`,
-      nonRetryable: true,
-    });
-  }
-  const { accountId, overrides, carried } = input.data;
+  const { accountId, overrides, carried } = parseWorkflowInput('accountCollection', accountCollectionInputSchema, rawInput);
   const info = workflowInfo();
   const treatment = TREATMENTS[overrides?.treatment ?? 'standard'];
   const maxHistoryEvents = overrides?.maxHistoryEvents ?? DEFAULT_MAX_HISTORY_EVENTS;

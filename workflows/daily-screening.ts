@@ -11,11 +11,11 @@
  * the schedule's `TemporalScheduledStartTime` (or the start time when started by
  * hand), so it is fixed in history: a retry or a late catch-up run screens the same day.
  */
-import { ApplicationFailure, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { FailureType, NON_RETRYABLE_FAILURES } from '../src/domain/failures';
-import { describeIssues } from '../src/domain/payment-event';
+import { NON_RETRYABLE_FAILURES } from '../src/domain/failures';
 import { calendarDateIn } from '../src/domain/time-zones';
+import { parseWorkflowInput } from './workflow-input';
 import { dailyScreeningInputSchema, TemporalScheduledStartTime, type DailyScreeningInput, type DailyScreeningResult } from './screening-messages';
 
 const retry = { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: NON_RETRYABLE_FAILURES };
@@ -27,17 +27,10 @@ const { runScreening } = proxyActivities<Activities>({ startToCloseTimeout: '30 
 const { startCollections } = proxyActivities<Activities>({ startToCloseTimeout: '6 hours', heartbeatTimeout: '30 seconds', retry });
 
 export async function dailyScreening(rawInput: DailyScreeningInput): Promise<DailyScreeningResult> {
-  const input = dailyScreeningInputSchema.safeParse(rawInput);
-  if (!input.success) {
-    throw ApplicationFailure.create({
-      type: FailureType.InvalidWorkflowInput,
-      message: `invalid dailyScreening input: ${describeIssues(input.error).join('; ')}`,
-      nonRetryable: true,
-    });
-  }
+  const input = parseWorkflowInput('dailyScreening', dailyScreeningInputSchema, rawInput);
   const info = workflowInfo();
   const scheduledAt = info.typedSearchAttributes.get(TemporalScheduledStartTime) ?? info.startTime;
-  const asOf = input.data.asOf ?? calendarDateIn(scheduledAt, input.data.timeZone);
+  const asOf = input.asOf ?? calendarDateIn(scheduledAt, input.timeZone);
 
   // Keyed by this chain of runs: a retried activity finds the scan it already wrote.
   const screening = await runScreening({ asOf, idempotencyKey: `${info.workflowType}/${info.workflowId}/${info.firstExecutionRunId}` });
