@@ -10,7 +10,7 @@
  * across the deploy may still carry it.
  */
 import type { IsoDate } from '../src/domain/dates';
-import { calendarDateIn } from '../src/domain/time-zones';
+import { calendarDateIn, DEFAULT_BUSINESS_TIME_ZONE } from '../src/domain/time-zones';
 
 export interface BusinessMoment {
   /** workflow time, ms since the epoch */
@@ -18,8 +18,6 @@ export interface BusinessMoment {
   /** an explicit business day (older callers) */
   asOf?: IsoDate;
 }
-
-export const DEFAULT_BUSINESS_TIME_ZONE = 'UTC';
 
 export function businessDayOf(moment: BusinessMoment, timeZone: string = DEFAULT_BUSINESS_TIME_ZONE): IsoDate {
   if (moment.asOf) return moment.asOf;

@@ -5,6 +5,9 @@
  */
 import type { IsoDate } from './dates';
 
+/** Business days when no bank zone is configured (SCREENING_TIME_ZONE sets it in the worker and the API). */
+export const DEFAULT_BUSINESS_TIME_ZONE = 'UTC';
+
 /** The zone's canonical IANA spelling ('asia/shanghai' → 'Asia/Shanghai'), or undefined if there is no such zone. */
 export function canonicalTimeZone(name: string): string | undefined {
   try {

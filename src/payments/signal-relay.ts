@@ -15,7 +15,7 @@ import { loadAccountFigures } from '../db/account-figures';
 import { paymentEventOf } from '../db/payments';
 import { inTransaction, type Pool } from '../db/pool';
 import { claimDueSignals, type DeliveryOutcome, markSignalFailed, markSignalsDelivered, type OutboxRow } from '../db/signal-outbox';
-import { calendarDateIn } from '../domain/time-zones';
+import { calendarDateIn, DEFAULT_BUSINESS_TIME_ZONE } from '../domain/time-zones';
 import { accountWorkflowId } from '../domain/ids';
 import { ACCOUNT_COLLECTION_WORKFLOW, type AccountCollectionInput, paymentReceivedSignal, paymentReversedSignal } from '../../workflows/messages';
 
@@ -98,7 +98,7 @@ export class SignalRelay {
     // No open run. A payment needs nothing more: Postgres already counts it. A reversal
     // that leaves the account overdue re-opens the arrears: a new run, same workflow id.
     if (row.kind === 'PAYMENT_REVERSED') {
-      const figures = await loadAccountFigures(this.opts.pool, row.account_id, calendarDateIn(Date.now(), this.opts.businessTimeZone ?? 'UTC'));
+      const figures = await loadAccountFigures(this.opts.pool, row.account_id, calendarDateIn(Date.now(), this.opts.businessTimeZone ?? DEFAULT_BUSINESS_TIME_ZONE));
       if (figures && figures.amountOverdue > 0) {
         const input: AccountCollectionInput = { accountId: row.account_id };
         await this.opts.client.workflow.start(ACCOUNT_COLLECTION_WORKFLOW, {
