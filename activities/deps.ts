@@ -1,15 +1,27 @@
 /** What activities need from the outside world; tests pass the real pool and stub only providers. */
 import type { Client } from '@temporalio/client';
+import type { ContactPolicySet } from '../src/contact-policy/policy';
 import type { Pool } from '../src/db/pool';
+import type { TemplateCatalogue } from '../src/templates/catalogue';
+import type { TreatmentsConfig } from '../src/treatments/schema';
+import type { EmailProvider } from './providers/email-provider';
 import type { SmsProvider } from './providers/sms-provider';
 
 export interface ActivityDeps {
   pool: Pool;
   smsProvider: SmsProvider;
+  /** E-mail delivery; default: the email_outbox table only (no SMTP). */
+  emailProvider?: EmailProvider;
   /** Starts and signals account workflows (the screening fan-out); a worker without one cannot fan out. */
   temporalClient?: Client;
   /** Account workflows started or signalled at once by the fan-out (SCREENING_START_CONCURRENCY). */
   screeningStartConcurrency?: number;
   /** The bank's zone (SCREENING_TIME_ZONE): business days are its calendar days. UTC when not given. */
   businessTimeZone?: string;
+  /** config/treatments.json as loaded at start; default: that file. */
+  treatments?: TreatmentsConfig;
+  /** config/contact-policy.json resolved over the presets; default: that file. */
+  contactPolicies?: ContactPolicySet;
+  /** templates/*.json; default: that folder. */
+  templates?: TemplateCatalogue;
 }

@@ -4,10 +4,16 @@
  */
 import { createAccountActivities } from './accounts';
 import { createAuditActivities } from './audit';
+import { createCallOutcomeActivities } from './call-outcomes';
+import { createContactActivities } from './contact';
 import type { ActivityDeps } from './deps';
+import { createHoldActivities } from './holds';
 import { createPaymentActivities } from './payments';
+import { createPromiseActivities } from './promises';
 import { createReminderActivities } from './reminders';
 import { createScreeningActivities } from './screening';
+import { createStatementActivities } from './statement';
+import { createTreatmentActivities } from './treatment';
 
 export type { ActivityDeps } from './deps';
 
@@ -18,6 +24,12 @@ export function createActivities(deps: ActivityDeps) {
     ...createPaymentActivities(deps),
     ...createAuditActivities(deps),
     ...createScreeningActivities(deps),
+    ...createStatementActivities(deps),
+    ...createTreatmentActivities(deps),
+    ...createContactActivities(deps),
+    ...createCallOutcomeActivities(deps),
+    ...createPromiseActivities(deps),
+    ...createHoldActivities(deps),
   };
 }
 

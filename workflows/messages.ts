@@ -2,16 +2,25 @@
  * The account workflow's contract (SPEC §8): its input, signals and queries, as
  * typed constants in a workflow-safe module that clients import too.
  */
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
 import { accountFiguresSchema } from '../src/domain/account';
 import type { Bucket } from '../src/domain/buckets';
+import type {
+  AccountStatement,
+  CallOutcome,
+  CallOutcomeRecorded,
+  CeaseContact,
+  HoldPlaced,
+  HoldReleased,
+  PromiseStatus,
+  PromiseToPay,
+} from '../src/domain/early-collection';
 import type { FiguresRefreshed } from '../src/domain/figures-refresh';
 import { accountIdSchema } from '../src/domain/ids';
 import type { PaymentEvent } from '../src/domain/payment-event';
 import type { PaymentReversal } from '../src/domain/payment-reversal';
 import { STAGES, type Stage } from '../src/domain/stages';
-import { TREATMENT_IDS } from './treatments';
 
 export const ACCOUNT_COLLECTION_WORKFLOW = 'accountCollection';
 
@@ -31,6 +40,26 @@ export const carriedStateSchema = z.strictObject({
   paymentsReversed: z.number().int().min(0).optional(),
   /** How often the account fell overdue again after its cure was recorded in this chain of runs. */
   reopenings: z.number().int().min(0).optional(),
+  /** Early collection (generation 3): what the next run needs to carry on where this one stopped. */
+  early: z
+    .strictObject({
+      /** the treatment chosen for this chain (its choice is kept, not re-made, across runs) */
+      choice: z.unknown(),
+      /** active (not paused) time spent in REMINDING so far, ms: the cadence's clock */
+      cadenceElapsedMs: z.number().min(0),
+      holds: z.array(z.strictObject({ holdId: z.string(), reason: z.string(), placedAt: z.string() })),
+      releasedHoldIds: z.array(z.string()),
+      stageBeforeHold: z.enum(STAGES).nullable(),
+      ceased: z.boolean(),
+      ceaseRequestIds: z.array(z.string()),
+      brokenPromises: z.number().int().min(0),
+      promisesMade: z.number().int().min(0),
+      pendingPromise: z.unknown().nullable(),
+      callOutcomes: z.number().int().min(0),
+      escalated: z.boolean(),
+      effects: z.number().int().min(0),
+    })
+    .optional(),
 });
 export type CarriedState = z.infer<typeof carriedStateSchema>;
 
@@ -39,7 +68,8 @@ export const accountCollectionInputSchema = z.strictObject({
   /** Optional overrides beside the id; everything else is loaded by activities. */
   overrides: z
     .strictObject({
-      treatment: z.enum(TREATMENT_IDS).optional(),
+      /** A treatment of config/treatments.json instead of the one the segment gets. */
+      treatment: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'a treatment id such as gentle').optional(),
       /** Continue-as-new once history passes this many events (default: the server's suggestion or 10,000). */
       maxHistoryEvents: z.number().int().min(100).optional(),
     })
@@ -75,6 +105,20 @@ export interface AccountSummary {
   paymentsCounted: number;
   /** Payments counted earlier and reversed since (they no longer count). */
   paymentsReversed: number;
+  /** config/treatments.json's version the treatment was chosen from (generation 3) */
+  treatmentConfigVersion?: string | null;
+  /** why this treatment */
+  treatmentWhy?: string | null;
+  /** the agent of the open call task */
+  assignedAgent?: string | null;
+  openCallTask?: { taskId: number; dueBy: string } | null;
+  pendingPromise?: { promiseId: number; amountFormatted: string; promisedFor: string; checkAt: string } | null;
+  promisesKept?: number;
+  promisesBroken?: number;
+  /** cease-contact received: no outbound contact any more */
+  contactCeased?: boolean;
+  /** the last contact the policy refused, and until when */
+  lastBlockedContact?: { channel: string; rule: string; nextAllowedAt: string | null } | null;
 }
 
 export interface AccountCollectionResult {
@@ -102,3 +146,41 @@ export const paymentReversedSignal = defineSignal<[PaymentReversal]>('paymentRev
 export const figuresRefreshedSignal = defineSignal<[FiguresRefreshed]>('figuresRefreshed');
 
 export const summaryQuery = defineQuery<AccountSummary>('summary');
+
+// ---- early collection (issue 6, SPEC §2 steps 2-4 and 10) ----
+
+/** The overdue statement: every overdue installment with its amounts and a running total. */
+export const statementQuery = defineQuery<AccountStatement | null>('statement');
+
+/**
+ * A dispute, complaint, hardship review, bankruptcy or death pauses all contact: the stage
+ * is ON_HOLD and the cadence's timers stop, resuming with the time they had left once the
+ * last hold is released. Idempotent by `holdId`; a malformed payload is logged and ignored.
+ */
+export const holdPlacedSignal = defineSignal<[HoldPlaced]>('holdPlaced');
+export const holdReleasedSignal = defineSignal<[HoldReleased]>('holdReleased');
+
+/** No outbound contact any more, for good (legal escalation stays possible). Idempotent by `requestId`. */
+export const ceaseContactSignal = defineSignal<[CeaseContact]>('ceaseContact');
+
+/**
+ * The agent's answer to a call task (GET /agent/tasks). The validator rejects a malformed
+ * outcome, or one for a task that is not this account's open call; the outcome is stored
+ * in Postgres before the update returns.
+ */
+export const recordCallOutcomeUpdate = defineUpdate<CallOutcomeRecorded, [CallOutcome]>('recordCallOutcome');
+
+export interface PromiseAccepted {
+  promiseId: number;
+  /** when it will be judged kept or broken */
+  checkAt: string;
+}
+/**
+ * A promise to pay: the cadence pauses until the promised date plus the grace period, then
+ * the payments decide: kept → back to watching, broken → the next step at once. The
+ * validator rejects a date in the past or beyond the horizon, a currency not the account's,
+ * and a second promise while one is pending.
+ */
+export const recordPromiseUpdate = defineUpdate<PromiseAccepted, [PromiseToPay]>('recordPromise');
+
+export type { PromiseStatus };
