@@ -8,6 +8,12 @@ export const FailureType = {
   NoContactMethod: 'NoContactMethod',
   /** The worker lacks something an activity needs (e.g. a Temporal client): retrying cannot help. */
   WorkerMisconfigured: 'WorkerMisconfigured',
+  /** A call outcome names a task that does not exist or is another account's. */
+  UnknownCallTask: 'UnknownCallTask',
+  /** A promise the account cannot take: another currency, an amount finer than its minor unit, or nothing. */
+  PromiseNotAccepted: 'PromiseNotAccepted',
+  /** settlePromise names a promise that does not exist or is another account's. */
+  UnknownPromise: 'UnknownPromise',
 } as const;
 
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];
