@@ -10,9 +10,11 @@ const config = loadTreatments();
 const base: Segment = { bucket: '1-30', riskTier: 'MEDIUM', onTimeRatio: 0.85, brokenPromises: 0, refusedToPay: false };
 
 describe('config/treatments.json', () => {
-  it('validates, with the four treatments and its version', () => {
-    expect(config.version).toBe('2026.1');
+  it('validates, with the four treatments, its version, and the promise and call settings', () => {
+    expect(config.version).toBe('2026.2');
     expect(Object.keys(config.treatments).sort()).toEqual(['fast', 'gentle', 'standard', 'strong']);
+    expect(config.promises).toEqual({ horizonDays: 30, graceDays: 2 });
+    expect(config.calls).toEqual({ windowHours: 24 });
   });
 
   it('standard keeps the day 0 and day 3 SMS of standard v1 and adds call, e-mail and a last SMS', () => {
@@ -45,7 +47,7 @@ describe('chooseTreatment', () => {
     ['180+ with a refusal → strong (wilful default is tried first)', { bucket: '180+', refusedToPay: true }, 'strong', 0],
   ])('%s', (_name, overrides, expected, ruleIndex) => {
     const chosen = chooseTreatment({ ...base, ...overrides }, config);
-    expect(chosen).toMatchObject({ treatmentId: expected, configVersion: '2026.1', ruleIndex });
+    expect(chosen).toMatchObject({ treatmentId: expected, configVersion: '2026.2', ruleIndex });
     expect(chosen.treatment).toBe(config.treatments[expected]);
   });
 });
@@ -83,6 +85,15 @@ describe('a bad treatments file', () => {
       cfg.rules[1]!.treatment = 'harsh';
     });
     expect(load).toThrow(/rules\.1\.treatment: no treatment named harsh/);
+  });
+
+  it('is refused without the promise settings, or with a call window of zero hours', () => {
+    const load = loadVariant((cfg) => {
+      delete (cfg as Partial<Json> & { promises?: unknown }).promises;
+      (cfg as Json & { calls: { windowHours: number } }).calls.windowHours = 0;
+    });
+    expect(load).toThrow(/promises: /);
+    expect(load).toThrow(/calls\.windowHours: /);
   });
 
   it('is refused with the file name when it is not JSON', () => {

@@ -69,6 +69,15 @@ export const treatmentsConfigSchema = z
     treatments: z.record(treatmentId, treatmentSchema),
     rules: z.array(ruleSchema),
     defaultTreatment: treatmentId,
+    /** Promises to pay (SPEC §2 step 4): the recordPromise validator and the promise timer read these. */
+    promises: z.strictObject({
+      /** The latest promise date accepted, in days after today. */
+      horizonDays: days.min(1).max(365),
+      /** Days after the promised date before the promise is judged kept or broken. */
+      graceDays: days.max(30),
+    }),
+    /** Call steps: how long the agent has to make the call before the cadence moves on. */
+    calls: z.strictObject({ windowHours: z.number().int().min(1).max(14 * 24) }),
   })
   .superRefine((cfg, ctx) => {
     const known = (id: string) => Object.hasOwn(cfg.treatments, id);
