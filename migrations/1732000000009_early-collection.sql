@@ -75,6 +75,10 @@ CREATE TABLE payment_promises (
   recorded_at      timestamptz NOT NULL,
   -- promised_for plus the grace period, at the start of the next business day
   check_at         timestamptz NOT NULL,
+  -- Postgres's clock when the promise was stored. Payments count toward the promise when
+  -- received (payments.received_at, the same clock) from then on: recorded_at is workflow
+  -- time, which runs ahead of the database's in time-skipping tests.
+  payments_from    timestamptz NOT NULL DEFAULT now(),
   status           text NOT NULL DEFAULT 'PENDING' CHECK (status IN ('PENDING', 'KEPT', 'BROKEN')),
   amount_paid      bigint,
   settled_at       timestamptz,
