@@ -14,6 +14,10 @@ export const FailureType = {
   PromiseNotAccepted: 'PromiseNotAccepted',
   /** settlePromise names a promise that does not exist or is another account's. */
   UnknownPromise: 'UnknownPromise',
+  /** The workflow's overrides ask for a treatment config/treatments.json does not have. */
+  UnknownTreatment: 'UnknownTreatment',
+  /** A contact provider refused the message itself (e.g. an HTTP 4xx from the SMS gateway): sending it again cannot help. */
+  ProviderRejected: 'ProviderRejected',
 } as const;
 
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];
