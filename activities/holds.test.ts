@@ -3,53 +3,42 @@
  * contact policy then lets a contact through. Each write counts once per the sender's id.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { MockActivityEnvironment } from '@temporalio/testing';
 import { checkContactPolicy } from '../src/contact-policy/permit';
 import { testPolicies } from '../src/contact-policy/test-policies';
-import { inTransaction, type Pool } from '../src/db/pool';
+import { inTransaction } from '../src/db/pool';
 import type { CeaseContact, HoldPlaced } from '../src/domain/early-collection';
 import { FailureType } from '../src/domain/failures';
 import { accountWorkflowId } from '../src/domain/ids';
-import { seedAccount, testPool, uniqueId } from '../test/support';
-import { createActivities } from '.';
-import { OutboxSmsProvider } from './providers/sms-provider';
+import { activityTestbed, runActivity } from '../test/activity-testbed';
+import { seedAccount, uniqueId } from '../test/support';
 
-let pool: Pool;
-let activities: ReturnType<typeof createActivities>;
-beforeAll(() => {
-  pool = testPool();
-  activities = createActivities({ pool, smsProvider: new OutboxSmsProvider(pool) });
-});
-afterAll(async () => {
-  await pool.end();
-});
+const bed = activityTestbed();
 
 const MOBILE = '+8613800000000';
 // 10:00 in Shanghai: within the CN preset's hours
 const AT = Date.parse('2026-06-10T02:00:00Z');
-const run = <I>(activity: (input: I) => Promise<void>, input: I) => new MockActivityEnvironment().run(activity, input) as Promise<void>;
-
-const recordHold = (accountId: string, hold: HoldPlaced, at = AT) => run(activities.recordHold, { accountId, workflowId: accountWorkflowId(accountId), hold, at });
-const releaseHold = (accountId: string, holdId: string, at = AT) => run(activities.releaseHold, { accountId, holdId, at });
-const ceaseContact = (accountId: string, request: CeaseContact, at = AT) => run(activities.recordCeaseContact, { accountId, workflowId: accountWorkflowId(accountId), request, at });
+const recordHold = (accountId: string, hold: HoldPlaced, at = AT) => runActivity(bed.activities.recordHold, { accountId, workflowId: accountWorkflowId(accountId), hold, at });
+const releaseHold = (accountId: string, holdId: string, at = AT) => runActivity(bed.activities.releaseHold, { accountId, holdId, at });
+const ceaseContact = (accountId: string, request: CeaseContact, at = AT) =>
+  runActivity(bed.activities.recordCeaseContact, { accountId, workflowId: accountWorkflowId(accountId), request, at });
 
 /** A borrower with two accounts. */
 async function borrowerWithTwoAccounts() {
-  const accountA = await seedAccount(pool, { installments: [{ dueDate: '2026-05-01', amount: 10_000 }], mobilePhone: MOBILE });
+  const accountA = await seedAccount(bed.pool, { installments: [{ dueDate: '2026-05-01', amount: 10_000 }], mobilePhone: MOBILE });
   const borrowerId = `B-${accountA}`;
-  const accountB = await seedAccount(pool, { installments: [{ dueDate: '2026-05-01', amount: 10_000 }], mobilePhone: MOBILE });
-  await pool.query('UPDATE accounts SET borrower_id = $2 WHERE id = $1', [accountB, borrowerId]);
+  const accountB = await seedAccount(bed.pool, { installments: [{ dueDate: '2026-05-01', amount: 10_000 }], mobilePhone: MOBILE });
+  await bed.pool.query('UPDATE accounts SET borrower_id = $2 WHERE id = $1', [accountB, borrowerId]);
   return { borrowerId, accountA, accountB };
 }
 
 /** What the contact policy says to an SMS on the account now: 'allowed' or the rule that blocks it. */
 async function policySays(borrowerId: string, accountId: string): Promise<string> {
-  const { decision } = await inTransaction(pool, (db) => checkContactPolicy(db, { borrowerId, accountId, channel: 'SMS', to: MOBILE, at: new Date(AT) }, testPolicies()));
+  const { decision } = await inTransaction(bed.pool, (db) => checkContactPolicy(db, { borrowerId, accountId, channel: 'SMS', to: MOBILE, at: new Date(AT) }, testPolicies()));
   return decision.allowed ? 'allowed' : decision.rule;
 }
 
 const holdsOf = async (accountId: string) =>
-  (await pool.query('SELECT hold_id, reason, note, workflow_id, placed_at, released_at FROM contact_holds WHERE account_id = $1 ORDER BY id', [accountId])).rows;
+  (await bed.pool.query('SELECT hold_id, reason, note, workflow_id, placed_at, released_at FROM contact_holds WHERE account_id = $1 ORDER BY id', [accountId])).rows;
 
 test('a hold stops contact on its account until released; the same holdId again counts once', async () => {
   const { borrowerId, accountA, accountB } = await borrowerWithTwoAccounts();
@@ -101,7 +90,7 @@ test('cease-contact for the borrower stops every account of theirs, for good; th
   await ceaseContact(accountA, { requestId, scope: 'BORROWER' });
   await ceaseContact(accountA, { requestId, scope: 'ACCOUNT' }, AT + 60_000);
 
-  const { rows } = await pool.query('SELECT borrower_id, account_id, workflow_id, requested_at FROM contact_cease_requests WHERE request_id = $1', [requestId]);
+  const { rows } = await bed.pool.query('SELECT borrower_id, account_id, workflow_id, requested_at FROM contact_cease_requests WHERE request_id = $1', [requestId]);
   expect(rows).toEqual([{ borrower_id: borrowerId, account_id: null, workflow_id: accountWorkflowId(accountA), requested_at: new Date(AT) }]);
   expect(await policySays(borrowerId, accountA)).toBe('CEASE_CONTACT');
   expect(await policySays(borrowerId, accountB)).toBe('CEASE_CONTACT');

@@ -4,38 +4,24 @@
  * change), one row per idempotency key, and the verdict from the payments since the promise.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { MockActivityEnvironment } from '@temporalio/testing';
 import { markPaymentReversed, recordPayment } from '../src/db/payments';
-import type { Pool } from '../src/db/pool';
 import type { PromiseRecorded, PromiseSettled, PromiseToPay, RecordPromiseInput } from '../src/domain/early-collection';
 import { FailureType } from '../src/domain/failures';
 import { accountWorkflowId } from '../src/domain/ids';
-import { isoDateFrom, seedAccount, testPool, uniqueId } from '../test/support';
-import { createActivities } from '.';
+import { activityTestbed, runActivity } from '../test/activity-testbed';
+import { isoDateFrom, seedAccount, uniqueId } from '../test/support';
 import { promiseCheckAt, type SettlePromiseInput } from './promises';
-import { OutboxSmsProvider } from './providers/sms-provider';
 
-let pool: Pool;
-beforeAll(() => {
-  pool = testPool();
-});
-afterAll(async () => {
-  await pool.end();
-});
-
-const activitiesIn = (businessTimeZone?: string) => createActivities({ pool, smsProvider: new OutboxSmsProvider(pool), ...(businessTimeZone ? { businessTimeZone } : {}) });
+const bed = activityTestbed();
 const NOW = Date.now();
 
-function recordPromise(input: RecordPromiseInput, businessTimeZone?: string): Promise<PromiseRecorded> {
-  return new MockActivityEnvironment().run(activitiesIn(businessTimeZone).recordPromise, input) as Promise<PromiseRecorded>;
-}
-function settlePromise(input: SettlePromiseInput): Promise<PromiseSettled> {
-  return new MockActivityEnvironment().run(activitiesIn().settlePromise, input) as Promise<PromiseSettled>;
-}
+const recordPromise = (input: RecordPromiseInput, businessTimeZone?: string): Promise<PromiseRecorded> =>
+  runActivity((businessTimeZone ? bed.activitiesWith({ businessTimeZone }) : bed.activities).recordPromise, input);
+const settlePromise = (input: SettlePromiseInput): Promise<PromiseSettled> => runActivity(bed.activities.settlePromise, input);
 
 /** 2 × CNY 2500.00 overdue (40 and 10 days), one more not yet due. */
 const overdue = (currency = 'CNY') =>
-  seedAccount(pool, {
+  seedAccount(bed.pool, {
     currency,
     installments: [
       { dueDate: isoDateFrom(NOW, -40), amount: 250_000 },
@@ -55,7 +41,7 @@ const promiseInput = (accountId: string, promise: Partial<PromiseToPay> = {}, gr
 
 async function pay(accountId: string, amount: number): Promise<string> {
   const eventId = uniqueId('pay');
-  await recordPayment(pool, { eventId, accountId, amount, currency: 'CNY', valueDate: isoDateFrom(NOW, 0), method: 'BANK_TRANSFER' }, 'API');
+  await recordPayment(bed.pool, { eventId, accountId, amount, currency: 'CNY', valueDate: isoDateFrom(NOW, 0), method: 'BANK_TRANSFER' }, 'API');
   return eventId;
 }
 
@@ -81,7 +67,7 @@ describe('recordPromise', () => {
     const result = await recordPromise(input, 'Asia/Shanghai');
 
     expect(result).toEqual({ promiseId: expect.any(Number), amount: 120_050, checkAt: '2026-12-04T16:00:00.000Z' });
-    const { rows } = await pool.query('SELECT * FROM payment_promises WHERE id = $1', [result.promiseId]);
+    const { rows } = await bed.pool.query('SELECT * FROM payment_promises WHERE id = $1', [result.promiseId]);
     expect(rows[0]).toMatchObject({
       idempotency_key: input.idempotencyKey,
       account_id: accountId,
@@ -112,7 +98,7 @@ describe('recordPromise', () => {
     const again = await recordPromise({ ...input, promise: { ...input.promise, amount: '9.99' }, at: NOW + 60_000 });
 
     expect(again).toEqual(first);
-    const { rows } = await pool.query('SELECT amount FROM payment_promises WHERE idempotency_key = $1', [input.idempotencyKey]);
+    const { rows } = await bed.pool.query('SELECT amount FROM payment_promises WHERE idempotency_key = $1', [input.idempotencyKey]);
     expect(rows).toEqual([{ amount: 150_000 }]);
   });
 
@@ -126,7 +112,7 @@ describe('recordPromise', () => {
 
     expect(failure).toBeInstanceOf(ApplicationFailure);
     expect(failure).toMatchObject({ type: FailureType.PromiseNotAccepted, nonRetryable: true, message });
-    const { rows } = await pool.query('SELECT count(*)::int AS n FROM payment_promises WHERE account_id = $1', [accountId]);
+    const { rows } = await bed.pool.query('SELECT count(*)::int AS n FROM payment_promises WHERE account_id = $1', [accountId]);
     expect(rows[0].n).toBe(0);
   });
 });
@@ -137,13 +123,13 @@ describe('settlePromise', () => {
     await pay(accountId, 50_000); // before the promise: does not count toward it
     const { promiseId } = await recordPromise(promiseInput(accountId));
     await pay(accountId, 100_000);
-    await markPaymentReversed(pool, await pay(accountId, 80_000), 'returned direct debit');
+    await markPaymentReversed(bed.pool, await pay(accountId, 80_000), 'returned direct debit');
     await pay(accountId, 40_000);
 
     const result = await settlePromise({ promiseId, accountId, at: NOW + 60_000 });
 
     expect(result).toEqual({ promiseId, status: 'BROKEN', amountPaid: 140_000 });
-    const { rows } = await pool.query('SELECT status, amount_paid, settled_at FROM payment_promises WHERE id = $1', [promiseId]);
+    const { rows } = await bed.pool.query('SELECT status, amount_paid, settled_at FROM payment_promises WHERE id = $1', [promiseId]);
     expect(rows[0]).toEqual({ status: 'BROKEN', amount_paid: 140_000, settled_at: new Date(NOW + 60_000) });
   });
 
@@ -174,7 +160,7 @@ describe('settlePromise', () => {
 
     expect(first).toEqual({ promiseId, status: 'BROKEN', amountPaid: 0 });
     expect(second).toEqual(first);
-    const { rows } = await pool.query('SELECT status, amount_paid, settled_at FROM payment_promises WHERE id = $1', [promiseId]);
+    const { rows } = await bed.pool.query('SELECT status, amount_paid, settled_at FROM payment_promises WHERE id = $1', [promiseId]);
     expect(rows[0]).toEqual({ status: 'BROKEN', amount_paid: 0, settled_at: new Date(NOW) });
   });
 
@@ -186,7 +172,7 @@ describe('settlePromise', () => {
     const failure = await settlePromise({ promiseId, accountId, at: NOW }).catch((err: unknown) => err);
 
     expect(failure).toMatchObject({ type: FailureType.UnknownPromise, nonRetryable: true, message: `promise ${promiseId} is not a promise of account ${accountId}` });
-    const { rows } = await pool.query('SELECT status FROM payment_promises WHERE id = $1', [promiseId]);
+    const { rows } = await bed.pool.query('SELECT status FROM payment_promises WHERE id = $1', [promiseId]);
     expect(rows[0].status).toBe('PENDING');
   });
 });

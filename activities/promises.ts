@@ -14,7 +14,7 @@ import { accountCurrency } from '../src/db/payments';
 import { inTransaction } from '../src/db/pool';
 import { findPromiseByKey, insertPromise, lockPromise, paidSincePromise, settlePromiseRow, type PromiseRow } from '../src/db/promises';
 import type { IsoDate } from '../src/domain/dates';
-import type { PromiseRecorded, PromiseSettled, RecordPromiseInput } from '../src/domain/early-collection';
+import type { PromiseRecorded, PromiseSettled, PromiseStatus, RecordPromiseInput } from '../src/domain/early-collection';
 import { FailureType } from '../src/domain/failures';
 import { DEFAULT_BUSINESS_TIME_ZONE } from '../src/domain/time-zones';
 import { majorToMinorUnits } from '../src/loan-book/major-units';
@@ -80,7 +80,7 @@ export function createPromiseActivities({ pool, businessTimeZone = DEFAULT_BUSIN
         if (promise.status !== 'PENDING') return { promiseId, status: promise.status, amountPaid: promise.amount_paid ?? 0, already: true };
         const amountPaid = await paidSincePromise(tx, promiseId);
         const figures = await loadAccountFigures(tx, accountId, businessDayOf({ at }, businessTimeZone));
-        const status = amountPaid >= promise.amount || figures?.amountOverdue === 0 ? 'KEPT' : 'BROKEN';
+        const status: PromiseStatus = amountPaid >= promise.amount || figures?.amountOverdue === 0 ? 'KEPT' : 'BROKEN';
         await settlePromiseRow(tx, promiseId, status, amountPaid, new Date(at));
         return { promiseId, status, amountPaid, already: false };
       });
