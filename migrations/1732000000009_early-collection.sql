@@ -96,8 +96,13 @@ ALTER TABLE contact_cease_requests
   ADD COLUMN request_id   text UNIQUE,
   ADD COLUMN workflow_id  text;
 
+-- An e-mail's subject as rendered, beside its text: the record of what was sent, and
+-- what a retried step hands to the provider again if the first hand-off did not happen.
+ALTER TABLE contact_attempts ADD COLUMN rendered_subject text;
+
 -- Down Migration
 
+ALTER TABLE contact_attempts DROP COLUMN rendered_subject;
 ALTER TABLE contact_cease_requests DROP COLUMN workflow_id, DROP COLUMN request_id;
 ALTER TABLE contact_holds DROP COLUMN note, DROP COLUMN workflow_id, DROP COLUMN hold_id;
 DROP TABLE payment_promises;

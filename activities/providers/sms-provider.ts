@@ -14,6 +14,12 @@ export interface SmsMessage {
 export interface SmsProvider {
   readonly name: string;
   send(message: SmsMessage): Promise<{ providerMessageId: string }>;
+  /**
+   * A provider whose hand-off is a row in Postgres gives itself writing through `db` (the
+   * caller's transaction), so the contact's record and its message commit together. A
+   * provider that calls out (HTTP) has none: the caller hands off after its commit.
+   */
+  within?(db: Queryable): SmsProvider;
 }
 
 /**
@@ -24,6 +30,10 @@ export class OutboxSmsProvider implements SmsProvider {
   readonly name = 'outbox';
 
   constructor(private readonly db: Queryable) {}
+
+  within(db: Queryable): SmsProvider {
+    return new OutboxSmsProvider(db);
+  }
 
   async send({ idempotencyKey, to, body }: SmsMessage): Promise<{ providerMessageId: string }> {
     const { rows } = await this.db.query(

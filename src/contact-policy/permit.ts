@@ -25,6 +25,12 @@ export interface ContactRequest {
    * recorded once per key.
    */
   idempotencyKey?: string;
+  /**
+   * The key the block is recorded under (default: idempotencyKey). A caller that asks again
+   * under one contact key at a later moment (a workflow waiting out a block) gives each ask
+   * its own, so every refusal is recorded, and a retry of the same ask records it once.
+   */
+  blockKey?: string;
 }
 
 export type ContactBlock = Extract<ContactDecision, { allowed: false }>;
@@ -118,7 +124,7 @@ async function recordBlock(db: PoolClient, request: ContactRequest, block: Conta
     `INSERT INTO contact_blocks (idempotency_key, borrower_id, account_id, channel, rule, reason, policy_version, next_allowed_at, asked_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
      ON CONFLICT (idempotency_key) DO NOTHING`,
-    [request.idempotencyKey ?? null, request.borrowerId, request.accountId, request.channel, block.rule, block.reason, policyVersion, block.nextAllowedAt, request.at],
+    [request.blockKey ?? request.idempotencyKey ?? null, request.borrowerId, request.accountId, request.channel, block.rule, block.reason, policyVersion, block.nextAllowedAt, request.at],
   );
 }
 
