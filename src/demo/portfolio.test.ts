@@ -59,7 +59,7 @@ describe('loadDemoPortfolio', () => {
   let firstLoad: number;
 
   /** Every loan-book table's rows, as text: a reload that wrote anything (even a timestamp) shows. */
-  const TABLES = ['borrowers', 'borrower_personal_data', 'borrower_contact_points', 'accounts', 'installments', 'payments', 'signal_outbox'] as const;
+  const TABLES = ['borrowers', 'borrower_personal_data', 'borrower_contact_points', 'accounts', 'installments', 'payments', 'signal_outbox', 'staff'] as const;
   async function loanBookRows(): Promise<Record<(typeof TABLES)[number], string[]>> {
     const rows = Object.fromEntries(TABLES.map((table) => [table, [] as string[]])) as Record<(typeof TABLES)[number], string[]>;
     for (const table of TABLES) {
@@ -92,6 +92,18 @@ describe('loadDemoPortfolio', () => {
     const { rows } = await pool.query(`SELECT mobile_phone, email FROM borrower_personal_data WHERE borrower_id = 'DEMO-B00007'`);
     const contact = (kind: string) => book.contacts.find((c) => c.borrower_id === 'DEMO-B00007' && c.kind === kind && c.preferred === 'true')?.value;
     expect(rows).toEqual([{ mobile_phone: contact('PHONE'), email: contact('EMAIL') }]);
+  });
+
+  it('seeds the collections team: three call agents, two field collectors, a security colleague', async () => {
+    const { rows } = await pool.query('SELECT id, role, active FROM staff ORDER BY id');
+    expect(rows).toEqual([
+      { id: 'agent-01', role: 'AGENT', active: true },
+      { id: 'agent-02', role: 'AGENT', active: true },
+      { id: 'agent-03', role: 'AGENT', active: true },
+      { id: 'collector-01', role: 'COLLECTOR', active: true },
+      { id: 'collector-02', role: 'COLLECTOR', active: true },
+      { id: 'security-01', role: 'SECURITY', active: true },
+    ]);
   });
 
   it('announces none of its payments to workflows: they are history, and no run exists yet', async () => {

@@ -13,6 +13,7 @@ import type { Pool, Queryable } from '../db/pool';
 import { isoDateOf, type IsoDate } from '../domain/dates';
 import { importLoanBook } from '../loan-book/import-loan-book';
 import { type accountSchema, type borrowerSchema, type contactSchema, formatIssue, type installmentSchema, type paymentSchema } from '../loan-book/records';
+import { seedDemoStaff } from './staff';
 
 export interface DemoPortfolioOptions {
   accounts: number;
@@ -185,13 +186,15 @@ export function generateDemoPortfolio(options: DemoPortfolioOptions): DemoLoanBo
 }
 
 /**
- * Imports the portfolio as loan-book files of `accountsPerImport` accounts each (a
+ * Adds the demo's collections team (src/demo/staff.ts), then imports the portfolio as loan-book files of `accountsPerImport` accounts each (a
  * transaction and a file, about 40 MB of JSON, of a bounded size whatever --accounts
  * says); what is stored as a file says is left as it is. Returns the accounts inserted.
  * Its payments are history laid out before any run exists (the screening that follows
  * starts the runs), so they are not announced to workflows.
  */
 export async function loadDemoPortfolio(pool: Pool, options: DemoPortfolioOptions, { accountsPerImport = 10_000 } = {}): Promise<number> {
+  // First the team, so the call tasks of the runs the screening starts have agents to go to.
+  await seedDemoStaff(pool);
   let inserted = 0;
   let slice = emptyBook();
   const importSlice = async () => {
