@@ -81,6 +81,13 @@ export const configSchema = z.object({
   SMTP_REQUIRE_TLS: flag,
   SMTP_USER: z.string().min(1).optional(),
   SMTP_PASSWORD: z.string().optional(),
+  /** Where SMS go: `outbox` (the sms_outbox table a gateway relay drains) or `http` (a POST per message to SMS_HTTP_URL). */
+  SMS_PROVIDER: z.enum(['outbox', 'http']).default('outbox'),
+  SMS_HTTP_URL: z.string().url().optional(),
+  /** Sent as `Authorization: Bearer …` to the SMS gateway. */
+  SMS_HTTP_TOKEN: z.string().min(1).optional(),
+}).superRefine((cfg, ctx) => {
+  if (cfg.SMS_PROVIDER === 'http' && !cfg.SMS_HTTP_URL) ctx.addIssue({ code: 'custom', path: ['SMS_HTTP_URL'], message: 'required when SMS_PROVIDER=http' });
 });
 
 export type Config = z.infer<typeof configSchema>;
