@@ -62,21 +62,47 @@ export interface SeedInstallment {
 
 export interface SeedAccount {
   accountId?: string;
+  /** a second account of an existing borrower (their personal data is kept as it is) */
+  borrowerId?: string;
   currency?: string;
   installments: SeedInstallment[];
   mobilePhone?: string | null;
+  email?: string | null;
+  /** the borrower's zone; default: one where it is midday now (see daytimeZoneAt) */
+  timeZone?: string;
+  jurisdiction?: 'CN' | 'US';
+}
+
+/**
+ * A fixed-offset zone (Etc/GMT±N) in which `instant` falls between 12:00 and 13:00, so
+ * a test's contacts land well inside every preset's contact hours whatever the time of
+ * day the test runs at (the contact policy judges the borrower's local time).
+ */
+export function daytimeZoneAt(instant: number): string {
+  let offset = 12 - new Date(instant).getUTCHours();
+  if (offset < -12) offset += 24;
+  if (offset > 14) offset -= 24;
+  // Etc/GMT's sign is inverted: Etc/GMT-8 is UTC+8.
+  return offset === 0 ? 'Etc/GMT' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
 }
 
 /** A borrower with one account and its schedule; returns the account id. */
 export async function seedAccount(pool: Pool, seed: SeedAccount): Promise<string> {
   const accountId = seed.accountId ?? uniqueId('ACC');
-  const borrowerId = `B-${accountId}`;
-  await pool.query('INSERT INTO borrowers (id) VALUES ($1)', [borrowerId]);
-  await pool.query('INSERT INTO borrower_personal_data (borrower_id, full_name, mobile_phone) VALUES ($1, $2, $3)', [
+  const borrowerId = seed.borrowerId ?? `B-${accountId}`;
+  const inserted = await pool.query('INSERT INTO borrowers (id, time_zone, jurisdiction) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING', [
     borrowerId,
-    'Test Borrower',
-    seed.mobilePhone === undefined ? '+8613800000000' : seed.mobilePhone,
+    seed.timeZone ?? daytimeZoneAt(Date.now()),
+    seed.jurisdiction ?? 'CN',
   ]);
+  if (inserted.rowCount === 1) {
+    await pool.query('INSERT INTO borrower_personal_data (borrower_id, full_name, mobile_phone, email) VALUES ($1, $2, $3, $4)', [
+      borrowerId,
+      'Test Borrower',
+      seed.mobilePhone === undefined ? '+8613800000000' : seed.mobilePhone,
+      seed.email === undefined ? `borrower-${accountId.toLowerCase()}@example.test` : seed.email,
+    ]);
+  }
   const principal = seed.installments.reduce((sum, i) => sum + i.amount, 0);
   await pool.query(`INSERT INTO accounts (id, borrower_id, product, currency, principal, opened_on) VALUES ($1, $2, 'LOAN', $3, $4, '2024-01-01')`, [
     accountId,

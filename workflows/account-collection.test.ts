@@ -17,7 +17,7 @@ import { recordPayment } from '../src/db/payments';
 import { accountWorkflowId, WORKFLOW_ID_PREFIX } from '../src/domain/ids';
 import type { PaymentEvent } from '../src/domain/payment-event';
 import type { Pool } from '../src/db/pool';
-import { createTimeSkippingEnv, eventually, isoDateFrom, newCodecKeys, seedAccount, testPool, testWorkflowBundle, uniqueId } from '../test/support';
+import { createTimeSkippingEnv, daytimeZoneAt, eventually, isoDateFrom, newCodecKeys, seedAccount, testPool, testWorkflowBundle, uniqueId } from '../test/support';
 import { accountCollection } from './account-collection';
 import { figuresRefreshedSignal, paymentReceivedSignal, paymentReversedSignal, summaryQuery, type AccountSummary } from './messages';
 
@@ -103,6 +103,7 @@ beforeEach(async () => {
 /** 1,000.00 overdue since 10 days ago, 1,000.00 more due in 20 days (server time). */
 async function overdueAccount(): Promise<string> {
   return seedAccount(pool, {
+    timeZone: daytimeZoneAt(serverNow), // contact hours: midday for the borrower
     installments: [
       { dueDate: isoDateFrom(serverNow, -10), amount: 100_000 },
       { dueDate: isoDateFrom(serverNow, 20), amount: 100_000 },
@@ -136,26 +137,25 @@ async function remindedAccount() {
   return { accountId, handle };
 }
 
-test('an overdue account is reminded by SMS at once and again on day 3', async () => {
+test('an overdue account is reminded by SMS at once; its figures are refreshed before the next step', async () => {
   const accountId = await overdueAccount();
   const handle = await start(accountId);
 
   expect(await eventually(() => contactTemplates(accountId), (t) => t.length === 1)).toEqual(['sms-first-reminder']);
   const first = await handle.query(summaryQuery);
   expect(first).toMatchObject({ stage: 'REMINDING', amountOverdue: 100_000, amountOverdueFormatted: 'CNY 1000.00', daysPastDue: 10, bucket: '1-30', treatment: 'standard' });
-  expect(first.nextStep?.action).toBe('SMS sms-second-reminder');
-
-  await env.sleep('2 days');
-  expect(await contactTemplates(accountId)).toEqual(['sms-first-reminder']); // not before day 3
+  expect(first.nextStep?.action).toBe('CALL call-reminder'); // the standard treatment's day 2 (early-collection.test.ts walks every cadence)
 
   await env.sleep('1 day');
-  expect(await eventually(() => contactTemplates(accountId), (t) => t.length === 2)).toEqual(['sms-first-reminder', 'sms-second-reminder']);
+  expect(await contactTemplates(accountId)).toEqual(['sms-first-reminder']); // not before day 2
+
+  await env.sleep('1 day');
+  expect(await eventually(() => contactTemplates(accountId), (t) => t.length === 2)).toEqual(['sms-first-reminder', 'call-reminder']);
   const later = await handle.query(summaryQuery);
-  expect(later.daysPastDue).toBe(13); // the figures were refreshed before the second reminder
-  expect(later.nextStep).toBeNull();
+  expect(later.daysPastDue).toBe(12); // the figures were refreshed before the call
 
   const { rows } = await pool.query('SELECT rendered_text FROM contact_attempts WHERE account_id = $1 ORDER BY id LIMIT 1', [accountId]);
-  expect(rows[0].rendered_text).toContain('CNY 1000.00 overdue');
+  expect(rows[0].rendered_text).toContain('CNY 1000.00');
 
   await handle.terminate('test over');
 });
@@ -414,7 +414,7 @@ test('cure while the first SMS is stuck at the gateway: CURED at once, no remind
   expect((await handle.result()).outcome).toBe('CURED');
   await env.sleep('10 days'); // the second reminder was due on day 3
 
-  expect(await activityResults(handle, 'sendSmsReminder')).toEqual([]); // the one attempt failed; none after it
+  expect(await activityResults(handle, 'contactBorrower')).toEqual([]); // the one attempt failed; none after it
   expect(await smsTraces(accountId)).toEqual({ outboxMessages: 0, contactAttempts: 0 });
   expect(gateway.offered.filter((m) => m.idempotencyKey.startsWith(`${accountWorkflowId(accountId)}/`))).toHaveLength(1);
   expect((await stageTransitions(accountId)).map((t) => t.to_stage)).toEqual(['SCREENED', 'REMINDING', 'CURED']);
@@ -432,7 +432,7 @@ test('a payment reaches Postgres while the first SMS is stuck: the retry sends n
   const result = await handle.result();
 
   // The retry re-read the figures before the hand-off, and the workflow read them too.
-  expect(await activityResults(handle, 'sendSmsReminder')).toEqual([{ outcome: 'NOT_NEEDED', contactAttemptId: null }]);
+  expect(await activityResults(handle, 'contactBorrower')).toEqual([{ outcome: 'NOT_NEEDED' }]);
   expect(result.summary).toMatchObject({ stage: 'CURED', amountOverdue: 0, paymentsCounted: 0 });
   await expect(env.client.workflow.getHandle(accountWorkflowId(accountId)).signal(paymentReceivedSignal, full)).rejects.toBeInstanceOf(WorkflowNotFoundError);
   await env.sleep('10 days');

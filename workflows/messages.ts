@@ -13,8 +13,10 @@ import type {
   CeaseContact,
   HoldPlaced,
   HoldReleased,
+  PendingPromise,
   PromiseStatus,
   PromiseToPay,
+  TreatmentChoice,
 } from '../src/domain/early-collection';
 import type { FiguresRefreshed } from '../src/domain/figures-refresh';
 import { accountIdSchema } from '../src/domain/ids';
@@ -43,21 +45,27 @@ export const carriedStateSchema = z.strictObject({
   /** Early collection (generation 3): what the next run needs to carry on where this one stopped. */
   early: z
     .strictObject({
-      /** the treatment chosen for this chain (its choice is kept, not re-made, across runs) */
-      choice: z.unknown(),
-      /** active (not paused) time spent in REMINDING so far, ms: the cadence's clock */
+      /** the treatment chosen for this chain (kept, not re-made, across runs) */
+      choice: z.custom<TreatmentChoice>((v) => typeof v === 'object' && v !== null),
+      /** the cadence clock's reading: active (not paused) time in REMINDING so far, ms */
       cadenceElapsedMs: z.number().min(0),
+      /** tries of the current step so far (a call cancelled by a hold is tried again) */
+      stepAttempt: z.number().int().min(0),
+      /** a broken promise brought the next step forward and it has not happened yet */
+      nextStepNow: z.boolean(),
       holds: z.array(z.strictObject({ holdId: z.string(), reason: z.string(), placedAt: z.string() })),
       releasedHoldIds: z.array(z.string()),
       stageBeforeHold: z.enum(STAGES).nullable(),
       ceased: z.boolean(),
       ceaseRequestIds: z.array(z.string()),
-      brokenPromises: z.number().int().min(0),
+      pendingPromise: z.custom<PendingPromise>((v) => typeof v === 'object' && v !== null).nullable(),
       promisesMade: z.number().int().min(0),
-      pendingPromise: z.unknown().nullable(),
-      callOutcomes: z.number().int().min(0),
+      promisesKept: z.number().int().min(0),
+      promisesBroken: z.number().int().min(0),
+      callTaskIds: z.array(z.number().int()),
+      answeredCallTaskIds: z.array(z.number().int()),
+      assignedAgent: z.string().nullable(),
       escalated: z.boolean(),
-      effects: z.number().int().min(0),
     })
     .optional(),
 });
@@ -112,7 +120,7 @@ export interface AccountSummary {
   /** the agent of the open call task */
   assignedAgent?: string | null;
   openCallTask?: { taskId: number; dueBy: string } | null;
-  pendingPromise?: { promiseId: number; amountFormatted: string; promisedFor: string; checkAt: string } | null;
+  pendingPromise?: (PendingPromise & { amountFormatted: string }) | null;
   promisesKept?: number;
   promisesBroken?: number;
   /** cease-contact received: no outbound contact any more */

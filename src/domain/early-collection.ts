@@ -167,6 +167,15 @@ export interface PromiseRecorded {
   checkAt: string;
 }
 export type PromiseStatus = 'KEPT' | 'BROKEN';
+/** A promise the workflow waits on. */
+export interface PendingPromise {
+  promiseId: number;
+  /** minor units */
+  amount: number;
+  currency: string;
+  promisedFor: IsoDate;
+  checkAt: string;
+}
 export interface PromiseSettled {
   promiseId: number;
   status: PromiseStatus;

@@ -1,0 +1,379 @@
+/**
+ * accountCollection generations 1 and 2, frozen: runs started before early collection
+ * (generation 3, account-collection.ts) replay through this code as they ran. Do not
+ * change what it does; fix forward in generation 3.
+ *
+ * The story so far: the account is SCREENED, its figures are loaded from Postgres,
+ * it moves to REMINDING and walks its treatment's cadence (SMS reminders on day
+ * offsets, durable timers between them). A payment that clears the overdue amount
+ * cures it at any moment, from any stage, and the run completes.
+ *
+ * Payment events may come twice, late or out of order; each counts once. Postgres
+ * holds every payment and reversal before the workflow hears of it, and the figures
+ * are always read back from there (account_figures), so arrival order cannot change
+ * them. A reversal re-reads the figures: on an open run the account stays in its stage;
+ * if it lands while the cure is being recorded, the arrears re-open in a fresh run.
+ */
+import {
+  CancellationScope,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  isCancellation,
+  log,
+  patched,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { AccountFigures } from '../src/domain/account';
+import { NON_RETRYABLE_FAILURES } from '../src/domain/failures';
+import { figuresRefreshSchema } from '../src/domain/figures-refresh';
+import { formatMoney, toMajorUnits } from '../src/domain/money';
+import { describeIssues, paymentEventSchema, type PaymentEvent } from '../src/domain/payment-event';
+import { paymentReversalSchema } from '../src/domain/payment-reversal';
+import type { Stage } from '../src/domain/stages';
+import type { accountCollection } from './account-collection';
+import {
+  figuresRefreshedSignal,
+  paymentReceivedSignal,
+  paymentReversedSignal,
+  summaryQuery,
+  type AccountCollectionInput,
+  type AccountCollectionResult,
+  type AccountSummary,
+  type CarriedState,
+  type NextStep,
+} from './messages';
+import { AmountOverdue, ArrearsStage, Bucket, DaysPastDue, OnHold, RiskTier, Treatment } from './search-attributes';
+import { TREATMENTS } from './treatments';
+
+const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: NON_RETRYABLE_FAILURES };
+const activities = proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry });
+
+/**
+ * The short Postgres steps (read the figures, record a payment, a stage transition,
+ * an audit event) run as local activities: in the worker, inside the workflow task,
+ * with no activity task round trip through the server. A cure then costs the server
+ * one workflow task instead of three plus two activity tasks, which is what lets
+ * payments cure accounts within a second at 100/s (issue 5, bench:payments).
+ * They are idempotent like every activity: a local activity may run again when a
+ * workflow task is retried. Contacting the borrower stays a regular activity
+ * (external provider, own timeouts and retries, visible as its own task).
+ */
+const databaseSteps = proxyLocalActivities<Pick<Activities, 'loadAccountFigures' | 'applyPaymentEvent' | 'recordStageTransition' | 'recordAuditEvent'>>({
+  startToCloseTimeout: '30 seconds',
+  // Past a minute of retries the SDK backs off with a durable timer instead of spinning in one workflow task.
+  localRetryThreshold: '1 minute',
+  retry,
+});
+
+/** Histories recorded before this patch scheduled those steps as regular activities; they replay as they ran. */
+export const DATABASE_STEPS_AS_LOCAL_ACTIVITIES = 'database-steps-as-local-activities';
+
+const DAY_MS = 86_400_000;
+/** Continue-as-new well before Temporal's history limits, even if the server does not suggest it. */
+const DEFAULT_MAX_HISTORY_EVENTS = 10_000;
+/** Payment event ids remembered across continue-as-new, for de-duplication (Postgres keeps them all). */
+const SEEN_EVENT_IDS_CARRIED = 1_000;
+
+export async function accountCollectionGeneration2(input: AccountCollectionInput): Promise<AccountCollectionResult> {
+  const { accountId, overrides, carried } = input;
+  const info = workflowInfo();
+  // The only treatment these generations knew.
+  const treatment = TREATMENTS.standard;
+  const maxHistoryEvents = overrides?.maxHistoryEvents ?? DEFAULT_MAX_HISTORY_EVENTS;
+  // Generation 2 of this workflow (every run started since the patch); runs of generation 1 replay as they ran.
+  const generation2 = patched(DATABASE_STEPS_AS_LOCAL_ACTIVITIES);
+  const db = generation2 ? databaseSteps : activities;
+
+  const state = {
+    stage: carried?.stage ?? ('SCREENED' as Stage),
+    figures: carried?.figures as AccountFigures | undefined,
+    remindingStartedAt: carried?.remindingStartedAt ?? null,
+    cadenceIndex: carried?.cadenceIndex ?? 0,
+    transitionCount: carried?.transitionCount ?? 0,
+    seenEventIds: new Set(carried?.seenEventIds ?? []),
+    countedEventIds: new Set(carried?.countedEventIds ?? carried?.seenEventIds ?? []),
+    reversedEventIds: new Set(carried?.reversedEventIds ?? []),
+    paymentsCounted: carried?.paymentsCounted ?? 0,
+    paymentsReversed: carried?.paymentsReversed ?? 0,
+    reopenings: carried?.reopenings ?? 0,
+    nextStep: null as NextStep | null,
+  };
+
+  // ---- helpers (closures over this run's state) ----
+
+  // Activities turn the workflow's clock into the business day of the bank's zone.
+  const now = () => ({ at: Date.now() });
+  /** Stable across retries and continue-as-new, new for a later run of the same account or a re-opening. */
+  const effectKey = (kind: string, n: number) =>
+    `${info.workflowId}/${info.firstExecutionRunId}${state.reopenings ? `/reopened-${state.reopenings}` : ''}/${kind}/${n}`;
+  const isCured = () => state.figures !== undefined && state.figures.amountOverdue === 0;
+
+  let lastPublished = '';
+  function publishSearchAttributes(): void {
+    const f = state.figures;
+    const attributes = [
+      { key: ArrearsStage, value: state.stage },
+      { key: Treatment, value: treatment.id },
+      { key: OnHold, value: false },
+      ...(f
+        ? [
+            { key: DaysPastDue, value: f.daysPastDue },
+            { key: AmountOverdue, value: toMajorUnits(f.amountOverdue, f.currency) },
+            { key: Bucket, value: f.bucket },
+            { key: RiskTier, value: f.riskTier },
+          ]
+        : []),
+    ];
+    const fingerprint = JSON.stringify(attributes.map((a) => [a.key.name, a.value]));
+    if (fingerprint === lastPublished) return; // an upsert is a history event: only on change
+    lastPublished = fingerprint;
+    upsertSearchAttributes(attributes);
+  }
+
+  // Every read of the figures goes through one lane, so an older read can never
+  // overwrite a newer one (a payment racing the initial load, for instance).
+  let figuresLane: Promise<unknown> = Promise.resolve();
+  function serially<T>(task: () => Promise<T>): Promise<T> {
+    const result = figuresLane.then(task, task);
+    figuresLane = result.catch(() => undefined);
+    return result;
+  }
+
+  function takeFigures(figures: AccountFigures): void {
+    state.figures = figures;
+    publishSearchAttributes();
+  }
+
+  const refreshFigures = () => serially(async () => takeFigures(await db.loadAccountFigures({ accountId, ...now() })));
+
+  async function moveTo(to: Stage, reason: string): Promise<void> {
+    const from = state.transitionCount === 0 ? null : state.stage;
+    const n = state.transitionCount++;
+    state.stage = to;
+    if (to === 'REMINDING') state.remindingStartedAt ??= Date.now();
+    publishSearchAttributes();
+    log.info('stage changed', { accountId, from, to, reason });
+    await db.recordStageTransition({
+      idempotencyKey: effectKey('stage', n),
+      accountId,
+      workflowId: info.workflowId,
+      runId: info.runId,
+      fromStage: from,
+      toStage: to,
+      reason,
+      occurredAt: new Date().toISOString(),
+    });
+  }
+
+  async function applyPayment(event: PaymentEvent): Promise<void> {
+    const { outcome, figures } = await serially(() => db.applyPaymentEvent({ event, ...now() }));
+    if (outcome === 'CURRENCY_MISMATCH' || outcome === 'CONFLICTING_DUPLICATE') {
+      log.warn('payment event not counted', { accountId, eventId: event.eventId, outcome });
+      await db.recordAuditEvent({
+        idempotencyKey: `payment-rejected/${event.eventId}`,
+        accountId,
+        workflowId: info.workflowId,
+        kind: 'PAYMENT_EVENT_REJECTED',
+        detail: { eventId: event.eventId, outcome },
+        occurredAt: new Date().toISOString(),
+      });
+      return;
+    }
+    takeFigures(figures);
+    if (state.reversedEventIds.has(event.eventId)) {
+      // Its reversal came first: the figures (read from Postgres) already leave it out.
+      log.info('payment arrived after its reversal: not counted', { accountId, eventId: event.eventId });
+      return;
+    }
+    state.countedEventIds.add(event.eventId);
+    state.paymentsCounted++;
+    log.info('payment counted', { accountId, eventId: event.eventId, amountOverdue: figures.amountOverdue });
+  }
+
+  async function takeReversal(eventId: string): Promise<void> {
+    state.reversedEventIds.add(eventId);
+    if (state.countedEventIds.delete(eventId)) {
+      state.paymentsCounted--;
+      state.paymentsReversed++;
+    }
+    await refreshFigures(); // Postgres marked it reversed before we were told
+    log.info('payment reversal taken', { accountId, eventId, amountOverdue: state.figures?.amountOverdue });
+  }
+
+  function summarise(): AccountSummary {
+    const f = state.figures;
+    return {
+      accountId,
+      stage: state.stage,
+      currency: f?.currency ?? null,
+      amountOverdue: f?.amountOverdue ?? 0,
+      amountOverdueFormatted: f ? formatMoney(f.amountOverdue, f.currency) : null,
+      daysPastDue: f?.daysPastDue ?? 0,
+      bucket: f?.bucket ?? null,
+      riskTier: f?.riskTier ?? null,
+      oldestUnpaidDueDate: f?.oldestUnpaidDueDate ?? null,
+      figuresAsOf: f?.asOf ?? null,
+      treatment: treatment.id,
+      nextStep: state.nextStep,
+      onHold: false,
+      holds: [],
+      paymentsCounted: state.paymentsCounted,
+      paymentsReversed: state.paymentsReversed,
+    };
+  }
+
+  function carriedState(): CarriedState {
+    const recent = (ids: Set<string>) => [...ids].slice(-SEEN_EVENT_IDS_CARRIED);
+    return {
+      stage: state.stage,
+      figures: state.figures,
+      remindingStartedAt: state.remindingStartedAt,
+      cadenceIndex: state.cadenceIndex,
+      transitionCount: state.transitionCount,
+      seenEventIds: recent(state.seenEventIds),
+      paymentsCounted: state.paymentsCounted,
+      countedEventIds: recent(state.countedEventIds),
+      reversedEventIds: recent(state.reversedEventIds),
+      paymentsReversed: state.paymentsReversed,
+      reopenings: state.reopenings,
+    };
+  }
+
+  async function walkCadence(): Promise<void> {
+    const startedAt = state.remindingStartedAt ?? Date.now();
+    for (; state.cadenceIndex < treatment.steps.length; state.cadenceIndex++) {
+      const step = treatment.steps[state.cadenceIndex]!;
+      const dueAt = startedAt + step.dayOffset * DAY_MS;
+      state.nextStep = { action: `${step.channel} ${step.templateId}`, at: new Date(dueAt).toISOString() };
+      if (dueAt > Date.now()) await sleep(dueAt - Date.now());
+      await refreshFigures(); // days past due have grown while we waited
+      if (isCured()) return;
+      const reminder = await activities.sendSmsReminder({
+        idempotencyKey: effectKey('reminder', state.cadenceIndex),
+        accountId,
+        workflowId: info.workflowId,
+        templateId: step.templateId,
+        ...now(),
+      });
+      if (reminder.outcome === 'NOT_NEEDED') {
+        // Postgres knew of a payment before we did (the API writes first, then signals).
+        await refreshFigures();
+        if (isCured()) return;
+      }
+    }
+    state.nextStep = null;
+  }
+
+  // ---- handlers: registered before the first await ----
+
+  setHandler(summaryQuery, summarise);
+
+  setHandler(paymentReceivedSignal, async (raw: unknown) => {
+    const parsed = paymentEventSchema.safeParse(raw);
+    if (!parsed.success) {
+      // Values are not logged: they may hold personal data.
+      log.warn('paymentReceived signal ignored: malformed payload', { accountId, issues: describeIssues(parsed.error) });
+      return;
+    }
+    const event = parsed.data;
+    if (event.accountId !== accountId) {
+      log.warn('paymentReceived signal ignored: for another account', { accountId, eventId: event.eventId });
+      return;
+    }
+    if (state.seenEventIds.has(event.eventId)) {
+      log.info('duplicate payment event ignored', { accountId, eventId: event.eventId });
+      return;
+    }
+    state.seenEventIds.add(event.eventId);
+    try {
+      await applyPayment(event);
+    } catch (err) {
+      // A payment we could not apply must not fail the account's workflow; Postgres keeps what arrived.
+      log.error('payment event could not be applied', { accountId, eventId: event.eventId, error: String(err) });
+    }
+  });
+
+  setHandler(paymentReversedSignal, async (raw: unknown) => {
+    const parsed = paymentReversalSchema.safeParse(raw);
+    if (!parsed.success) {
+      log.warn('paymentReversed signal ignored: malformed payload', { accountId, issues: describeIssues(parsed.error) });
+      return;
+    }
+    const { eventId } = parsed.data;
+    if (parsed.data.accountId !== accountId) {
+      log.warn('paymentReversed signal ignored: for another account', { accountId, eventId });
+      return;
+    }
+    if (state.reversedEventIds.has(eventId)) {
+      log.info('duplicate payment reversal ignored', { accountId, eventId });
+      return;
+    }
+    try {
+      await takeReversal(eventId);
+    } catch (err) {
+      log.error('payment reversal could not be taken', { accountId, eventId, error: String(err) });
+    }
+  });
+
+  setHandler(figuresRefreshedSignal, async (raw: unknown) => {
+    const parsed = figuresRefreshSchema.safeParse(raw);
+    if (!parsed.success) {
+      log.warn('figuresRefreshed signal ignored: malformed payload', { accountId, issues: describeIssues(parsed.error) });
+      return;
+    }
+    try {
+      await refreshFigures();
+      log.info('figures refreshed', { accountId, refreshId: parsed.data.refreshId, senderAsOf: parsed.data.asOf, amountOverdue: state.figures?.amountOverdue });
+    } catch (err) {
+      log.error('figures could not be refreshed', { accountId, refreshId: parsed.data.refreshId, error: String(err) });
+    }
+  });
+
+  // ---- the story ----
+
+  publishSearchAttributes();
+  await refreshFigures();
+  if (!carried) await moveTo('SCREENED', 'account is overdue: collection started');
+  if (state.stage === 'CURED' && !isCured()) await moveTo('REMINDING', 'overdue again: a payment was reversed as the cure was recorded');
+  if (!isCured() && state.stage === 'SCREENED') await moveTo('REMINDING', `treatment ${treatment.id} v${treatment.version}`);
+
+  const cadence = new CancellationScope();
+  const cadenceDone = cadence.run(walkCadence).catch((err) => {
+    if (!isCancellation(err)) throw err;
+  });
+  await condition(() => isCured() || workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > maxHistoryEvents);
+
+  if (isCured()) {
+    cadence.cancel();
+    await cadenceDone;
+    state.nextStep = null;
+    if (state.stage !== 'CURED') await moveTo('CURED', state.paymentsCounted > 0 ? 'payment cleared the overdue amount' : 'nothing overdue');
+    await condition(allHandlersFinished);
+    if (isCured()) return { accountId, outcome: state.stage, summary: summarise() };
+    // A reversal landed while the cure was being recorded: its sender saw an open run,
+    // so this chain carries on. A fresh run re-opens the arrears with a fresh cadence.
+    log.info('overdue again as the cure was recorded: re-opening', { accountId, amountOverdue: state.figures?.amountOverdue });
+    const reopened: CarriedState = { ...carriedState(), cadenceIndex: 0, remindingStartedAt: null, reopenings: state.reopenings + 1 };
+    return continueAsNew<typeof accountCollection>({ accountId, overrides, carried: reopened });
+  }
+
+  // Keep history bounded: hand the state to a fresh run once every handler is done.
+  // The cadence needs no cancelling: continue-as-new ends this run and its pending
+  // timer or reminder with it, and the next run resumes at the same step (a reminder
+  // in flight is not sent twice: its idempotency key is the same in the next run).
+  // Generation 1 cancelled it first, and must replay as it ran.
+  if (!generation2) {
+    cadence.cancel();
+    await cadenceDone;
+  }
+  await condition(allHandlersFinished);
+  log.info('continuing as new', { accountId, historyLength: workflowInfo().historyLength });
+  return continueAsNew<typeof accountCollection>({ accountId, overrides, carried: carriedState() });
+}
