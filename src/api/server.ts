@@ -11,6 +11,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { Pool } from '../db/pool';
+import { registerAccountRoutes } from './account-routes';
+import { registerAgentRoutes } from './agent-routes';
 import { registerCodecRoutes } from './codec-routes';
 import { registerErrorHandler } from './errors';
 import { registerImportRoutes } from './import-routes';
@@ -44,6 +46,8 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
 
   registerPaymentRoutes(app, { pool: deps.pool });
   registerImportRoutes(app, { pool: deps.pool });
+  registerAgentRoutes(app, { pool: deps.pool, temporal: deps.temporal });
+  registerAccountRoutes(app, { pool: deps.pool, temporal: deps.temporal });
   registerCodecRoutes(app, deps.codec);
 
   app.get('/health', { schema: { hide: true } }, async (_request, reply) => {

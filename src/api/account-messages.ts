@@ -1,0 +1,99 @@
+/**
+ * Staff's messages to an account's workflow (SPEC §8): the agent's call outcome and a promise
+ * to pay as updates (validated and answered), holds and cease-contact as signals. The API's
+ * routes and the `arrears` CLI both send them through here, and turn the outcome into an
+ * HTTP status or an exit code.
+ *
+ * Postgres is read only to tell "no such task or account" (404) apart from "its workflow
+ * is not running" (409). The workflow writes everything, through its activities.
+ */
+import type { Client } from '@temporalio/client';
+import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import type { z } from 'zod';
+import { findAgentTask } from '../db/agent-queue';
+import { accountCurrency } from '../db/payments';
+import type { Queryable } from '../db/pool';
+import { callOutcomeSchema, type CallOutcome, type CallOutcomeRecorded, type CeaseContact, type HoldPlaced, type HoldReleased, type PromiseToPay } from '../domain/early-collection';
+import { accountWorkflowId } from '../domain/ids';
+import { ceaseContactSignal, holdPlacedSignal, holdReleasedSignal, recordCallOutcomeUpdate, recordPromiseUpdate, type PromiseAccepted } from '../../workflows/messages';
+
+export interface AccountMessageDeps {
+  pool: Queryable;
+  temporal: Client;
+  /** how long to wait for the workflow's answer to an update (default 30 s) */
+  updateTimeoutMs?: number;
+}
+
+export type UpdateOutcome<T> =
+  | { kind: 'DONE'; result: T }
+  /** the message itself is malformed; each issue names a field, never its value */
+  | { kind: 'INVALID'; issues: string[] }
+  | { kind: 'NOT_FOUND'; error: string }
+  /** the workflow's validator refused it, or the workflow could not store it */
+  | { kind: 'REJECTED'; error: string }
+  | { kind: 'NOT_RUNNING'; error: string }
+  /** no answer in time: the workflow may still take it (a repeated call outcome finds the first) */
+  | { kind: 'NO_ANSWER'; error: string };
+
+export type SignalOutcome = { kind: 'SENT'; workflowId: string } | Extract<UpdateOutcome<never>, { kind: 'NOT_FOUND' | 'NOT_RUNNING' }>;
+
+/** The agent's call outcome, without the task id: the task names it. */
+export type CallOutcomeReport = Omit<CallOutcome, 'taskId'>;
+
+const issuesOf = (error: z.ZodError) => error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`);
+const notRunning = (accountId: string) => ({ kind: 'NOT_RUNNING' as const, error: `no running collection workflow for account ${accountId} (${accountWorkflowId(accountId)})` });
+const unknownAccount = (accountId: string) => ({ kind: 'NOT_FOUND' as const, error: `account ${accountId} is not in the loan book` });
+
+/** Runs an update and sorts its failures; anything else (Temporal unreachable) is thrown. */
+async function runUpdate<T>(deps: AccountMessageDeps, accountId: string, send: () => Promise<T>): Promise<UpdateOutcome<T>> {
+  try {
+    return { kind: 'DONE', result: await deps.temporal.withDeadline(Date.now() + (deps.updateTimeoutMs ?? 30_000), send) };
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) return { kind: 'REJECTED', error: err.cause instanceof Error ? err.cause.message : err.message };
+    if (err instanceof WorkflowNotFoundError) return notRunning(accountId);
+    if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return { kind: 'NO_ANSWER', error: `the workflow of account ${accountId} did not answer in time; try again` };
+    throw err;
+  }
+}
+
+async function signalAccount<A>(deps: AccountMessageDeps, accountId: string, send: (workflowId: string) => Promise<A>): Promise<SignalOutcome> {
+  if (!(await accountCurrency(deps.pool, accountId))) return unknownAccount(accountId);
+  const workflowId = accountWorkflowId(accountId);
+  try {
+    await send(workflowId);
+    return { kind: 'SENT', workflowId };
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return notRunning(accountId);
+    throw err;
+  }
+}
+
+/**
+ * Answers call task `taskId` on its account's workflow. The update id is the task's, so a
+ * repeated request (a client retry) gets the first answer back instead of a rejection.
+ */
+export async function sendCallOutcome(deps: AccountMessageDeps, taskId: number, report: CallOutcomeReport): Promise<UpdateOutcome<CallOutcomeRecorded>> {
+  const parsed = callOutcomeSchema.safeParse({ ...report, taskId });
+  if (!parsed.success) return { kind: 'INVALID', issues: issuesOf(parsed.error) };
+  const task = await findAgentTask(deps.pool, taskId);
+  if (!task) return { kind: 'NOT_FOUND', error: `no call task ${taskId}` };
+  const handle = deps.temporal.workflow.getHandle(accountWorkflowId(task.accountId));
+  return runUpdate(deps, task.accountId, () => handle.executeUpdate(recordCallOutcomeUpdate, { args: [parsed.data], updateId: `call-outcome-${taskId}` }));
+}
+
+/** A promise to pay; the workflow's validator judges the date against its treatment's horizon. */
+export async function sendPromise(deps: AccountMessageDeps, accountId: string, promise: PromiseToPay): Promise<UpdateOutcome<PromiseAccepted>> {
+  if (!(await accountCurrency(deps.pool, accountId))) return unknownAccount(accountId);
+  const handle = deps.temporal.workflow.getHandle(accountWorkflowId(accountId));
+  return runUpdate(deps, accountId, () => handle.executeUpdate(recordPromiseUpdate, { args: [promise] }));
+}
+
+export const sendHoldPlaced = (deps: AccountMessageDeps, accountId: string, hold: HoldPlaced) =>
+  signalAccount(deps, accountId, (id) => deps.temporal.workflow.getHandle(id).signal(holdPlacedSignal, hold));
+
+export const sendHoldReleased = (deps: AccountMessageDeps, accountId: string, release: HoldReleased) =>
+  signalAccount(deps, accountId, (id) => deps.temporal.workflow.getHandle(id).signal(holdReleasedSignal, release));
+
+export const sendCeaseContact = (deps: AccountMessageDeps, accountId: string, request: CeaseContact) =>
+  signalAccount(deps, accountId, (id) => deps.temporal.workflow.getHandle(id).signal(ceaseContactSignal, request));

@@ -1,0 +1,120 @@
+/**
+ * The account routes against the real Postgres and the Temporal dev server: the signal
+ * routes deliver to the account's running workflow (its history shows the signal), and
+ * every refusal happens before anything is sent: a bad body, an unknown account, an
+ * account whose workflow is not running.
+ */
+import type { WorkflowHandle } from '@temporalio/client';
+import type { Pool } from '../db/pool';
+import { accountWorkflowId } from '../domain/ids';
+import { eventually, isoDateFrom, newCodecKeys, seedAccount, startTestApi, startTestWorker, type TestApi, type TestWorker, testPool, testTemporalAddress, uniqueId } from '../../test/support';
+import { ACCOUNT_COLLECTION_WORKFLOW } from '../../workflows/messages';
+
+const codecKeys = newCodecKeys();
+const taskQueue = uniqueId('account-api');
+let pool: Pool;
+let testWorker: TestWorker;
+let api: TestApi;
+
+beforeAll(async () => {
+  pool = testPool();
+  testWorker = await startTestWorker({ address: testTemporalAddress(), taskQueue, codecKeys, pool });
+  api = await startTestApi({ pool, temporal: testWorker.client, codecKeys });
+});
+
+afterAll(async () => {
+  await api?.close();
+  await testWorker?.stop();
+  await pool?.end();
+});
+
+async function post(path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+  const response = await fetch(`${api.baseUrl}${path}`, {
+    method: 'POST',
+    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  });
+  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+}
+
+const overdue = () => seedAccount(pool, { installments: [{ dueDate: isoDateFrom(Date.now(), -12), amount: 250_000 }] });
+
+/** The signals in the workflow's history, by name, in order. */
+async function signalsOf(handle: WorkflowHandle): Promise<string[]> {
+  const history = await handle.fetchHistory();
+  return (history.events ?? []).flatMap((e) => (e.workflowExecutionSignaledEventAttributes?.signalName ? [e.workflowExecutionSignaledEventAttributes.signalName] : []));
+}
+
+describe('holds and cease-contact reach the running workflow as signals', () => {
+  let accountId: string;
+  let handle: WorkflowHandle;
+  beforeAll(async () => {
+    accountId = await overdue();
+    handle = await testWorker.client.workflow.start(ACCOUNT_COLLECTION_WORKFLOW, { taskQueue, workflowId: accountWorkflowId(accountId), args: [{ accountId }] });
+  });
+  afterAll(async () => {
+    await handle?.terminate('test over').catch(() => undefined);
+  });
+
+  test('holdPlaced, holdReleased, ceaseContact: 202 each, in the history in order', async () => {
+    const holdId = uniqueId('hold');
+    const placed = await post(`/accounts/${accountId}/holds`, { holdId, reason: 'DISPUTE', note: 'Disputes the late fee.' });
+    const released = await post(`/accounts/${accountId}/holds/${holdId}/release`);
+    const ceased = await post(`/accounts/${accountId}/cease-contact`, { requestId: uniqueId('cease'), scope: 'ACCOUNT' });
+
+    for (const answer of [placed, released, ceased]) expect(answer).toEqual({ status: 202, json: { accepted: true, workflowId: accountWorkflowId(accountId) } });
+    // A signal that arrives while a workflow task runs is buffered by the server until the task completes.
+    expect(await eventually(() => signalsOf(handle), (names) => names.length === 3)).toEqual(['holdPlaced', 'holdReleased', 'ceaseContact']);
+  });
+
+  test('a bad hold is a 400 naming the field, and never reaches the workflow', async () => {
+    const before = await signalsOf(handle);
+    const { status, json } = await post(`/accounts/${accountId}/holds`, { holdId: uniqueId('hold'), reason: 'BAD_MOOD' });
+    expect(status).toBe(400);
+    expect((json.issues as string[]).join('\n')).toContain('reason:');
+    // a good signal after it: once that one is in the history, the bad one would be before it
+    expect((await post(`/accounts/${accountId}/cease-contact`, { requestId: uniqueId('cease') })).status).toBe(202);
+    expect(await eventually(() => signalsOf(handle), (names) => names.length > before.length)).toEqual([...before, 'ceaseContact']);
+  });
+});
+
+describe('refused before anything is sent', () => {
+  test.each([
+    ['holds', { holdId: 'h-1', reason: 'DISPUTE' }],
+    ['holds/h-1/release', undefined],
+    ['cease-contact', { requestId: 'c-1' }],
+    ['promises', { amount: '100.00', currency: 'CNY', promisedFor: '2030-01-01', channel: 'CALL' }],
+  ])('POST /accounts/<unknown>/%s is a 404', async (route, body) => {
+    const { status, json } = await post(`/accounts/NO-SUCH-ACCOUNT/${route}`, body);
+    expect({ status, json }).toEqual({ status: 404, json: { error: 'account NO-SUCH-ACCOUNT is not in the loan book' } });
+  });
+
+  test.each([
+    ['holds', { holdId: 'h-1', reason: 'DISPUTE' }],
+    ['holds/h-1/release', undefined],
+    ['cease-contact', { requestId: 'c-1', scope: 'BORROWER' }],
+    ['promises', { amount: '100.00', currency: 'CNY', promisedFor: '2030-01-01', channel: 'CALL' }],
+  ])('POST /accounts/<account without a running workflow>/%s is a 409', async (route, body) => {
+    const accountId = await overdue();
+    const { status, json } = await post(`/accounts/${accountId}/${route}`, body);
+    expect({ status, json }).toEqual({ status: 409, json: { error: `no running collection workflow for account ${accountId} (${accountWorkflowId(accountId)})` } });
+  });
+
+  test.each([
+    [{ amount: '1,200.50', currency: 'CNY', promisedFor: '2030-01-01', channel: 'CALL' }, 'amount:'],
+    [{ amount: '1200.50', currency: 'yuan', promisedFor: '2030-01-01', channel: 'CALL' }, 'currency:'],
+    [{ amount: '1200.50', currency: 'CNY', promisedFor: '1 Jan 2030', channel: 'CALL' }, 'promisedFor:'],
+    [{ amount: '1200.50', currency: 'CNY', promisedFor: '2030-01-01', channel: 'PIGEON' }, 'channel:'],
+    [{ amount: '1200.50', currency: 'CNY', promisedFor: '2030-01-01' }, 'channel:'],
+  ])('a promise %j is a 400 naming %s', async (body, issue) => {
+    const accountId = await overdue();
+    const { status, json } = await post(`/accounts/${accountId}/promises`, body);
+    expect(status).toBe(400);
+    expect((json.issues as string[]).join('\n')).toContain(issue);
+  });
+
+  test('an account id that cannot be one is a 400', async () => {
+    const { status, json } = await post('/accounts/not%20an%20id/cease-contact', { requestId: 'c-1' });
+    expect(status).toBe(400);
+    expect((json.issues as string[]).join('\n')).toContain('accountId:');
+  });
+});
