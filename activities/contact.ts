@@ -1,6 +1,38 @@
-/** Issue 6 §2, §4: one outbound contact step through the contact policy (stub: being implemented). */
+/**
+ * One outbound contact step of a cadence (issue 6 §2, §4): an SMS, an e-mail, or a call
+ * task in the agent queue, through the contact policy.
+ *
+ * Exactly once per idempotency key: the contact's record (contact_attempts, unique by
+ * key) is written in the contact policy's transaction, under the borrower's lock, with
+ * the check that allowed it; a retry finds it and contacts nobody again. And "recorded"
+ * means "delivered": a provider that hands off inside that transaction (the SMS outbox)
+ * commits with the record; one that hands off after it (an HTTP gateway, SMTP) is handed
+ * the message again by any retry that finds the record without the provider's message id
+ * (the providers send once per key, so a repeated hand-off is harmless).
+ *
+ * No contact after a cure: the figures are read again inside that transaction, the last
+ * moment before the record; nothing overdue → NOT_NEEDED, no record. A refusal by the
+ * policy is recorded with its rule (contact_blocks) and answered BLOCKED with the next
+ * allowed moment; the workflow waits and asks again under the same key at a later `at`,
+ * and each ask's refusal is recorded under the key and that moment.
+ */
+import { log } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { loadContactPolicyConfig } from '../src/contact-policy/config';
+import { withContactPermit, type ContactPermit } from '../src/contact-policy/permit';
+import type { AccountFigures } from '../src/domain/account';
+import { loadAccountFigures } from '../src/db/account-figures';
+import { closeOpenCallTask, findCallTask, openCallTask, type OpenedCallTask } from '../src/db/agent-tasks';
+import { recordContactAttempt } from '../src/db/contact-attempts';
+import { completeStepAttempt, findStepAttempt, loadContactTarget, type ContactTarget } from '../src/db/contact-steps';
 import type { ContactStepInput, ContactStepResult } from '../src/domain/early-collection';
+import { FailureType } from '../src/domain/failures';
+import { loadTemplateCatalogue } from '../src/templates/catalogue';
+import { renderTemplate, TemplateRenderError, type RenderedMessage } from '../src/templates/render';
+import { loadTreatments } from '../src/treatments/load';
+import { businessDayOf } from './business-day';
 import type { ActivityDeps } from './deps';
+import { OutboxEmailProvider } from './providers/email-provider';
 
 export interface CloseCallTaskInput {
   taskId: number;
@@ -9,14 +41,186 @@ export interface CloseCallTaskInput {
   at: number;
 }
 
-export function createContactActivities(_deps: ActivityDeps) {
+/** Calls are tasks for human agents: the "provider" of a call attempt is the queue. */
+export const AGENT_QUEUE = 'agent-queue';
+
+/** A recorded SMS or e-mail, as much of it as a hand-off needs. */
+interface Recorded {
+  attemptId: number;
+  channel: 'SMS' | 'EMAIL';
+  /** set once the provider has the message */
+  providerMessageId: string | null;
+  text: string;
+  subject: string | null;
+}
+
+type Written = { kind: 'message'; recorded: Recorded } | { kind: 'call'; attemptId: number; task: OpenedCallTask };
+
+const accountNotFound = (accountId: string) =>
+  ApplicationFailure.create({ type: FailureType.AccountNotFound, message: `account ${accountId} is not in the loan book`, nonRetryable: true });
+
+export function createContactActivities(deps: ActivityDeps) {
+  const { pool, smsProvider, businessTimeZone } = deps;
+  // Loaded once, when the worker starts: a bad file stops it there, not at a borrower's step.
+  const treatments = deps.treatments ?? loadTreatments();
+  const policies = deps.contactPolicies ?? loadContactPolicyConfig();
+  const templates = deps.templates ?? loadTemplateCatalogue();
+  const emailProvider = deps.emailProvider ?? new OutboxEmailProvider(pool);
+
+  function render(input: ContactStepInput, target: ContactTarget, figures: AccountFigures): RenderedMessage {
+    let message: RenderedMessage;
+    try {
+      message = renderTemplate(templates, { templateId: input.templateId, ...(input.templateVersion === undefined ? {} : { version: input.templateVersion }) }, { product: target.product, ...figures });
+    } catch (err) {
+      if (!(err instanceof TemplateRenderError)) throw err;
+      throw ApplicationFailure.create({ type: FailureType.WorkerMisconfigured, message: err.message, nonRetryable: true, cause: err });
+    }
+    if (message.channel !== input.channel) {
+      throw ApplicationFailure.create({
+        type: FailureType.WorkerMisconfigured,
+        message: `template ${message.templateId} v${message.version} is for ${message.channel}, not ${input.channel}`,
+        nonRetryable: true,
+      });
+    }
+    return message;
+  }
+
+  /** Writes the step in the permit's transaction: the record, and the outbox row or the call task. */
+  async function writeStep(permit: ContactPermit, input: ContactStepInput, target: ContactTarget, message: RenderedMessage): Promise<Written> {
+    const { idempotencyKey, workflowId, at } = input;
+    const record = { workflowId, templateId: message.templateId, templateVersion: message.version, renderedText: message.text };
+    if (input.channel === 'CALL') {
+      const attempt = await permit.recordAttempt({ ...record, provider: AGENT_QUEUE, providerMessageId: null, callOutcome: null });
+      const windowHours = input.callWindowHours ?? treatments.calls.windowHours;
+      const task = await openCallTask(permit.db, {
+        idempotencyKey,
+        accountId: input.accountId,
+        borrowerId: target.borrowerId,
+        workflowId,
+        contactAttemptId: attempt.id,
+        templateId: message.templateId,
+        templateVersion: message.version,
+        script: message.text,
+        openedAt: new Date(at),
+        dueBy: new Date(at + windowHours * 3_600_000),
+      });
+      return { kind: 'call', attemptId: attempt.id, task };
+    }
+    let providerMessageId: string | null = null;
+    let provider = emailProvider.name;
+    if (input.channel === 'SMS') {
+      provider = smsProvider.name;
+      const inTransaction = smsProvider.within?.(permit.db);
+      if (inTransaction) providerMessageId = (await inTransaction.send({ idempotencyKey, to: target.recipient as string, body: message.text })).providerMessageId;
+    }
+    const attempt = await permit.recordAttempt({ ...record, provider, providerMessageId });
+    const subject = message.subject ?? null;
+    if (subject !== null) await completeStepAttempt(permit.db, attempt.id, { renderedSubject: subject });
+    return { kind: 'message', recorded: { attemptId: attempt.id, channel: input.channel, providerMessageId: attempt.provider_message_id ?? providerMessageId, text: message.text, subject } };
+  }
+
+  /** Makes sure the provider has the message (again, with the same key, if unsure); a no-op once it has. */
+  async function handOff(input: ContactStepInput, recorded: Recorded, recipient?: string | null): Promise<void> {
+    if (recorded.providerMessageId !== null) return;
+    const to = recipient === undefined ? (await loadContactTarget(pool, input.accountId, recorded.channel))?.recipient : recipient;
+    if (!to) {
+      throw ApplicationFailure.create({ type: FailureType.NoContactMethod, message: `recorded ${recorded.channel} ${recorded.attemptId} has no recipient on file any more`, nonRetryable: true });
+    }
+    const { idempotencyKey } = input;
+    let providerMessageId: string;
+    if (recorded.channel === 'SMS') {
+      ({ providerMessageId } = await smsProvider.send({ idempotencyKey, to, body: recorded.text }));
+    } else {
+      if (recorded.subject === null) throw new Error(`recorded e-mail ${recorded.attemptId} has no subject`);
+      ({ providerMessageId } = await emailProvider.send({ idempotencyKey, to, subject: recorded.subject, text: recorded.text }));
+    }
+    await completeStepAttempt(pool, recorded.attemptId, { providerMessageId });
+  }
+
+  /** A retry (or a replayed step) that finds the step already recorded. */
+  async function resume(input: ContactStepInput, attempt: NonNullable<Awaited<ReturnType<typeof findStepAttempt>>>): Promise<ContactStepResult> {
+    const { accountId, workflowId } = input;
+    if (attempt.account_id !== accountId) throw new Error(`contact key ${input.idempotencyKey} belongs to another account`);
+    if (attempt.status !== 'SENT') return { outcome: 'NO_CONTACT_METHOD', contactAttemptId: attempt.id };
+    if (attempt.channel === 'CALL') {
+      const task = await findCallTask(pool, input.idempotencyKey);
+      if (!task) throw new Error(`call attempt ${attempt.id} has no task`);
+      return { outcome: 'CALL_TASK_OPENED', contactAttemptId: attempt.id, taskId: task.taskId, assignedAgent: task.assignedAgent, dueBy: task.dueBy.toISOString() };
+    }
+    await handOff(input, { attemptId: attempt.id, channel: attempt.channel, providerMessageId: attempt.provider_message_id, text: attempt.rendered_text, subject: attempt.rendered_subject });
+    log.info('contact already recorded for this key; not contacting again', { accountId, workflowId, channel: attempt.channel, contactAttemptId: attempt.id });
+    return { outcome: 'ALREADY_SENT', contactAttemptId: attempt.id };
+  }
+
   return {
-    async contactBorrower(_input: ContactStepInput): Promise<ContactStepResult> {
-      throw new Error('not implemented yet');
+    async contactBorrower(input: ContactStepInput): Promise<ContactStepResult> {
+      const { idempotencyKey, accountId, workflowId, channel, templateId } = input;
+      const earlier = await findStepAttempt(pool, idempotencyKey);
+      if (earlier) return resume(input, earlier);
+
+      const asOf = businessDayOf(input, businessTimeZone);
+      const target = await loadContactTarget(pool, accountId, channel);
+      if (!target) throw accountNotFound(accountId);
+      // Read before asking the policy too, so that no refusal is recorded for a contact no longer needed.
+      const figures = await loadAccountFigures(pool, accountId, asOf);
+      if (!figures) throw accountNotFound(accountId);
+      if (figures.amountOverdue === 0) {
+        log.info('nothing overdue any more; contact not needed', { accountId, workflowId, channel, templateId });
+        return { outcome: 'NOT_NEEDED' };
+      }
+      if (!target.recipient) {
+        const message = render(input, target, figures);
+        const row = await recordContactAttempt(pool, {
+          idempotencyKey,
+          accountId,
+          borrowerId: target.borrowerId,
+          workflowId,
+          channel,
+          templateId: message.templateId,
+          templateVersion: message.version,
+          renderedText: message.text,
+          status: 'FAILED',
+          provider: 'none',
+          providerMessageId: null,
+        });
+        await completeStepAttempt(pool, row.id, { attemptedAt: new Date(input.at) });
+        log.warn('no contact point for the channel; contact not made', { accountId, workflowId, channel, contactAttemptId: row.id });
+        return { outcome: 'NO_CONTACT_METHOD', contactAttemptId: row.id };
+      }
+
+      const at = new Date(input.at);
+      const request = { borrowerId: target.borrowerId, accountId, channel, to: target.recipient, at, idempotencyKey, blockKey: `${idempotencyKey}@${at.toISOString()}` };
+      const permit = await withContactPermit(pool, request, policies, async (p) => {
+        // Once more under the borrower's lock, the last moment before the record: a payment may have landed.
+        const latest = await loadAccountFigures(p.db, accountId, asOf);
+        if (!latest || latest.amountOverdue === 0) return undefined;
+        return writeStep(p, input, target, render(input, target, latest));
+      });
+      if (!permit.allowed) {
+        log.info('contact blocked by the contact policy', { accountId, workflowId, channel, rule: permit.rule, nextAllowedAt: permit.nextAllowedAt });
+        return { outcome: 'BLOCKED', rule: permit.rule, reason: permit.reason, nextAllowedAt: permit.nextAllowedAt };
+      }
+      const written = permit.value;
+      if (!written) {
+        log.info('nothing overdue any more; contact not needed', { accountId, workflowId, channel, templateId });
+        return { outcome: 'NOT_NEEDED' };
+      }
+      if (written.kind === 'call') {
+        const { task } = written;
+        log.info('call task opened', { accountId, workflowId, taskId: task.taskId, assignedAgent: task.assignedAgent, contactAttemptId: written.attemptId });
+        return { outcome: 'CALL_TASK_OPENED', contactAttemptId: written.attemptId, taskId: task.taskId, assignedAgent: task.assignedAgent, dueBy: task.dueBy.toISOString() };
+      }
+      await handOff(input, written.recorded, target.recipient);
+      log.info('contact sent', { accountId, workflowId, channel, templateId, contactAttemptId: written.recorded.attemptId });
+      return { outcome: 'SENT', contactAttemptId: written.recorded.attemptId };
     },
+
     /** Closes the task if still OPEN; a task already DONE stays DONE. Returns its status after. */
-    async closeCallTask(_input: CloseCallTaskInput): Promise<{ status: 'DONE' | 'EXPIRED' | 'CANCELLED' }> {
-      throw new Error('not implemented yet');
+    async closeCallTask({ taskId, status, at }: CloseCallTaskInput): Promise<{ status: 'DONE' | 'EXPIRED' | 'CANCELLED' }> {
+      const after = await closeOpenCallTask(pool, taskId, status, new Date(at));
+      if (after === undefined) throw ApplicationFailure.create({ type: FailureType.UnknownCallTask, message: `no call task ${taskId}`, nonRetryable: true });
+      if (after === 'OPEN') throw new Error(`call task ${taskId} is still open after closing it`);
+      return { status: after };
     },
   };
 }

@@ -2,65 +2,28 @@
  * E-mail over real SMTP: a real SMTP server (smtp-server) on loopback receives what the
  * provider sends through nodemailer, and the real Postgres holds the outbox.
  */
-import type { AddressInfo } from 'node:net';
 import nodemailer from 'nodemailer';
-import { SMTPServer } from 'smtp-server';
 import { parseConfig } from '../../src/config';
 import type { Pool } from '../../src/db/pool';
 import { loadTemplateCatalogue } from '../../src/templates/catalogue';
 import { renderTemplate } from '../../src/templates/render';
+import { body, header, startSmtpSink, type ReceivedMail, type SmtpSink } from '../../test/smtp-sink';
 import { testPool, uniqueId } from '../../test/support';
 import { messageIdFor, OutboxEmailProvider, smtpDeliveryFromConfig, smtpTransportOptions } from './email-provider';
 
-interface Received {
-  from: string;
-  to: string[];
-  raw: string;
-}
-
-/** The header's value, unfolded. */
-function header(raw: string, name: string): string | undefined {
-  const head = raw.split('\r\n\r\n')[0] ?? '';
-  return new RegExp(`^${name}: (.*(?:\\r\\n[ \\t].*)*)`, 'im').exec(head)?.[1]?.replace(/\r\n[ \t]/g, ' ');
-}
-
-/** The body, quoted-printable decoded (nodemailer's choice for long ASCII lines). */
-function body(raw: string): string {
-  const text = raw.slice(raw.indexOf('\r\n\r\n') + 4).replace(/\r\n\.\r\n$/, '');
-  return text.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))).replace(/\r\n/g, '\n').trimEnd();
-}
-
-let sink: SMTPServer;
-let received: Received[];
+let sink: SmtpSink;
+let received: ReceivedMail[];
 let port: number;
 let pool: Pool;
 
 beforeAll(async () => {
-  received = [];
-  sink = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        received.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          to: session.envelope.rcptTo.map((r) => r.address),
-          raw: Buffer.concat(chunks).toString('utf8'),
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
-  port = (sink.server.address() as AddressInfo).port;
+  sink = await startSmtpSink();
+  ({ received, port } = sink);
   pool = testPool('shared');
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => sink.close(() => resolve()));
+  await sink.close();
   await pool.end();
 });
 
