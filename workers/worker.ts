@@ -1,13 +1,17 @@
 /** The worker process: `npm run worker` (the launcher and docker-compose start it). */
 import { Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { OutboxSmsProvider } from '../activities/providers/sms-provider';
+import { OutboxEmailProvider, smtpDeliveryFromConfig } from '../activities/providers/email-provider';
+import { smsProviderFromConfig } from '../activities/providers/sms-provider-from-config';
 import { codecKeysFrom, createDataConverter } from '../src/codec/data-converter';
 import { config } from '../src/config';
+import { loadContactPolicyConfig } from '../src/contact-policy/config';
 import { createPool } from '../src/db/pool';
 import { logger } from '../src/logger';
 import { installTemporalRuntime } from '../src/temporal/runtime';
 import { ensureScreeningSchedule, screeningScheduleSettings } from '../src/temporal/screening-schedule';
+import { loadTemplateCatalogue } from '../src/templates/catalogue';
+import { loadTreatments } from '../src/treatments/load';
 import { createArrearsWorker } from './create-worker';
 
 async function main(): Promise<void> {
@@ -15,6 +19,13 @@ async function main(): Promise<void> {
   if (!cfg.DATABASE_URL) throw new Error('DATABASE_URL is not set');
   installTemporalRuntime(logger);
   const pool = createPool(cfg.DATABASE_URL);
+  // The files the cadence runs on, read once: a bad one stops the worker here, naming the file and field.
+  const treatments = loadTreatments();
+  const contactPolicies = loadContactPolicyConfig();
+  const templates = loadTemplateCatalogue();
+  const smsProvider = smsProviderFromConfig(cfg, pool);
+  const emailProvider = new OutboxEmailProvider(pool, smtpDeliveryFromConfig(cfg));
+  logger.info({ treatments: treatments.version, contactPolicy: contactPolicies.version, templates: templates.size, sms: smsProvider.name, email: emailProvider.name }, 'cadence configuration loaded');
   const connection = await NativeConnection.connect({ address: cfg.TEMPORAL_ADDRESS });
   const codecKeys = codecKeysFrom(cfg);
   // The screening fan-out starts and signals account workflows over the worker's own connection.
@@ -25,7 +36,17 @@ async function main(): Promise<void> {
     namespace: cfg.TEMPORAL_NAMESPACE,
     taskQueue: cfg.TEMPORAL_TASK_QUEUE,
     codecKeys,
-    deps: { pool, smsProvider: new OutboxSmsProvider(pool), temporalClient: client, screeningStartConcurrency: cfg.SCREENING_START_CONCURRENCY, businessTimeZone: cfg.SCREENING_TIME_ZONE },
+    deps: {
+      pool,
+      smsProvider,
+      emailProvider,
+      treatments,
+      contactPolicies,
+      templates,
+      temporalClient: client,
+      screeningStartConcurrency: cfg.SCREENING_START_CONCURRENCY,
+      businessTimeZone: cfg.SCREENING_TIME_ZONE,
+    },
   });
   logger.info({ taskQueue: cfg.TEMPORAL_TASK_QUEUE, namespace: cfg.TEMPORAL_NAMESPACE }, 'worker running');
   try {
