@@ -22,7 +22,8 @@ let sink: SmtpSink;
 let gateway: SmsGateway;
 
 beforeAll(async () => {
-  [sink, gateway] = await Promise.all([startSmtpSink(), startSmsGateway()]);
+  // a mailbox the server does not know: addresses starting "gone."
+  [sink, gateway] = await Promise.all([startSmtpSink({ rejects: (address) => address.startsWith('gone.') }), startSmsGateway()]);
 });
 afterAll(async () => {
   await Promise.all([sink.close(), gateway.close()]);
@@ -102,6 +103,18 @@ describe('e-mail over SMTP', () => {
     expect(body(mails[0]!.raw)).toBe(recorded.rendered_text);
     expect((await attemptOf(input.idempotencyKey)).provider_message_id).toBe(header(mails[0]!.raw, 'Message-ID'));
   });
+
+  test('a recipient the server refuses: NO_CONTACT_METHOD, the attempt FAILED (so no cap counts it); a retry finds it so', async () => {
+    const { contactBorrower } = activitiesWith({ emailProvider: smtpProvider() });
+    const accountId = await overdueAccount();
+    await pool().query(`UPDATE borrower_contact_points SET value = 'gone.' || value WHERE borrower_id = $1 AND kind = 'EMAIL'`, [`B-${accountId}`]);
+    const input = step(accountId, 'EMAIL');
+    const refused = await runActivity(contactBorrower, input);
+    expect(refused).toEqual({ outcome: 'NO_CONTACT_METHOD', contactAttemptId: expect.any(Number) });
+    expect(await runActivity(contactBorrower, input)).toEqual(refused);
+    expect(await attemptOf(input.idempotencyKey)).toMatchObject({ status: 'FAILED', provider_message_id: null });
+    expect(mailsTo(`gone.${accountId.toLowerCase()}@example.test`)).toHaveLength(0);
+  });
 });
 
 describe('SMS over an HTTP gateway', () => {
@@ -140,5 +153,17 @@ describe('SMS over an HTTP gateway', () => {
     ]);
     expect(gateway.sent.get(input.idempotencyKey)).toEqual({ to: '+8613800000000', body: recorded.rendered_text, messageId: expect.any(String) });
     expect((await attemptOf(input.idempotencyKey)).provider_message_id).toBe(gateway.sent.get(input.idempotencyKey)?.messageId);
+  });
+
+  test('the gateway refuses the message (400): NO_CONTACT_METHOD and the attempt FAILED, without retrying', async () => {
+    const { contactBorrower } = activitiesWith({ smsProvider: httpProvider() });
+    const accountId = await overdueAccount();
+    const input = step(accountId, 'SMS');
+    gateway.failNext(400);
+    const refused = await runActivity(contactBorrower, input);
+    expect(refused).toEqual({ outcome: 'NO_CONTACT_METHOD', contactAttemptId: expect.any(Number) });
+    expect(await runActivity(contactBorrower, input)).toEqual(refused);
+    expect(requestsFor(input.idempotencyKey)).toHaveLength(1);
+    expect(await attemptOf(input.idempotencyKey)).toMatchObject({ status: 'FAILED', provider: 'http', provider_message_id: null });
   });
 });

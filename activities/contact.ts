@@ -24,7 +24,7 @@ import type { AccountFigures } from '../src/domain/account';
 import { loadAccountFigures } from '../src/db/account-figures';
 import { closeOpenCallTask, findCallTask, openCallTask, type OpenedCallTask } from '../src/db/agent-tasks';
 import { recordContactAttempt } from '../src/db/contact-attempts';
-import { completeStepAttempt, findStepAttempt, loadContactTarget, type ContactTarget } from '../src/db/contact-steps';
+import { completeStepAttempt, findStepAttempt, loadContactTarget, markStepUndeliverable, type ContactTarget } from '../src/db/contact-steps';
 import type { ContactStepInput, ContactStepResult } from '../src/domain/early-collection';
 import { FailureType } from '../src/domain/failures';
 import { loadTemplateCatalogue } from '../src/templates/catalogue';
@@ -55,6 +55,17 @@ interface Recorded {
 }
 
 type Written = { kind: 'message'; recorded: Recorded } | { kind: 'call'; attemptId: number; task: OpenedCallTask };
+
+/**
+ * A refusal of the message itself, which sending it again cannot cure: the HTTP gateway's
+ * 4xx, or an SMTP server rejecting the recipient (a 5xx reply to the envelope). A server
+ * that is down or busy is not one: the step is retried.
+ */
+function refusedByProvider(err: unknown): boolean {
+  if (err instanceof ApplicationFailure) return err.type === FailureType.ProviderRejected;
+  const smtp = err as { code?: unknown; responseCode?: unknown };
+  return smtp.code === 'EENVELOPE' && typeof smtp.responseCode === 'number' && smtp.responseCode >= 500 && smtp.responseCode < 600;
+}
 
 const accountNotFound = (accountId: string) =>
   ApplicationFailure.create({ type: FailureType.AccountNotFound, message: `account ${accountId} is not in the loan book`, nonRetryable: true });
@@ -119,22 +130,33 @@ export function createContactActivities(deps: ActivityDeps) {
     return { kind: 'message', recorded: { attemptId: attempt.id, channel: input.channel, providerMessageId: attempt.provider_message_id ?? providerMessageId, text: message.text, subject } };
   }
 
-  /** Makes sure the provider has the message (again, with the same key, if unsure); a no-op once it has. */
-  async function handOff(input: ContactStepInput, recorded: Recorded, recipient?: string | null): Promise<void> {
-    if (recorded.providerMessageId !== null) return;
+  /**
+   * Makes sure the provider has the message (again, with the same key, if unsure); a no-op
+   * once it has. false: the provider refused the message itself, and the attempt is FAILED.
+   */
+  async function handOff(input: ContactStepInput, recorded: Recorded, recipient?: string | null): Promise<boolean> {
+    if (recorded.providerMessageId !== null) return true;
     const to = recipient === undefined ? (await loadContactTarget(pool, input.accountId, recorded.channel))?.recipient : recipient;
     if (!to) {
       throw ApplicationFailure.create({ type: FailureType.NoContactMethod, message: `recorded ${recorded.channel} ${recorded.attemptId} has no recipient on file any more`, nonRetryable: true });
     }
     const { idempotencyKey } = input;
     let providerMessageId: string;
-    if (recorded.channel === 'SMS') {
-      ({ providerMessageId } = await smsProvider.send({ idempotencyKey, to, body: recorded.text }));
-    } else {
-      if (recorded.subject === null) throw new Error(`recorded e-mail ${recorded.attemptId} has no subject`);
-      ({ providerMessageId } = await emailProvider.send({ idempotencyKey, to, subject: recorded.subject, text: recorded.text }));
+    try {
+      if (recorded.channel === 'SMS') {
+        ({ providerMessageId } = await smsProvider.send({ idempotencyKey, to, body: recorded.text }));
+      } else {
+        if (recorded.subject === null) throw new Error(`recorded e-mail ${recorded.attemptId} has no subject`);
+        ({ providerMessageId } = await emailProvider.send({ idempotencyKey, to, subject: recorded.subject, text: recorded.text }));
+      }
+    } catch (err) {
+      if (!refusedByProvider(err)) throw err;
+      await markStepUndeliverable(pool, recorded.attemptId);
+      log.warn('the provider refused the message; contact attempt failed', { accountId: input.accountId, workflowId: input.workflowId, channel: recorded.channel, contactAttemptId: recorded.attemptId });
+      return false;
     }
     await completeStepAttempt(pool, recorded.attemptId, { providerMessageId });
+    return true;
   }
 
   /** A retry (or a replayed step) that finds the step already recorded. */
@@ -147,7 +169,8 @@ export function createContactActivities(deps: ActivityDeps) {
       if (!task) throw new Error(`call attempt ${attempt.id} has no task`);
       return { outcome: 'CALL_TASK_OPENED', contactAttemptId: attempt.id, taskId: task.taskId, assignedAgent: task.assignedAgent, dueBy: task.dueBy.toISOString() };
     }
-    await handOff(input, { attemptId: attempt.id, channel: attempt.channel, providerMessageId: attempt.provider_message_id, text: attempt.rendered_text, subject: attempt.rendered_subject });
+    const recorded: Recorded = { attemptId: attempt.id, channel: attempt.channel, providerMessageId: attempt.provider_message_id, text: attempt.rendered_text, subject: attempt.rendered_subject };
+    if (!(await handOff(input, recorded))) return { outcome: 'NO_CONTACT_METHOD', contactAttemptId: attempt.id };
     log.info('contact already recorded for this key; not contacting again', { accountId, workflowId, channel: attempt.channel, contactAttemptId: attempt.id });
     return { outcome: 'ALREADY_SENT', contactAttemptId: attempt.id };
   }
@@ -210,7 +233,7 @@ export function createContactActivities(deps: ActivityDeps) {
         log.info('call task opened', { accountId, workflowId, taskId: task.taskId, assignedAgent: task.assignedAgent, contactAttemptId: written.attemptId });
         return { outcome: 'CALL_TASK_OPENED', contactAttemptId: written.attemptId, taskId: task.taskId, assignedAgent: task.assignedAgent, dueBy: task.dueBy.toISOString() };
       }
-      await handOff(input, written.recorded, target.recipient);
+      if (!(await handOff(input, written.recorded, target.recipient))) return { outcome: 'NO_CONTACT_METHOD', contactAttemptId: written.recorded.attemptId };
       log.info('contact sent', { accountId, workflowId, channel, templateId, contactAttemptId: written.recorded.attemptId });
       return { outcome: 'SENT', contactAttemptId: written.recorded.attemptId };
     },

@@ -17,12 +17,16 @@ export interface SmtpSink {
   close(): Promise<void>;
 }
 
-export async function startSmtpSink(): Promise<SmtpSink> {
+/** `rejects`: recipients the server refuses (550 at RCPT TO), as a mailbox it does not know. */
+export async function startSmtpSink({ rejects = () => false }: { rejects?: (address: string) => boolean } = {}): Promise<SmtpSink> {
   const received: ReceivedMail[] = [];
   const sink = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onRcptTo(address, _session, callback) {
+      callback(rejects(address.address) ? Object.assign(new Error('mailbox unavailable'), { responseCode: 550 }) : null);
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));

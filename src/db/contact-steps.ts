@@ -93,3 +93,12 @@ export async function completeStepAttempt(
     [attemptId, renderedSubject ?? null, providerMessageId ?? null, attemptedAt ?? null],
   );
 }
+
+/**
+ * The provider refused the message itself (a number the gateway does not take, a mailbox
+ * the server does not know): the attempt did not reach anyone, so it is FAILED, not
+ * counted by the policy, and a retry of the step finds it so.
+ */
+export async function markStepUndeliverable(db: Queryable, attemptId: number): Promise<void> {
+  await db.query(`UPDATE contact_attempts SET status = 'FAILED' WHERE id = $1 AND status = 'SENT' AND provider_message_id IS NULL`, [attemptId]);
+}
