@@ -4,7 +4,11 @@
  * Each command lives in its own file under commands/ and registers itself here.
  */
 import { Command } from 'commander';
+import { registerAgentTasksCommand } from './commands/agent-tasks';
+import { registerCallOutcomeCommand } from './commands/call-outcome';
+import { registerHoldCommands } from './commands/holds';
 import { registerImportCommand } from './commands/import';
+import { registerPromiseCommand } from './commands/promise';
 import { registerScreenCommand } from './commands/screen';
 
 export function buildProgram(): Command {
@@ -14,6 +18,10 @@ export function buildProgram(): Command {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerImportCommand(program);
   registerScreenCommand(program);
+  registerAgentTasksCommand(program);
+  registerCallOutcomeCommand(program);
+  registerPromiseCommand(program);
+  registerHoldCommands(program);
   return program;
 }
 

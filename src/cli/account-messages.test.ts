@@ -1,0 +1,115 @@
+/**
+ * The staff commands as staff run them: `arrears` in a child process, configured by
+ * environment variables for the test Postgres and the Temporal dev server, with the
+ * workers' encryption key. Its output, its exit code, and what reached the workflow.
+ */
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { Pool } from '../db/pool';
+import { accountWorkflowId } from '../domain/ids';
+import { PROJECT_ROOT } from '../paths';
+import { seedCallTask } from '../../test/call-tasks';
+import { eventually, isoDateFrom, newCodecKeys, seedAccount, startTestWorker, type TestWorker, testDatabaseUrl, testPool, testTemporalAddress, uniqueId } from '../../test/support';
+import { ACCOUNT_COLLECTION_WORKFLOW } from '../../workflows/messages';
+
+const codecKeys = newCodecKeys();
+const taskQueue = uniqueId('cli');
+let pool: Pool;
+let testWorker: TestWorker;
+
+beforeAll(async () => {
+  pool = testPool();
+  testWorker = await startTestWorker({ address: testTemporalAddress(), taskQueue, codecKeys, pool });
+});
+afterAll(async () => {
+  await testWorker?.stop();
+  await pool?.end();
+});
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function arrears(...args: string[]): Promise<Run> {
+  const env = {
+    ...process.env,
+    DATABASE_URL: testDatabaseUrl('shared'),
+    TEMPORAL_ADDRESS: testTemporalAddress(),
+    ARREARS_CODEC_KEY: codecKeys.current.key,
+    ARREARS_CODEC_KEY_ID: codecKeys.current.keyId,
+    LOG_LEVEL: 'silent',
+  };
+  return new Promise((resolve) => {
+    execFile(path.join(PROJECT_ROOT, 'node_modules/.bin/tsx'), ['src/cli/arrears.ts', ...args], { cwd: PROJECT_ROOT, env }, (err, stdout, stderr) => {
+      resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+const overdue = () => seedAccount(pool, { installments: [{ dueDate: isoDateFrom(Date.now(), -12), amount: 250_000 }] });
+
+test("agent-tasks lists an agent's open tasks with their script", async () => {
+  const agentId = uniqueId('agent');
+  await pool.query(`INSERT INTO staff (id, display_name, role) VALUES ($1, 'Test agent', 'AGENT')`, [agentId]);
+  const accountId = await overdue();
+  const { taskId } = await seedCallTask(pool, accountId, { assignedAgent: agentId, openedAt: new Date('2026-11-23T02:00:00Z') });
+
+  const run = await arrears('agent-tasks', '--agent', agentId);
+
+  expect(run).toMatchObject({ code: 0, stderr: '' });
+  expect(run.stdout.split('\n')).toEqual([
+    expect.stringMatching(/^\s*task {2}account\s+agent\s+status {2}opened\s+due by\s+closed$/),
+    expect.stringMatching(new RegExp(`^\\s*${taskId}  ${accountId}  ${agentId}  OPEN    2026-11-23 02:00Z  2026-11-23 10:00Z$`)),
+    expect.stringMatching(/^\s+Call script: CNY 2500.00 overdue.$/),
+    '',
+  ]);
+});
+
+test('call-outcome for an account whose workflow is not running: refused, exit code 1, nothing stored', async () => {
+  const accountId = await overdue();
+  const { taskId } = await seedCallTask(pool, accountId);
+
+  const run = await arrears('call-outcome', String(taskId), '--agent', 'agent-01', '--not-reached');
+
+  expect(run).toEqual({ code: 1, stdout: '', stderr: `arrears: refused: no running collection workflow for account ${accountId} (${accountWorkflowId(accountId)})\n` });
+  const { rows } = await pool.query('SELECT count(*)::int AS n FROM call_outcomes WHERE agent_task_id = $1', [taskId]);
+  expect(rows[0].n).toBe(0);
+});
+
+test('a bad option is refused before anything is sent, naming the flag', async () => {
+  const run = await arrears('promise', 'DEMO-A00001', '--amount', '12,50', '--currency', 'CNY', '--date', '2030-01-01', '--channel', 'CALL');
+  expect(run).toEqual({ code: 1, stdout: '', stderr: 'arrears: --amount: an amount in major units such as 1200.50\n' });
+});
+
+describe('hold, release-hold and cease-contact signal the running workflow', () => {
+  let accountId: string;
+  let handle: WorkflowHandle;
+  beforeAll(async () => {
+    accountId = await overdue();
+    handle = await testWorker.client.workflow.start(ACCOUNT_COLLECTION_WORKFLOW, { taskQueue, workflowId: accountWorkflowId(accountId), args: [{ accountId }] });
+  });
+  afterAll(async () => {
+    await handle?.terminate('test over').catch(() => undefined);
+  });
+
+  test('each prints where it went; the history has them in order', async () => {
+    const holdId = uniqueId('hold');
+    const runs = [
+      await arrears('hold', accountId, '--hold-id', holdId, '--reason', 'HARDSHIP_REVIEW'),
+      await arrears('release-hold', accountId, '--hold-id', holdId),
+      await arrears('cease-contact', accountId, '--request-id', 'req-1'),
+    ];
+
+    const workflowId = accountWorkflowId(accountId);
+    expect(runs).toEqual([
+      { code: 0, stderr: '', stdout: `holdPlaced (${holdId}, HARDSHIP_REVIEW) sent to ${workflowId}.\n` },
+      { code: 0, stderr: '', stdout: `holdReleased (${holdId}) sent to ${workflowId}.\n` },
+      { code: 0, stderr: '', stdout: `ceaseContact (req-1, BORROWER) sent to ${workflowId}.\n` },
+    ]);
+    const signals = async () => ((await handle.fetchHistory()).events ?? []).flatMap((e) => e.workflowExecutionSignaledEventAttributes?.signalName ?? []);
+    expect(await eventually(signals, (names) => names.length === 3)).toEqual(['holdPlaced', 'holdReleased', 'ceaseContact']);
+  });
+});

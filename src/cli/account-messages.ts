@@ -1,0 +1,58 @@
+/**
+ * What the staff commands (call-outcome, promise, hold, release-hold, cease-contact) share:
+ * a Temporal client from the configuration, speaking through the same encryption as the
+ * workers (ARREARS_CODEC_KEY, or the key `npm start` keeps under the data dir), and the
+ * API's own logic (src/api/account-messages.ts) to send the message and sort its answer.
+ */
+import type { z } from 'zod';
+import { codecKeysFrom } from '../codec/data-converter';
+import { localCodecKey } from '../launcher/codec-key';
+import { connectClient } from '../temporal/client';
+import type { AccountMessageDeps, SignalOutcome, UpdateOutcome } from '../api/account-messages';
+import { withCliContext } from './context';
+
+/** Runs `body` with the database and a Temporal client, and closes both afterwards. */
+export async function withAccountMessages<T>(body: (deps: AccountMessageDeps) => Promise<T>): Promise<T> {
+  return withCliContext(async ({ pool, cfg }) => {
+    const key = cfg.ARREARS_CODEC_KEY ? { keyId: cfg.ARREARS_CODEC_KEY_ID, key: cfg.ARREARS_CODEC_KEY } : localCodecKey(cfg.ARREARS_DATA_DIR, cfg.ARREARS_CODEC_KEY_ID);
+    const codecKeys = codecKeysFrom({ ...cfg, ARREARS_CODEC_KEY: key.key, ARREARS_CODEC_KEY_ID: key.keyId });
+    const temporal = await connectClient({ address: cfg.TEMPORAL_ADDRESS, namespace: cfg.TEMPORAL_NAMESPACE, codecKeys });
+    try {
+      return await body({ pool, temporal });
+    } finally {
+      await temporal.connection.close();
+    }
+  });
+}
+
+/** The answer, or the refusal thrown as an error (`arrears` prints it and exits with code 1). */
+export function answerOf<T>(outcome: UpdateOutcome<T>): T;
+export function answerOf(outcome: SignalOutcome): { workflowId: string };
+export function answerOf<T>(outcome: UpdateOutcome<T> | SignalOutcome): T | { workflowId: string } {
+  switch (outcome.kind) {
+    case 'DONE':
+      return outcome.result;
+    case 'SENT':
+      return { workflowId: outcome.workflowId };
+    case 'INVALID':
+      throw new Error(`refused: ${outcome.issues.join('; ')}`);
+    default:
+      throw new Error(`refused: ${outcome.error}`);
+  }
+}
+
+/**
+ * Commander's options (or an argument) through zod. The messages name the flags: the
+ * schema's own, or `names`: the argument's name, or, for a schema shared with the API,
+ * its fields' flags.
+ */
+export function optionsOf<S extends z.ZodType>(schema: S, raw: unknown, names: string | Record<string, string> = {}): z.infer<S> {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const nameOf = (path: PropertyKey[]) => (typeof names === 'string' ? names : names[String(path[0])]);
+    throw new Error(parsed.error.issues.map((i) => [nameOf(i.path), i.message].filter(Boolean).join(': ')).join('; '));
+  }
+  return parsed.data;
+}
+
+export const writeLine = (line: string) => process.stdout.write(`${line}\n`);
