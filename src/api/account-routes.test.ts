@@ -4,11 +4,10 @@
  * every refusal happens before anything is sent: a bad body, an unknown account, an
  * account whose workflow is not running.
  */
-import type { WorkflowHandle } from '@temporalio/client';
 import type { Pool } from '../db/pool';
 import { accountWorkflowId } from '../domain/ids';
-import { eventually, isoDateFrom, newCodecKeys, seedAccount, startTestApi, startTestWorker, type TestApi, type TestWorker, testPool, testTemporalAddress, uniqueId } from '../../test/support';
-import { ACCOUNT_COLLECTION_WORKFLOW } from '../../workflows/messages';
+import { runningAccountWorkflow, signalsReceived } from '../../test/account-workflow';
+import { isoDateFrom, newCodecKeys, seedAccount, startTestApi, startTestWorker, type TestApi, type TestWorker, testPool, testTemporalAddress, uniqueId } from '../../test/support';
 
 const codecKeys = newCodecKeys();
 const taskQueue = uniqueId('account-api');
@@ -38,42 +37,29 @@ async function post(path: string, body?: unknown): Promise<{ status: number; jso
 
 const overdue = () => seedAccount(pool, { installments: [{ dueDate: isoDateFrom(Date.now(), -12), amount: 250_000 }] });
 
-/** The signals in the workflow's history, by name, in order. */
-async function signalsOf(handle: WorkflowHandle): Promise<string[]> {
-  const history = await handle.fetchHistory();
-  return (history.events ?? []).flatMap((e) => (e.workflowExecutionSignaledEventAttributes?.signalName ? [e.workflowExecutionSignaledEventAttributes.signalName] : []));
-}
-
 describe('holds and cease-contact reach the running workflow as signals', () => {
-  let accountId: string;
-  let handle: WorkflowHandle;
-  beforeAll(async () => {
-    accountId = await overdue();
-    handle = await testWorker.client.workflow.start(ACCOUNT_COLLECTION_WORKFLOW, { taskQueue, workflowId: accountWorkflowId(accountId), args: [{ accountId }] });
-  });
-  afterAll(async () => {
-    await handle?.terminate('test over').catch(() => undefined);
-  });
+  const workflow = runningAccountWorkflow(async () => ({ client: testWorker.client, taskQueue, accountId: await overdue() }));
 
   test('holdPlaced, holdReleased, ceaseContact: 202 each, in the history in order', async () => {
+    const { accountId, handle } = workflow;
     const holdId = uniqueId('hold');
     const placed = await post(`/accounts/${accountId}/holds`, { holdId, reason: 'DISPUTE', note: 'Disputes the late fee.' });
     const released = await post(`/accounts/${accountId}/holds/${holdId}/release`);
     const ceased = await post(`/accounts/${accountId}/cease-contact`, { requestId: uniqueId('cease'), scope: 'ACCOUNT' });
 
     for (const answer of [placed, released, ceased]) expect(answer).toEqual({ status: 202, json: { accepted: true, workflowId: accountWorkflowId(accountId) } });
-    // A signal that arrives while a workflow task runs is buffered by the server until the task completes.
-    expect(await eventually(() => signalsOf(handle), (names) => names.length === 3)).toEqual(['holdPlaced', 'holdReleased', 'ceaseContact']);
+    expect(await signalsReceived(handle, 3)).toEqual(['holdPlaced', 'holdReleased', 'ceaseContact']);
   });
 
   test('a bad hold is a 400 naming the field, and never reaches the workflow', async () => {
-    const before = await signalsOf(handle);
+    const { accountId, handle } = workflow;
+    const before = await signalsReceived(handle, 0);
     const { status, json } = await post(`/accounts/${accountId}/holds`, { holdId: uniqueId('hold'), reason: 'BAD_MOOD' });
     expect(status).toBe(400);
     expect((json.issues as string[]).join('\n')).toContain('reason:');
     // a good signal after it: once that one is in the history, the bad one would be before it
     expect((await post(`/accounts/${accountId}/cease-contact`, { requestId: uniqueId('cease') })).status).toBe(202);
-    expect(await eventually(() => signalsOf(handle), (names) => names.length > before.length)).toEqual([...before, 'ceaseContact']);
+    expect(await signalsReceived(handle, before.length + 1)).toEqual([...before, 'ceaseContact']);
   });
 });
 

@@ -5,13 +5,12 @@
  */
 import { execFile } from 'node:child_process';
 import path from 'node:path';
-import type { WorkflowHandle } from '@temporalio/client';
 import type { Pool } from '../db/pool';
 import { accountWorkflowId } from '../domain/ids';
 import { PROJECT_ROOT } from '../paths';
 import { seedCallTask } from '../../test/call-tasks';
-import { eventually, isoDateFrom, newCodecKeys, seedAccount, startTestWorker, type TestWorker, testDatabaseUrl, testPool, testTemporalAddress, uniqueId } from '../../test/support';
-import { ACCOUNT_COLLECTION_WORKFLOW } from '../../workflows/messages';
+import { runningAccountWorkflow, signalsReceived } from '../../test/account-workflow';
+import { isoDateFrom, newCodecKeys, seedAccount, startTestWorker, type TestWorker, testDatabaseUrl, testPool, testTemporalAddress, uniqueId } from '../../test/support';
 
 const codecKeys = newCodecKeys();
 const taskQueue = uniqueId('cli');
@@ -85,17 +84,10 @@ test('a bad option is refused before anything is sent, naming the flag', async (
 });
 
 describe('hold, release-hold and cease-contact signal the running workflow', () => {
-  let accountId: string;
-  let handle: WorkflowHandle;
-  beforeAll(async () => {
-    accountId = await overdue();
-    handle = await testWorker.client.workflow.start(ACCOUNT_COLLECTION_WORKFLOW, { taskQueue, workflowId: accountWorkflowId(accountId), args: [{ accountId }] });
-  });
-  afterAll(async () => {
-    await handle?.terminate('test over').catch(() => undefined);
-  });
+  const workflow = runningAccountWorkflow(async () => ({ client: testWorker.client, taskQueue, accountId: await overdue() }));
 
   test('each prints where it went; the history has them in order', async () => {
+    const { accountId, handle } = workflow;
     const holdId = uniqueId('hold');
     const runs = [
       await arrears('hold', accountId, '--hold-id', holdId, '--reason', 'HARDSHIP_REVIEW'),
@@ -109,7 +101,6 @@ describe('hold, release-hold and cease-contact signal the running workflow', () 
       { code: 0, stderr: '', stdout: `holdReleased (${holdId}) sent to ${workflowId}.\n` },
       { code: 0, stderr: '', stdout: `ceaseContact (req-1, BORROWER) sent to ${workflowId}.\n` },
     ]);
-    const signals = async () => ((await handle.fetchHistory()).events ?? []).flatMap((e) => e.workflowExecutionSignaledEventAttributes?.signalName ?? []);
-    expect(await eventually(signals, (names) => names.length === 3)).toEqual(['holdPlaced', 'holdReleased', 'ceaseContact']);
+    expect(await signalsReceived(handle, 3)).toEqual(['holdPlaced', 'holdReleased', 'ceaseContact']);
   });
 });
