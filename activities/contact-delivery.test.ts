@@ -9,7 +9,6 @@ import { parseConfig } from '../src/config';
 import { testPolicies } from '../src/contact-policy/test-policies';
 import type { ContactStepInput } from '../src/domain/early-collection';
 import { activityTestbed, runActivity } from '../test/activity-testbed';
-import { addContactPoint, setBorrower } from '../test/early-collection-seeds';
 import { startSmsGateway, type SmsGateway } from '../test/sms-gateway';
 import { body, header, startSmtpSink, type SmtpSink } from '../test/smtp-sink';
 import { seedAccount, uniqueId } from '../test/support';
@@ -37,12 +36,17 @@ const deadSmtpProvider = () => new OutboxEmailProvider(bed.pool, { transport: no
 const activitiesWith = (providers: Parameters<typeof bed.activitiesWith>[0]) =>
   bed.activitiesWith({ businessTimeZone: 'Asia/Shanghai', contactPolicies: testPolicies(), ...providers });
 
-/** CNY 100.00 overdue since 15 May; a borrower in Shanghai with a preferred e-mail address and a mobile. */
-async function overdueAccount(): Promise<string> {
-  const accountId = await seedAccount(pool(), { installments: [{ dueDate: '2026-05-15', amount: 10_000 }], mobilePhone: '+8613800000000' });
-  await setBorrower(pool(), accountId, { timeZone: 'Asia/Shanghai', jurisdiction: 'CN' });
-  await addContactPoint(pool(), accountId, { kind: 'EMAIL', label: 'HOME', value: `${accountId.toLowerCase()}@example.test`, preferred: true });
-  return accountId;
+/** CNY 100.00 overdue since 15 May; a borrower in Shanghai with an e-mail address (`<account>@example.test`, or as given) and a mobile. */
+async function overdueAccount(email?: string): Promise<string> {
+  const accountId = uniqueId('ACC');
+  return seedAccount(pool(), {
+    accountId,
+    installments: [{ dueDate: '2026-05-15', amount: 10_000 }],
+    mobilePhone: '+8613800000000',
+    email: email ?? `${accountId.toLowerCase()}@example.test`,
+    timeZone: 'Asia/Shanghai',
+    jurisdiction: 'CN',
+  });
 }
 
 const step = (accountId: string, channel: 'SMS' | 'EMAIL'): ContactStepInput => ({
@@ -106,14 +110,14 @@ describe('e-mail over SMTP', () => {
 
   test('a recipient the server refuses: NO_CONTACT_METHOD, the attempt FAILED (so no cap counts it); a retry finds it so', async () => {
     const { contactBorrower } = activitiesWith({ emailProvider: smtpProvider() });
-    const accountId = await overdueAccount();
-    await pool().query(`UPDATE borrower_contact_points SET value = 'gone.' || value WHERE borrower_id = $1 AND kind = 'EMAIL'`, [`B-${accountId}`]);
+    const address = `gone.${uniqueId('mailbox')}@example.test`;
+    const accountId = await overdueAccount(address);
     const input = step(accountId, 'EMAIL');
     const refused = await runActivity(contactBorrower, input);
     expect(refused).toEqual({ outcome: 'NO_CONTACT_METHOD', contactAttemptId: expect.any(Number) });
     expect(await runActivity(contactBorrower, input)).toEqual(refused);
     expect(await attemptOf(input.idempotencyKey)).toMatchObject({ status: 'FAILED', provider_message_id: null });
-    expect(mailsTo(`gone.${accountId.toLowerCase()}@example.test`)).toHaveLength(0);
+    expect(mailsTo(address)).toHaveLength(0);
   });
 });
 

@@ -7,8 +7,8 @@ import { testPolicies } from '../src/contact-policy/test-policies';
 import type { ContactStepInput } from '../src/domain/early-collection';
 import { seedCallTask } from '../test/call-tasks';
 import { activityTestbed, runActivity } from '../test/activity-testbed';
-import { addAgent, addContactPoint, pay, secondAccount, setBorrower } from '../test/early-collection-seeds';
-import { seedAccount, testPool, uniqueId } from '../test/support';
+import { addAgent, addContactPoint, borrowerOf, pay } from '../test/early-collection-seeds';
+import { seedAccount, testPool, uniqueId, type SeedAccount } from '../test/support';
 import { createActivities } from './index';
 import { OutboxSmsProvider } from './providers/sms-provider';
 
@@ -22,11 +22,8 @@ const AT = Date.parse('2026-06-10T02:00:00Z');
 const HOUR = 3_600_000;
 
 /** One CNY 100.00 installment, overdue since 15 May; a borrower in Shanghai (CN) whose mobile (personal data) is +8613800000000. */
-async function overdueAccount(pool = bed.pool, mobilePhone: string | null = '+8613800000000'): Promise<string> {
-  const accountId = await seedAccount(pool, { installments: [{ dueDate: '2026-05-15', amount: 10_000 }], mobilePhone });
-  await setBorrower(pool, accountId, { timeZone: 'Asia/Shanghai', jurisdiction: 'CN' });
-  return accountId;
-}
+const overdueAccount = (pool = bed.pool, seed: Partial<SeedAccount> = {}) =>
+  seedAccount(pool, { installments: [{ dueDate: '2026-05-15', amount: 10_000 }], mobilePhone: '+8613800000000', timeZone: 'Asia/Shanghai', jurisdiction: 'CN', ...seed });
 
 const step = (accountId: string, channel: ContactStepInput['channel'], over: Partial<ContactStepInput> = {}): ContactStepInput => ({
   idempotencyKey: uniqueId(`${accountId}:step`),
@@ -93,15 +90,35 @@ describe('SMS', () => {
 
   test('no mobile on file: NO_CONTACT_METHOD, recorded FAILED (not counted by the policy); a retry finds it', async () => {
     const { contactBorrower } = activities();
-    const accountId = await overdueAccount(bed.pool, null);
+    const accountId = await overdueAccount(bed.pool, { mobilePhone: null, email: null });
     const input = step(accountId, 'SMS');
     const first = await runActivity(contactBorrower, input);
     expect(first).toEqual({ outcome: 'NO_CONTACT_METHOD', contactAttemptId: expect.any(Number) });
     expect(await runActivity(contactBorrower, input)).toEqual(first);
     expect(await attemptsOf(accountId)).toEqual([expect.objectContaining({ channel: 'SMS', status: 'FAILED', provider: 'none', attempted_at: new Date(AT) })]);
     // and no e-mail address either
-    await bed.pool.query('UPDATE borrower_personal_data SET email = NULL WHERE borrower_id = $1', [`B-${accountId}`]);
     expect(await runActivity(contactBorrower, step(accountId, 'EMAIL'))).toMatchObject({ outcome: 'NO_CONTACT_METHOD' });
+  });
+});
+
+describe('e-mail without SMTP', () => {
+  test('SENT to the preferred address: it waits in email_outbox with the recorded subject and text; a retry is ALREADY_SENT', async () => {
+    const { contactBorrower } = activities();
+    const accountId = await overdueAccount();
+    await addContactPoint(bed.pool, accountId, { kind: 'EMAIL', label: 'WORK', value: 'work@example.test' });
+    await addContactPoint(bed.pool, accountId, { kind: 'EMAIL', label: 'HOME', value: 'home@example.test', preferred: true });
+    const input = step(accountId, 'EMAIL');
+
+    const sent = await runActivity(contactBorrower, input);
+    expect(sent).toEqual({ outcome: 'SENT', contactAttemptId: expect.any(Number) });
+    expect(await runActivity(contactBorrower, input)).toEqual({ ...sent, outcome: 'ALREADY_SENT' });
+
+    const { rows: outbox } = await bed.pool.query('SELECT message_id, to_address, subject, body, sent_at FROM email_outbox WHERE idempotency_key = $1', [input.idempotencyKey]);
+    const { rows: attempts } = await bed.pool.query('SELECT provider, provider_message_id, rendered_subject, rendered_text FROM contact_attempts WHERE idempotency_key = $1', [input.idempotencyKey]);
+    expect(attempts).toEqual([
+      { provider: 'outbox', provider_message_id: outbox[0]?.message_id, rendered_subject: `Arrears Bank: payment overdue on your loan account ending ${accountId.slice(-4)}`, rendered_text: expect.stringContaining('CNY 100.00') },
+    ]);
+    expect(outbox).toEqual([{ message_id: expect.any(String), to_address: 'home@example.test', subject: attempts[0].rendered_subject, body: attempts[0].rendered_text, sent_at: null }]);
   });
 });
 
@@ -156,8 +173,7 @@ describe('the contact policy', () => {
 
   test('21:00 in New York under the US preset: a call is BLOCKED until 08:00 there', async () => {
     const { contactBorrower } = activities();
-    const accountId = await overdueAccount();
-    await setBorrower(bed.pool, accountId, { timeZone: 'America/New_York', jurisdiction: 'US' });
+    const accountId = await overdueAccount(bed.pool, { timeZone: 'America/New_York', jurisdiction: 'US' });
     // 21:00 EDT on 9 June
     expect(await runActivity(contactBorrower, step(accountId, 'CALL', { at: Date.parse('2026-06-10T01:00:00Z') }))).toMatchObject({
       outcome: 'BLOCKED',
@@ -170,7 +186,7 @@ describe('the contact policy', () => {
   test('the cap counts across the borrower’s accounts: one SMS a day, the second account’s step is BLOCKED to the next morning', async () => {
     const { contactBorrower } = bed.activitiesWith({ businessTimeZone: BUSINESS_ZONE, contactPolicies: testPolicies({ CN: { figures: { SMS_PER_DAY: 1 } } }) });
     const accountA = await overdueAccount();
-    const accountB = await secondAccount(bed.pool, accountA, '2026-05-20');
+    const accountB = await overdueAccount(bed.pool, { borrowerId: borrowerOf(accountA), installments: [{ dueDate: '2026-05-20', amount: 10_000 }] });
     expect(await runActivity(contactBorrower, step(accountA, 'SMS'))).toMatchObject({ outcome: 'SENT' });
     expect(await runActivity(contactBorrower, step(accountB, 'SMS', { at: AT + HOUR }))).toMatchObject({
       outcome: 'BLOCKED',

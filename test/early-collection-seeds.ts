@@ -34,14 +34,6 @@ export async function addContactPoint(
   ]);
 }
 
-export async function setBorrower(pool: Pool, accountId: string, { timeZone, jurisdiction }: { timeZone?: string; jurisdiction?: string }): Promise<void> {
-  await pool.query('UPDATE borrowers SET time_zone = coalesce($2, time_zone), jurisdiction = coalesce($3, jurisdiction) WHERE id = $1', [
-    borrowerOf(accountId),
-    timeZone ?? null,
-    jurisdiction ?? null,
-  ]);
-}
-
 export async function setRiskTier(pool: Pool, accountId: string, tier: string): Promise<void> {
   await pool.query('UPDATE accounts SET risk_tier = $2 WHERE id = $1', [accountId, tier]);
 }
@@ -71,12 +63,4 @@ export async function refusalOnCall(pool: Pool, accountId: string): Promise<void
 export async function addAgent(pool: Pool, { id = uniqueId('agent'), role = 'AGENT', active = true }: { id?: string; role?: string; active?: boolean } = {}): Promise<string> {
   await pool.query('INSERT INTO staff (id, display_name, role, active) VALUES ($1, $2, $3, $4)', [id, `Test ${role.toLowerCase()}`, role, active]);
   return id;
-}
-
-/** Another account of the same borrower, with one CNY 100.00 installment overdue since `dueDate`; returns its id. */
-export async function secondAccount(pool: Pool, accountId: string, dueDate: string): Promise<string> {
-  const other = uniqueId('ACC');
-  await pool.query(`INSERT INTO accounts (id, borrower_id, product, currency, principal, opened_on) VALUES ($1, $2, 'CREDIT_CARD', 'CNY', 0, '2024-01-01')`, [other, borrowerOf(accountId)]);
-  await pool.query('INSERT INTO installments (account_id, seq, due_date, principal_due, interest_due, fees_due) VALUES ($1, 1, $2, 8000, 1500, 500)', [other, dueDate]);
-  return other;
 }

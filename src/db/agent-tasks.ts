@@ -4,10 +4,8 @@
  * The agent's outcome (DONE) is written by src/db/call-outcomes.ts.
  */
 import { z } from 'zod';
+import { AGENT_TASK_STATUSES, type AgentTaskStatus } from './agent-queue';
 import type { Queryable } from './pool';
-
-export const TASK_STATUSES = ['OPEN', 'DONE', 'EXPIRED', 'CANCELLED'] as const;
-export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 const openedTaskRow = z.object({
   id: z.number().int(),
@@ -75,7 +73,7 @@ export async function openCallTask(db: Queryable, t: NewCallTask): Promise<Opene
  * its status (an outcome recorded in time stays DONE). Returns the status after, or
  * undefined when there is no such task.
  */
-export async function closeOpenCallTask(db: Queryable, taskId: number, status: 'EXPIRED' | 'CANCELLED', closedAt: Date): Promise<TaskStatus | undefined> {
+export async function closeOpenCallTask(db: Queryable, taskId: number, status: 'EXPIRED' | 'CANCELLED', closedAt: Date): Promise<AgentTaskStatus | undefined> {
   const { rows } = await db.query(
     `WITH closed AS (
        UPDATE agent_tasks SET status = $2, closed_at = $3 WHERE id = $1 AND kind = 'CALL' AND status = 'OPEN' RETURNING status)
@@ -83,5 +81,5 @@ export async function closeOpenCallTask(db: Queryable, taskId: number, status: '
      UNION ALL SELECT status FROM agent_tasks WHERE id = $1 AND kind = 'CALL' AND NOT EXISTS (SELECT 1 FROM closed)`,
     [taskId, status, closedAt],
   );
-  return rows[0] ? z.enum(TASK_STATUSES).parse(rows[0].status) : undefined;
+  return rows[0] ? z.enum(AGENT_TASK_STATUSES).parse(rows[0].status) : undefined;
 }
