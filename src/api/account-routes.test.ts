@@ -4,41 +4,18 @@
  * every refusal happens before anything is sent: a bad body, an unknown account, an
  * account whose workflow is not running.
  */
-import type { Pool } from '../db/pool';
 import { accountWorkflowId } from '../domain/ids';
 import { runningAccountWorkflow, signalsReceived } from '../../test/account-workflow';
-import { isoDateFrom, newCodecKeys, seedAccount, startTestApi, startTestWorker, type TestApi, type TestWorker, testPool, testTemporalAddress, uniqueId } from '../../test/support';
+import { apiTestbed } from '../../test/api-testbed';
+import { isoDateFrom, seedAccount, uniqueId } from '../../test/support';
 
-const codecKeys = newCodecKeys();
-const taskQueue = uniqueId('account-api');
-let pool: Pool;
-let testWorker: TestWorker;
-let api: TestApi;
+const bed = apiTestbed('account-api');
+const post = (path: string, body?: unknown) => bed.call('POST', path, body);
 
-beforeAll(async () => {
-  pool = testPool();
-  testWorker = await startTestWorker({ address: testTemporalAddress(), taskQueue, codecKeys, pool });
-  api = await startTestApi({ pool, temporal: testWorker.client, codecKeys });
-});
-
-afterAll(async () => {
-  await api?.close();
-  await testWorker?.stop();
-  await pool?.end();
-});
-
-async function post(path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-  const response = await fetch(`${api.baseUrl}${path}`, {
-    method: 'POST',
-    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  });
-  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
-}
-
-const overdue = () => seedAccount(pool, { installments: [{ dueDate: isoDateFrom(Date.now(), -12), amount: 250_000 }] });
+const overdue = () => seedAccount(bed.pool, { installments: [{ dueDate: isoDateFrom(Date.now(), -12), amount: 250_000 }] });
 
 describe('holds and cease-contact reach the running workflow as signals', () => {
-  const workflow = runningAccountWorkflow(async () => ({ client: testWorker.client, taskQueue, accountId: await overdue() }));
+  const workflow = runningAccountWorkflow(async () => ({ client: bed.worker.client, taskQueue: bed.taskQueue, accountId: await overdue() }));
 
   test('holdPlaced, holdReleased, ceaseContact: 202 each, in the history in order', async () => {
     const { accountId, handle } = workflow;

@@ -7,42 +7,20 @@
  * Promises go the same way, through POST /accounts/:accountId/promises.
  */
 import type { WorkflowHandle } from '@temporalio/client';
-import type { Pool } from '../db/pool';
 import { accountWorkflowId } from '../domain/ids';
 import { seedCallTask } from '../../test/call-tasks';
-import { eventually, isoDateFrom, newCodecKeys, seedAccount, startTestApi, startTestWorker, type TestApi, type TestWorker, testPool, testTemporalAddress, uniqueId } from '../../test/support';
+import { apiTestbed } from '../../test/api-testbed';
+import { eventually, isoDateFrom, seedAccount, uniqueId } from '../../test/support';
 import { ACCOUNT_COLLECTION_WORKFLOW, summaryQuery, type AccountSummary } from '../../workflows/messages';
 
-const codecKeys = newCodecKeys();
-const taskQueue = uniqueId('agent-calls');
-let pool: Pool;
-let testWorker: TestWorker;
-let api: TestApi;
-
-beforeAll(async () => {
-  pool = testPool();
-  // at least one agent on duty, so the call task is assigned
+// at least one agent on duty, so the call task is assigned
+const bed = apiTestbed('agent-calls', async (pool) => {
   await pool.query(`INSERT INTO staff (id, display_name, role) VALUES ($1, 'Test agent', 'AGENT')`, [uniqueId('agent')]);
-  testWorker = await startTestWorker({ address: testTemporalAddress(), taskQueue, codecKeys, pool });
-  api = await startTestApi({ pool, temporal: testWorker.client, codecKeys });
 });
-
-afterAll(async () => {
-  await api?.close();
-  await testWorker?.stop();
-  await pool?.end();
-});
-
-async function call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-  const response = await fetch(`${api.baseUrl}${path}`, {
-    method,
-    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  });
-  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
-}
+const call = bed.call;
 
 const summaryOf = (handle: WorkflowHandle) => handle.query(summaryQuery);
-const outcomesOf = async (accountId: string) => (await pool.query('SELECT agent_task_id, agent_id, right_party_reached, reason, note FROM call_outcomes WHERE account_id = $1 ORDER BY id', [accountId])).rows;
+const outcomesOf = async (accountId: string) => (await bed.pool.query('SELECT agent_task_id, agent_id, right_party_reached, reason, note FROM call_outcomes WHERE account_id = $1 ORDER BY id', [accountId])).rows;
 
 describe('an account on the strong treatment, at its call step', () => {
   let accountId: string;
@@ -52,9 +30,9 @@ describe('an account on the strong treatment, at its call step', () => {
 
   beforeAll(async () => {
     // CNY 2500.00 overdue since 12 days ago; the borrower lives where it is midday now
-    accountId = await seedAccount(pool, { installments: [{ dueDate: isoDateFrom(Date.now(), -12), amount: 250_000 }, { dueDate: isoDateFrom(Date.now(), 20), amount: 250_000 }] });
-    handle = await testWorker.client.workflow.start(ACCOUNT_COLLECTION_WORKFLOW, {
-      taskQueue,
+    accountId = await seedAccount(bed.pool, { installments: [{ dueDate: isoDateFrom(Date.now(), -12), amount: 250_000 }, { dueDate: isoDateFrom(Date.now(), 20), amount: 250_000 }] });
+    handle = await bed.worker.client.workflow.start(ACCOUNT_COLLECTION_WORKFLOW, {
+      taskQueue: bed.taskQueue,
       workflowId: accountWorkflowId(accountId),
       args: [{ accountId, overrides: { treatment: 'strong' } }],
     });
@@ -82,7 +60,7 @@ describe('an account on the strong treatment, at its call step', () => {
 
   test('a bad outcome is a 400 and one for a task the workflow did not open a 409; nothing is stored', async () => {
     const bad = await call('POST', `/agent/tasks/${taskId}/outcome`, { agentId: agent, rightPartyReached: false, reason: 'ILLNESS' });
-    const stray = await seedCallTask(pool, accountId);
+    const stray = await seedCallTask(bed.pool, accountId);
     const notItsTask = await call('POST', `/agent/tasks/${stray.taskId}/outcome`, { agentId: agent, rightPartyReached: false });
 
     expect(bad.status).toBe(400);
@@ -100,7 +78,7 @@ describe('an account on the strong treatment, at its call step', () => {
     expect(answered).toEqual({ status: 200, json: { taskId, callOutcomeId: expect.any(Number) } });
     expect(again).toEqual(answered);
     expect(await outcomesOf(accountId)).toEqual([{ agent_task_id: taskId, agent_id: agent, right_party_reached: true, reason: 'INCOME_DROP', note: body.note }]);
-    const { rows } = await pool.query('SELECT status FROM agent_tasks WHERE id = $1', [taskId]);
+    const { rows } = await bed.pool.query('SELECT status FROM agent_tasks WHERE id = $1', [taskId]);
     expect(rows[0].status).toBe('DONE');
     const summary = await eventually(
       () => summaryOf(handle),
@@ -119,14 +97,14 @@ describe('an account on the strong treatment, at its call step', () => {
     expect(accepted).toEqual({ status: 200, json: { promiseId: expect.any(Number), checkAt: expect.any(String) } });
     expect(second.status).toBe(409);
     expect(second.json.error).toContain('a promise is already pending');
-    const { rows } = await pool.query('SELECT id, amount, promised_for, status FROM payment_promises WHERE account_id = $1', [accountId]);
+    const { rows } = await bed.pool.query('SELECT id, amount, promised_for, status FROM payment_promises WHERE account_id = $1', [accountId]);
     expect(rows).toEqual([{ id: accepted.json.promiseId, amount: 120_050, promised_for: promisedFor, status: 'PENDING' }]);
   });
 });
 
 test('a promise for a past day is refused by the validator: 409 naming the date, nothing stored', async () => {
-  const accountId = await seedAccount(pool, { installments: [{ dueDate: isoDateFrom(Date.now(), -12), amount: 250_000 }] });
-  const handle = await testWorker.client.workflow.start(ACCOUNT_COLLECTION_WORKFLOW, { taskQueue, workflowId: accountWorkflowId(accountId), args: [{ accountId }] });
+  const accountId = await seedAccount(bed.pool, { installments: [{ dueDate: isoDateFrom(Date.now(), -12), amount: 250_000 }] });
+  const handle = await bed.worker.client.workflow.start(ACCOUNT_COLLECTION_WORKFLOW, { taskQueue: bed.taskQueue, workflowId: accountWorkflowId(accountId), args: [{ accountId }] });
   try {
     await eventually(
       () => summaryOf(handle),
@@ -136,7 +114,7 @@ test('a promise for a past day is refused by the validator: 409 naming the date,
     const { status, json } = await call('POST', `/accounts/${accountId}/promises`, { amount: '100.00', currency: 'CNY', promisedFor: pastDay, channel: 'SMS' });
     expect(status).toBe(409);
     expect(json.error).toContain(`promisedFor: ${pastDay} is in the past`);
-    const { rows } = await pool.query('SELECT count(*)::int AS n FROM payment_promises WHERE account_id = $1', [accountId]);
+    const { rows } = await bed.pool.query('SELECT count(*)::int AS n FROM payment_promises WHERE account_id = $1', [accountId]);
     expect(rows[0].n).toBe(0);
   } finally {
     await handle.terminate('test over').catch(() => undefined);

@@ -4,48 +4,26 @@
  * (a bad body, an unknown task, an account whose workflow is not running). The outcome
  * reaching a running workflow is agent-routes.integration.test.ts.
  */
-import type { Pool } from '../db/pool';
 import { accountWorkflowId } from '../domain/ids';
 import { seedCallTask } from '../../test/call-tasks';
-import { isoDateFrom, newCodecKeys, seedAccount, startTestApi, startTestWorker, type TestApi, type TestWorker, testPool, testTemporalAddress, uniqueId } from '../../test/support';
+import { apiTestbed } from '../../test/api-testbed';
+import { isoDateFrom, seedAccount, uniqueId } from '../../test/support';
 
-const codecKeys = newCodecKeys();
-let pool: Pool;
-let testWorker: TestWorker;
-let api: TestApi;
+const bed = apiTestbed('agent-api');
+const call = bed.call;
 
-beforeAll(async () => {
-  pool = testPool();
-  testWorker = await startTestWorker({ address: testTemporalAddress(), taskQueue: uniqueId('agent-api'), codecKeys, pool });
-  api = await startTestApi({ pool, temporal: testWorker.client, codecKeys });
-});
-
-afterAll(async () => {
-  await api?.close();
-  await testWorker?.stop();
-  await pool?.end();
-});
-
-async function call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-  const response = await fetch(`${api.baseUrl}${path}`, {
-    method,
-    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  });
-  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
-}
-
-const overdue = () => seedAccount(pool, { installments: [{ dueDate: isoDateFrom(Date.now(), -12), amount: 250_000 }] });
+const overdue = () => seedAccount(bed.pool, { installments: [{ dueDate: isoDateFrom(Date.now(), -12), amount: 250_000 }] });
 const HOUR = 3_600_000;
 
 describe('GET /agent/tasks', () => {
   test("an agent's open tasks, soonest due first, with the script and no personal data", async () => {
     const agentId = uniqueId('agent');
-    await pool.query(`INSERT INTO staff (id, display_name, role) VALUES ($1, 'Test agent', 'AGENT')`, [agentId]);
+    await bed.pool.query(`INSERT INTO staff (id, display_name, role) VALUES ($1, 'Test agent', 'AGENT')`, [agentId]);
     const accountId = await overdue();
-    const later = await seedCallTask(pool, accountId, { assignedAgent: agentId, openedAt: new Date(Date.now() - HOUR) });
-    const sooner = await seedCallTask(pool, accountId, { assignedAgent: agentId, openedAt: new Date(Date.now() - 2 * HOUR) });
-    await seedCallTask(pool, accountId, { assignedAgent: agentId, status: 'EXPIRED' });
-    await seedCallTask(pool, accountId, { assignedAgent: null });
+    const later = await seedCallTask(bed.pool, accountId, { assignedAgent: agentId, openedAt: new Date(Date.now() - HOUR) });
+    const sooner = await seedCallTask(bed.pool, accountId, { assignedAgent: agentId, openedAt: new Date(Date.now() - 2 * HOUR) });
+    await seedCallTask(bed.pool, accountId, { assignedAgent: agentId, status: 'EXPIRED' });
+    await seedCallTask(bed.pool, accountId, { assignedAgent: null });
 
     const { status, json } = await call('GET', `/agent/tasks?agentId=${agentId}`);
 
@@ -74,11 +52,11 @@ describe('GET /agent/tasks', () => {
 
   test('by status, and at most limit tasks', async () => {
     const agentId = uniqueId('agent');
-    await pool.query(`INSERT INTO staff (id, display_name, role) VALUES ($1, 'Test agent', 'AGENT')`, [agentId]);
+    await bed.pool.query(`INSERT INTO staff (id, display_name, role) VALUES ($1, 'Test agent', 'AGENT')`, [agentId]);
     const accountId = await overdue();
-    const expired = await seedCallTask(pool, accountId, { assignedAgent: agentId, status: 'EXPIRED' });
-    await seedCallTask(pool, accountId, { assignedAgent: agentId, openedAt: new Date(Date.now() - 2 * HOUR) });
-    await seedCallTask(pool, accountId, { assignedAgent: agentId });
+    const expired = await seedCallTask(bed.pool, accountId, { assignedAgent: agentId, status: 'EXPIRED' });
+    await seedCallTask(bed.pool, accountId, { assignedAgent: agentId, openedAt: new Date(Date.now() - 2 * HOUR) });
+    await seedCallTask(bed.pool, accountId, { assignedAgent: agentId });
 
     const expiredOnly = await call('GET', `/agent/tasks?agentId=${agentId}&status=EXPIRED`);
     const limited = await call('GET', `/agent/tasks?agentId=${agentId}&limit=1`);
@@ -108,13 +86,13 @@ describe('POST /agent/tasks/:taskId/outcome, refused before any workflow', () =>
     [{ agentId: 'agent-01', rightPartyReached: false, reason: 'REFUSAL' }, 'rightPartyReached: reason, incomeChange and householdChange come from a conversation'],
   ])('%j: 400 naming the field, nothing stored', async (body, issue) => {
     const accountId = await overdue();
-    const { taskId } = await seedCallTask(pool, accountId);
+    const { taskId } = await seedCallTask(bed.pool, accountId);
 
     const { status, json } = await call('POST', `/agent/tasks/${taskId}/outcome`, body);
 
     expect(status).toBe(400);
     expect((json.issues as string[]).join('\n')).toContain(issue);
-    const { rows } = await pool.query('SELECT count(*)::int AS n FROM call_outcomes WHERE agent_task_id = $1', [taskId]);
+    const { rows } = await bed.pool.query('SELECT count(*)::int AS n FROM call_outcomes WHERE agent_task_id = $1', [taskId]);
     expect(rows[0].n).toBe(0);
   });
 
@@ -125,12 +103,12 @@ describe('POST /agent/tasks/:taskId/outcome, refused before any workflow', () =>
 
   test("a task whose account's workflow is not running is a 409, nothing stored", async () => {
     const accountId = await overdue();
-    const { taskId } = await seedCallTask(pool, accountId);
+    const { taskId } = await seedCallTask(bed.pool, accountId);
 
     const { status, json } = await call('POST', `/agent/tasks/${taskId}/outcome`, { agentId: 'agent-01', rightPartyReached: false });
 
     expect({ status, json }).toEqual({ status: 409, json: { error: `no running collection workflow for account ${accountId} (${accountWorkflowId(accountId)})` } });
-    const { rows } = await pool.query('SELECT status FROM agent_tasks WHERE id = $1', [taskId]);
+    const { rows } = await bed.pool.query('SELECT status FROM agent_tasks WHERE id = $1', [taskId]);
     expect(rows[0].status).toBe('OPEN');
   });
 });
