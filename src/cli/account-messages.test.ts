@@ -10,7 +10,8 @@ import { accountWorkflowId } from '../domain/ids';
 import { PROJECT_ROOT } from '../paths';
 import { seedCallTask } from '../../test/call-tasks';
 import { runningAccountWorkflow, signalsReceived } from '../../test/account-workflow';
-import { isoDateFrom, newCodecKeys, seedAccount, startTestWorker, type TestWorker, testDatabaseUrl, testPool, testTemporalAddress, uniqueId } from '../../test/support';
+import { summaryQuery } from '../../workflows/messages';
+import { eventually, isoDateFrom, newCodecKeys, seedAccount, startTestWorker, type TestWorker, testDatabaseUrl, testPool, testTemporalAddress, uniqueId } from '../../test/support';
 
 const codecKeys = newCodecKeys();
 const taskQueue = uniqueId('cli');
@@ -102,5 +103,32 @@ describe('hold, release-hold and cease-contact signal the running workflow', () 
       { code: 0, stderr: '', stdout: `ceaseContact (req-1, BORROWER) sent to ${workflowId}.\n` },
     ]);
     expect(await signalsReceived(handle, 3)).toEqual(['holdPlaced', 'holdReleased', 'ceaseContact']);
+  });
+});
+
+describe('promise', () => {
+  const workflow = runningAccountWorkflow(async () => ({ client: testWorker.client, taskQueue, accountId: await overdue() }));
+
+  test('recorded through the update, with when it is judged; the same again is refused while it is pending', async () => {
+    const { accountId, handle } = workflow;
+    await eventually(
+      () => handle.query(summaryQuery),
+      (s) => s.stage === 'REMINDING',
+    );
+    const promisedFor = isoDateFrom(Date.now(), 5);
+    const args = ['promise', accountId, '--amount', '1200.50', '--currency', 'CNY', '--date', promisedFor, '--channel', 'CALL', '--by', 'agent-01'];
+
+    const first = await arrears(...args);
+    const second = await arrears(...args);
+
+    const { rows } = await pool.query('SELECT id, amount, recorded_by, check_at FROM payment_promises WHERE account_id = $1', [accountId]);
+    expect(rows).toEqual([{ id: expect.any(Number), amount: 120_050, recorded_by: 'agent-01', check_at: expect.any(Date) }]);
+    const [promise] = rows;
+    expect(first).toEqual({
+      code: 0,
+      stderr: '',
+      stdout: `Promise ${promise.id} recorded for ${accountId}: CNY 1200.50 by ${promisedFor} (CALL); judged kept or broken at ${promise.check_at.toISOString()}.\n`,
+    });
+    expect(second).toEqual({ code: 1, stdout: '', stderr: `arrears: refused: a promise is already pending (for ${promisedFor})\n` });
   });
 });
