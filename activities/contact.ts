@@ -11,7 +11,9 @@
  * (the providers send once per key, so a repeated hand-off is harmless).
  *
  * No contact after a cure: the figures are read again inside that transaction, the last
- * moment before the record; nothing overdue → NOT_NEEDED, no record. A refusal by the
+ * moment before the record; nothing overdue → NOT_NEEDED, no record. A retry that finds a
+ * message recorded but never handed off reads them again too: nothing overdue → the
+ * record is marked FAILED (nothing went out) and NOT_NEEDED. A refusal by the
  * policy is recorded with its rule (contact_blocks) and answered BLOCKED with the next
  * allowed moment; the workflow waits and asks again under the same key at a later `at`,
  * and each ask's refusal is recorded under the key and that moment.
@@ -159,7 +161,7 @@ export function createContactActivities(deps: ActivityDeps) {
     return true;
   }
 
-  /** A retry (or a replayed step) that finds the step already recorded. */
+  /** A retry (or a replayed step) that finds the step already recorded (a FAILED one: nothing was delivered). */
   async function resume(input: ContactStepInput, attempt: NonNullable<Awaited<ReturnType<typeof findStepAttempt>>>): Promise<ContactStepResult> {
     const { accountId, workflowId } = input;
     if (attempt.account_id !== accountId) throw new Error(`contact key ${input.idempotencyKey} belongs to another account`);
@@ -170,6 +172,16 @@ export function createContactActivities(deps: ActivityDeps) {
       return { outcome: 'CALL_TASK_OPENED', contactAttemptId: attempt.id, taskId: task.taskId, assignedAgent: task.assignedAgent, dueBy: task.dueBy.toISOString() };
     }
     const recorded: Recorded = { attemptId: attempt.id, channel: attempt.channel, providerMessageId: attempt.provider_message_id, text: attempt.rendered_text, subject: attempt.rendered_subject };
+    if (recorded.providerMessageId === null) {
+      // Recorded, never handed off (the provider failed or timed out): no reminder after a
+      // cure, so the figures decide again before the message goes out late.
+      const figures = await loadAccountFigures(pool, accountId, businessDayOf(input, businessTimeZone));
+      if (figures && figures.amountOverdue === 0) {
+        await markStepUndeliverable(pool, recorded.attemptId);
+        log.info('nothing overdue any more; the undelivered contact is not handed off', { accountId, workflowId, channel: attempt.channel, contactAttemptId: attempt.id });
+        return { outcome: 'NOT_NEEDED' };
+      }
+    }
     if (!(await handOff(input, recorded))) return { outcome: 'NO_CONTACT_METHOD', contactAttemptId: attempt.id };
     log.info('contact already recorded for this key; not contacting again', { accountId, workflowId, channel: attempt.channel, contactAttemptId: attempt.id });
     return { outcome: 'ALREADY_SENT', contactAttemptId: attempt.id };

@@ -41,7 +41,16 @@ import { eventually, isoDateFrom, seedAccount } from '../test/support';
 import type { accountCollection } from '../workflows/account-collection';
 import type { dailyScreening } from '../workflows/daily-screening';
 import { DAILY_SCREENING_WORKFLOW } from '../workflows/screening-messages';
-import { ACCOUNT_COLLECTION_WORKFLOW, paymentReceivedSignal, summaryQuery, type AccountCollectionInput } from '../workflows/messages';
+import {
+  ACCOUNT_COLLECTION_WORKFLOW,
+  holdPlacedSignal,
+  holdReleasedSignal,
+  paymentReceivedSignal,
+  recordCallOutcomeUpdate,
+  recordPromiseUpdate,
+  summaryQuery,
+  type AccountCollectionInput,
+} from '../workflows/messages';
 import { WORKFLOWS_PATH } from '../workers/create-worker';
 
 const FIXTURES_DIR = path.join(PROJECT_ROOT, 'workflows', '__fixtures__');
@@ -54,10 +63,11 @@ const TASK_QUEUE = 'record-history';
  * The generation being recorded of each workflow type, the prefix of the file names.
  * Histories of earlier generations stay (running workflows still have them) and must
  * keep replaying. accountCollection v1: database steps as regular activities; v2: as
- * local activities (patch `database-steps-as-local-activities`). dailyScreening v1: the
+ * local activities (patch `database-steps-as-local-activities`); v3: early collection (patch
+ * `early-collection`: treatments, agent calls, promises, holds). dailyScreening v1: the
  * first. Raise one with each deliberately incompatible change of that workflow.
  */
-const GENERATION = { accountCollection: 'v2', dailyScreening: 'v1' } as const;
+const GENERATION = { accountCollection: 'v3', dailyScreening: 'v1' } as const;
 
 const log = createLogger(process.env.LOG_LEVEL ?? 'warn', 'record-history');
 const EventType = temporal.api.enums.v1.EventType;
@@ -128,13 +138,13 @@ function lastEventType(history: History): number | null | undefined {
   return history.events?.at(-1)?.eventType;
 }
 
-/** First SMS, time skips past day 3 (second SMS), then a full payment cures the account. */
+/** First SMS, time skips past day 3 (a call task that expires, a second SMS), then a full payment cures the account. */
 async function remindedThenCured(ctx: Ctx): Promise<Recorded> {
   const accountId = await overdueAccount(ctx, 'REPLAY-REMINDED-CURED');
-  const handle = await start(ctx, { accountId });
+  const handle = await start(ctx, { accountId, overrides: { treatment: 'standard' } });
   await remindersSent(ctx, accountId, 1);
   await ctx.env.sleep('3 days');
-  await remindersSent(ctx, accountId, 2);
+  await remindersSent(ctx, accountId, 3);
   await handle.signal(paymentReceivedSignal, await payment(ctx, accountId, 'EVT-REPLAY-CURED-1', 100_000));
   const result = await handle.result();
   assert.equal(result.outcome, 'CURED');
@@ -161,6 +171,39 @@ async function partialDuplicateBadSignal(ctx: Ctx): Promise<Recorded> {
   const history = await handle.fetchHistory();
   assert.equal(lastEventType(history), EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
   return { name: 'partial-duplicate-bad-signal', workflowType: 'accountCollection', history };
+}
+
+/**
+ * The early-collection messages: a call task answered by recordCallOutcome, a promise by
+ * recordPromise (and one rejected by the validator), a hold placed and released, then a
+ * payment that cures the account.
+ */
+async function callPromiseHoldCured(ctx: Ctx): Promise<Recorded> {
+  const accountId = await overdueAccount(ctx, 'REPLAY-CALL-PROMISE-HOLD');
+  const handle = await start(ctx, { accountId, overrides: { treatment: 'strong' } }); // SMS and call on day 0
+  const { openCallTask } = await eventually(
+    () => handle.query(summaryQuery),
+    (s) => s.openCallTask != null,
+  );
+  assert.ok(openCallTask, 'the call task should be open');
+  await handle.executeUpdate(recordCallOutcomeUpdate, { args: [{ taskId: openCallTask.taskId, agentId: 'agent-01', rightPartyReached: true, reason: 'OVERSIGHT' }] });
+  const today = isoDateFrom(await ctx.env.currentTimeMs(), 0);
+  await handle.executeUpdate(recordPromiseUpdate, { args: [{ amount: '-1', currency: 'CNY', promisedFor: today, channel: 'CALL' }] }).then(
+    () => assert.fail('a negative promise should be rejected'),
+    () => undefined,
+  );
+  await handle.executeUpdate(recordPromiseUpdate, { args: [{ amount: '1000.00', currency: 'CNY', promisedFor: isoDateFrom(await ctx.env.currentTimeMs(), 2), channel: 'CALL' }] });
+  await handle.signal(holdPlacedSignal, { holdId: 'HOLD-REPLAY-1', reason: 'COMPLAINT' });
+  await eventually(() => handle.query(summaryQuery), (s) => s.onHold);
+  await handle.signal(holdReleasedSignal, { holdId: 'HOLD-REPLAY-1' });
+  await eventually(() => handle.query(summaryQuery), (s) => !s.onHold);
+  await handle.signal(paymentReceivedSignal, await payment(ctx, accountId, 'EVT-REPLAY-CALL-PROMISE-1', 100_000));
+  const result = await handle.result();
+  assert.equal(result.outcome, 'CURED');
+  assert.equal(result.summary.promisesKept, 1);
+  const history = await handle.fetchHistory();
+  assert.equal(lastEventType(history), EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+  return { name: 'call-promise-hold-cured', workflowType: 'accountCollection', history };
 }
 
 /** maxHistoryEvents 100 and twenty small payments: the first run ends in continue-as-new. */
@@ -211,6 +254,7 @@ async function dailyScreeningRun(ctx: Ctx): Promise<Recorded> {
 const SCENARIOS: { scenario: (ctx: Ctx) => Promise<Recorded>; server: 'time-skipping' | 'dev' }[] = [
   { scenario: remindedThenCured, server: 'time-skipping' },
   { scenario: partialDuplicateBadSignal, server: 'time-skipping' },
+  { scenario: callPromiseHoldCured, server: 'time-skipping' },
   { scenario: continuedAsNew, server: 'dev' },
   // Schedules and the fan-out's client calls need no skipped time either.
   { scenario: dailyScreeningRun, server: 'dev' },

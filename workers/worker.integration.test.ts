@@ -144,9 +144,9 @@ test('history stays bounded: the run continues as new and keeps its state and it
     ],
   });
   const workflowId = accountWorkflowId(accountId);
-  const first = await client.workflow.start(accountCollection, { taskQueue, workflowId, args: [{ accountId, overrides: { maxHistoryEvents: 100 } }] });
+  const first = await client.workflow.start(accountCollection, { taskQueue, workflowId, args: [{ accountId, overrides: { maxHistoryEvents: 100, treatment: 'standard' } }] });
   const latest = client.workflow.getHandle(workflowId);
-  await eventually(() => latest.query(summaryQuery), (s) => s.nextStep?.action === 'SMS sms-second-reminder');
+  await eventually(() => latest.query(summaryQuery), (s) => s.nextStep?.action === 'CALL call-reminder');
 
   // Twenty partial payments grow the history past the limit; one at a time, as signals
   // that arrive together share a workflow task (and fewer history events).
@@ -159,9 +159,10 @@ test('history stays bounded: the run continues as new and keeps its state and it
   expect((await client.workflow.getHandle(workflowId, first.firstExecutionRunId).describe()).status.name).toBe('CONTINUED_AS_NEW');
 
   // The new run carries the figures, the counted payments and the cadence step: the
-  // first reminder is not sent again, the day-3 one is next.
+  // first reminder is not sent again, the day-2 call is next, and the treatment chosen by the first run stays.
   const summary = await latest.query(summaryQuery);
-  expect(summary).toMatchObject({ stage: 'REMINDING', paymentsCounted: 20, amountOverdue: 80_000, nextStep: { action: 'SMS sms-second-reminder' } });
+  expect(summary).toMatchObject({ stage: 'REMINDING', paymentsCounted: 20, amountOverdue: 80_000, treatment: 'standard', nextStep: { action: 'CALL call-reminder' } });
+  expect(summary.treatmentConfigVersion).toMatch(/^\d{4}\.\d+$/);
   const { rows } = await pool.query('SELECT template_id FROM contact_attempts WHERE account_id = $1', [accountId]);
   expect(rows).toEqual([{ template_id: 'sms-first-reminder' }]);
   await latest.terminate('test over');

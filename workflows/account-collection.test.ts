@@ -111,8 +111,9 @@ async function overdueAccount(): Promise<string> {
   });
 }
 
+/** The standard treatment, whatever the segment (early-collection.test.ts covers the choice). */
 function start(accountId: string) {
-  return env.client.workflow.start(accountCollection, { taskQueue, workflowId: accountWorkflowId(accountId), args: [{ accountId }] });
+  return env.client.workflow.start(accountCollection, { taskQueue, workflowId: accountWorkflowId(accountId), args: [{ accountId, overrides: { treatment: 'standard' } }] });
 }
 
 const payment = (accountId: string, amount: number, eventId = uniqueId('EVT')): PaymentEvent => ({
@@ -273,10 +274,11 @@ async function stageTransitions(accountId: string): Promise<{ from_stage: string
 }
 
 /** What reached the SMS outbox, and what was recorded as a contact attempt, for the account. */
-async function smsTraces(accountId: string): Promise<{ outboxMessages: number; contactAttempts: number }> {
+/** What went out: outbox messages, and contact attempts the provider took (a record without a provider id was never delivered). */
+async function smsTraces(accountId: string): Promise<{ outboxMessages: number; deliveredAttempts: number }> {
   const outbox = await pool.query('SELECT count(*)::int AS n FROM sms_outbox WHERE idempotency_key LIKE $1', [`${accountWorkflowId(accountId)}/%`]);
-  const attempts = await pool.query('SELECT count(*)::int AS n FROM contact_attempts WHERE account_id = $1', [accountId]);
-  return { outboxMessages: outbox.rows[0].n, contactAttempts: attempts.rows[0].n };
+  const attempts = await pool.query(`SELECT count(*)::int AS n FROM contact_attempts WHERE account_id = $1 AND status = 'SENT' AND provider_message_id IS NOT NULL`, [accountId]);
+  return { outboxMessages: outbox.rows[0].n, deliveredAttempts: attempts.rows[0].n };
 }
 
 const dataConverter = loadDataConverter(createDataConverter(codecKeys));
@@ -415,7 +417,7 @@ test('cure while the first SMS is stuck at the gateway: CURED at once, no remind
   await env.sleep('10 days'); // the second reminder was due on day 3
 
   expect(await activityResults(handle, 'contactBorrower')).toEqual([]); // the one attempt failed; none after it
-  expect(await smsTraces(accountId)).toEqual({ outboxMessages: 0, contactAttempts: 0 });
+  expect(await smsTraces(accountId)).toEqual({ outboxMessages: 0, deliveredAttempts: 0 });
   expect(gateway.offered.filter((m) => m.idempotencyKey.startsWith(`${accountWorkflowId(accountId)}/`))).toHaveLength(1);
   expect((await stageTransitions(accountId)).map((t) => t.to_stage)).toEqual(['SCREENED', 'REMINDING', 'CURED']);
 });
@@ -436,7 +438,7 @@ test('a payment reaches Postgres while the first SMS is stuck: the retry sends n
   expect(result.summary).toMatchObject({ stage: 'CURED', amountOverdue: 0, paymentsCounted: 0 });
   await expect(env.client.workflow.getHandle(accountWorkflowId(accountId)).signal(paymentReceivedSignal, full)).rejects.toBeInstanceOf(WorkflowNotFoundError);
   await env.sleep('10 days');
-  expect(await smsTraces(accountId)).toEqual({ outboxMessages: 0, contactAttempts: 0 });
+  expect(await smsTraces(accountId)).toEqual({ outboxMessages: 0, deliveredAttempts: 0 });
   expect(gateway.offered.filter((m) => m.idempotencyKey.startsWith(`${accountWorkflowId(accountId)}/`))).toHaveLength(1);
 });
 
