@@ -56,7 +56,14 @@ export function welcomeText(f: WelcomeFacts): string {
       `  ${t} workflow signal --codec-endpoint ${f.codecEndpoint} --workflow-id arrears-${s.accountId} --name paymentReceived --input '${JSON.stringify(event)}'`,
     );
   }
-  lines.push('');
+  lines.push(
+    '',
+    'Early collection (README "Early collection"): each run has a treatment (filter Treatment = "fast") and a `statement` query.',
+    '  npm run -s arrears -- agent-tasks                       # call tasks waiting for an agent',
+    '  npm run -s arrears -- call-outcome <taskId> --agent agent-01 --reached --reason OVERSIGHT',
+    `  npm run -s arrears -- promise <accountId> --amount 100.00 --currency CNY --date ${new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10)} --channel CALL`,
+    '',
+  );
   return lines.join('\n');
 }
 
