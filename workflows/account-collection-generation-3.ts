@@ -693,7 +693,8 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
       state.answeredCallTaskIds.add(outcome.taskId);
       try {
         const recorded = await db.recordCallOutcome({ accountId, workflowId: info.workflowId, outcome, ...now() });
-        log.info('call outcome recorded', { accountId, taskId: outcome.taskId, rightPartyReached: outcome.rightPartyReached, reason: outcome.reason });
+        // The reason (illness, say) may be personal data: stored, not logged.
+        log.info('call outcome recorded', { accountId, taskId: outcome.taskId, rightPartyReached: outcome.rightPartyReached });
         return recorded;
       } catch (err) {
         state.answeredCallTaskIds.delete(outcome.taskId);
