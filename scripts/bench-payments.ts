@@ -167,6 +167,10 @@ async function main(): Promise<void> {
     out(`setup: ${starts.started} workflows started in ${Date.now() - t} ms`);
     await waitForCount(client, 'ArrearsStage = "REMINDING"', accounts, 900_000, 'workflows REMINDING');
     out(`setup: all ${accounts} workflows REMINDING after ${Date.now() - t} ms`);
+    // Each run's first cadence step (an SMS, or its refusal by the contact policy at night)
+    // follows REMINDING: let that wave settle, so the load measures payments alone.
+    await waitForFirstSteps(benchPool, accounts);
+    out(`setup: every account's first contact step settled after ${Date.now() - t} ms`);
     const memoryAtRest = { worker: processMemory(worker.child.pid), api: processMemory(api.child.pid), server: processMemory(serverPid) };
     const cpuOf = () => ({ worker: processCpuMs(worker.child.pid), api: processCpuMs(api.child.pid), server: processCpuMs(serverPid), bench: process.cpuUsage().user / 1000 + process.cpuUsage().system / 1000 });
 
@@ -400,3 +404,18 @@ async function main(): Promise<void> {
 }
 
 runBench('bench:payments', main);
+
+/** Until every bench account has its first contact attempt or refusal recorded. */
+async function waitForFirstSteps(pool: Pool, accounts: number, timeoutMs = 900_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM (
+         SELECT account_id FROM contact_attempts WHERE account_id LIKE 'BENCH-A%'
+         UNION SELECT account_id FROM contact_blocks WHERE account_id LIKE 'BENCH-A%') settled`,
+    );
+    if ((rows[0]?.n ?? 0) >= accounts) return;
+    if (Date.now() > deadline) throw new Error(`first contact steps: ${rows[0]?.n ?? 0} of ${accounts} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}

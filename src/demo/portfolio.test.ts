@@ -23,6 +23,18 @@ describe('generateDemoPortfolio', () => {
     expect(generateDemoPortfolio({ accounts: 40, anchor, seed: 8 })).not.toEqual(generateDemoPortfolio({ accounts: 40, anchor, seed: 7 }));
   });
 
+  it('lives mostly in Shanghai, one borrower in ten abroad, so some are within contact hours at any hour', () => {
+    const book = generateDemoPortfolio({ accounts: 40, anchor });
+    const zones = book.borrowers.map((b) => b.time_zone);
+    expect(zones.filter((z) => z === 'Asia/Shanghai')).toHaveLength(36);
+    expect(book.borrowers.filter((b) => b.time_zone !== 'Asia/Shanghai').map((b) => [b.borrower_id, b.time_zone])).toEqual([
+      ['DEMO-B00010', 'America/Los_Angeles'],
+      ['DEMO-B00020', 'Europe/London'],
+      ['DEMO-B00030', 'America/Los_Angeles'],
+      ['DEMO-B00040', 'Europe/London'],
+    ]);
+  });
+
   it("is a loan book: every record passes its type's schema of the import", () => {
     const book = generateDemoPortfolio({ accounts: 300, anchor });
     for (const type of RECORD_TYPES) {

@@ -97,6 +97,7 @@ function* demoAccounts({ accounts, anchor, seed = 20261123 }: DemoPortfolioOptio
 
   for (let n = 1; n <= accounts; n++) {
     const book = emptyBook();
+    // (the zone comes from n, not the random stream, so the rest of the book stays as it was)
     const id = String(n).padStart(5, '0');
     const borrowerId = `DEMO-B${id}`;
     const accountId = `DEMO-A${id}`;
@@ -115,7 +116,7 @@ function* demoAccounts({ accounts, anchor, seed = 20261123 }: DemoPortfolioOptio
       id_number: idNumber,
       home_address: homeAddress,
       ...(work && { workplace: pick(EMPLOYERS, contactRandom), work_address: `${1 + Math.floor(contactRandom() * 500)} Example Avenue, ${work.city}` }),
-      time_zone: 'Asia/Shanghai',
+      time_zone: demoTimeZone(n),
     });
     book.contacts.push(
       { borrower_id: borrowerId, kind: 'PHONE', label: 'MOBILE', value: mobile, preferred: 'true', ...(hours && { contact_from: hours[0], contact_until: hours[1] }) },
@@ -228,4 +229,15 @@ export async function demoAnchor(db: Queryable, today: IsoDate): Promise<IsoDate
   const { rows } = await db.query(`SELECT (SELECT created_at FROM accounts WHERE id = 'DEMO-A00001') AS created_at`);
   const { created_at: firstLoad } = firstLoadRow.parse(rows[0]);
   return firstLoad ? isoDateOf(firstLoad) : today;
+}
+
+/**
+ * Most demo borrowers live in Shanghai; every tenth lives abroad (London, Los Angeles), so
+ * at any hour some borrowers are inside the contact policy's hours and the demo shows
+ * contacts and call tasks, not only refusals waiting for 08:00 in Shanghai.
+ */
+export function demoTimeZone(n: number): string {
+  if (n % 20 === 0) return 'Europe/London';
+  if (n % 20 === 10) return 'America/Los_Angeles';
+  return 'Asia/Shanghai';
 }
