@@ -44,6 +44,8 @@ export function registerCallOutcomeCommand(program: Command): void {
       const { agent, reached, notReached: _, ...said } = optionsOf(optionsSchema, rawOptions);
       const report = { agentId: agent, rightPartyReached: reached === true, ...said };
       const recorded = answerOf(await withAccountMessages((deps) => sendCallOutcome(deps, taskId, report)));
-      writeLine(`Call outcome ${recorded.callOutcomeId} recorded for task ${recorded.taskId} (${report.rightPartyReached ? 'borrower reached' : 'not reached'}).`);
+      // A task takes one outcome: answering it again returns the first one stored, which
+      // may differ from what was sent now, so only the stored ids are echoed.
+      writeLine(`Call outcome ${recorded.callOutcomeId} is stored for task ${recorded.taskId}.`);
     });
 }
