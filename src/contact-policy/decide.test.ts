@@ -66,6 +66,9 @@ describe('caps per borrower, counted in the borrower’s calendar days', () => {
     ['2 SMS after local midnight, the UTC day before', 'SMS', [sms('2026-06-09T16:30:00Z'), sms('2026-06-09T17:00:00Z')], 'SMS_PER_DAY', '2026-06-11T00:00:00.000Z'],
     ['2 SMS yesterday', 'SMS', [sms('2026-06-09T02:00:00Z'), sms('2026-06-09T03:00:00Z')], null, null],
     ['1 SMS today', 'SMS', [sms('2026-06-10T01:00:00Z')], null, null],
+    // Another account's SMS, committed first under the borrower's lock, stamped with its own
+    // workflow's time a moment after this ask (10:00 local): it counts.
+    ['2 SMS today, one stamped a second after the ask', 'SMS', [sms('2026-06-10T01:00:00Z'), sms('2026-06-10T02:00:01Z')], 'SMS_PER_DAY', '2026-06-11T00:00:00.000Z'],
     [
       '2 e-mails today',
       'EMAIL',

@@ -84,7 +84,7 @@ function timedBlocks(t: number, facts: ContactFacts, policy: ContactPolicy): Blo
   const blocks: Block[] = [];
   const hours = hoursBlock(t, facts.timeZone, policy);
   if (hours) blocks.push(hours);
-  for (const cap of capsFor(facts, t)) {
+  for (const cap of capsFor(facts)) {
     const block = capBlock(t, facts.timeZone, policy, cap);
     if (block) blocks.push(block);
   }
@@ -116,8 +116,11 @@ interface Cap {
   what: string;
 }
 
-function capsFor(facts: ContactFacts, t: number): Cap[] {
-  const past = facts.pastContacts.filter((c) => ms(c.at) <= t);
+function capsFor(facts: ContactFacts): Cap[] {
+  // Every recorded contact counts, even one stamped a moment after `t`: workflows ask at
+  // their own workflow time, so another account's contact, committed just before under the
+  // borrower's lock, may carry a later stamp. The caps' windows are whole local days.
+  const past = facts.pastContacts;
   const times = (pred: (c: PastContact) => boolean) => past.filter(pred).map((c) => ms(c.at));
   switch (facts.channel) {
     case 'CALL': {
@@ -176,7 +179,7 @@ function capBlock(t: number, timeZone: string, policy: ContactPolicy, cap: Cap):
 function quietBlock(t: number, facts: ContactFacts, policy: ContactPolicy): Block | undefined {
   const quietDays = policy.figures.QUIET_DAYS_AFTER_CONVERSATION ?? 0;
   if (quietDays <= 0) return undefined;
-  const conversations = facts.pastContacts.filter((c) => c.channel === 'CALL' && c.callOutcome === 'CONNECTED' && ms(c.at) <= t).map((c) => ms(c.at));
+  const conversations = facts.pastContacts.filter((c) => c.channel === 'CALL' && c.callOutcome === 'CONNECTED').map((c) => ms(c.at));
   if (conversations.length === 0) return undefined;
   const last = localClock(Math.max(...conversations), facts.timeZone).date;
   const until = startOfLocalDay(addDays(last, quietDays), facts.timeZone);

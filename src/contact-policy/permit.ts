@@ -57,7 +57,9 @@ const factsRow = z.object({
 
 /**
  * Opt-outs, cease-contact and holds are read as they stand now; past contacts over the
- * longest window the policy counts (plus two days: a local day starts up to 26 h before).
+ * longest window the policy counts (plus two days: a local day starts up to 26 h before),
+ * and any stamped after the asking moment: another account's contact committed first may
+ * carry a later workflow time (decide.ts counts it).
  */
 const FACTS_SQL = `
   SELECT b.time_zone, b.jurisdiction,
@@ -79,7 +81,7 @@ const FACTS_SQL = `
                                    ORDER BY ca.attempted_at)
                    FROM contact_attempts ca
                    WHERE ca.borrower_id = b.id AND ca.status = 'SENT'
-                     AND ca.attempted_at > $5::timestamptz - make_interval(days => $6) AND ca.attempted_at <= $5),
+                     AND ca.attempted_at > $5::timestamptz - make_interval(days => $6)),
                   '[]'::json) AS past_contacts
   FROM borrowers b CROSS JOIN (SELECT contact_recipient_key($4) AS key) k
   WHERE b.id = $1`;
