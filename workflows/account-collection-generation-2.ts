@@ -32,16 +32,11 @@ import {
 import type { Activities } from '../activities';
 import type { AccountFigures } from '../src/domain/account';
 import { NON_RETRYABLE_FAILURES } from '../src/domain/failures';
-import { figuresRefreshSchema } from '../src/domain/figures-refresh';
 import { formatMoney, toMajorUnits } from '../src/domain/money';
-import { describeIssues, paymentEventSchema, type PaymentEvent } from '../src/domain/payment-event';
-import { paymentReversalSchema } from '../src/domain/payment-reversal';
 import type { Stage } from '../src/domain/stages';
 import type { accountCollection } from './account-collection';
+import { figuresLane, handlePaymentEvents } from './payment-events';
 import {
-  figuresRefreshedSignal,
-  paymentReceivedSignal,
-  paymentReversedSignal,
   summaryQuery,
   type AccountCollectionInput,
   type AccountCollectionResult,
@@ -137,14 +132,7 @@ export async function accountCollectionGeneration2(input: AccountCollectionInput
     upsertSearchAttributes(attributes);
   }
 
-  // Every read of the figures goes through one lane, so an older read can never
-  // overwrite a newer one (a payment racing the initial load, for instance).
-  let figuresLane: Promise<unknown> = Promise.resolve();
-  function serially<T>(task: () => Promise<T>): Promise<T> {
-    const result = figuresLane.then(task, task);
-    figuresLane = result.catch(() => undefined);
-    return result;
-  }
+  const serially = figuresLane();
 
   function takeFigures(figures: AccountFigures): void {
     state.figures = figures;
@@ -170,41 +158,6 @@ export async function accountCollectionGeneration2(input: AccountCollectionInput
       reason,
       occurredAt: new Date().toISOString(),
     });
-  }
-
-  async function applyPayment(event: PaymentEvent): Promise<void> {
-    const { outcome, figures } = await serially(() => db.applyPaymentEvent({ event, ...now() }));
-    if (outcome === 'CURRENCY_MISMATCH' || outcome === 'CONFLICTING_DUPLICATE') {
-      log.warn('payment event not counted', { accountId, eventId: event.eventId, outcome });
-      await db.recordAuditEvent({
-        idempotencyKey: `payment-rejected/${event.eventId}`,
-        accountId,
-        workflowId: info.workflowId,
-        kind: 'PAYMENT_EVENT_REJECTED',
-        detail: { eventId: event.eventId, outcome },
-        occurredAt: new Date().toISOString(),
-      });
-      return;
-    }
-    takeFigures(figures);
-    if (state.reversedEventIds.has(event.eventId)) {
-      // Its reversal came first: the figures (read from Postgres) already leave it out.
-      log.info('payment arrived after its reversal: not counted', { accountId, eventId: event.eventId });
-      return;
-    }
-    state.countedEventIds.add(event.eventId);
-    state.paymentsCounted++;
-    log.info('payment counted', { accountId, eventId: event.eventId, amountOverdue: figures.amountOverdue });
-  }
-
-  async function takeReversal(eventId: string): Promise<void> {
-    state.reversedEventIds.add(eventId);
-    if (state.countedEventIds.delete(eventId)) {
-      state.paymentsCounted--;
-      state.paymentsReversed++;
-    }
-    await refreshFigures(); // Postgres marked it reversed before we were told
-    log.info('payment reversal taken', { accountId, eventId, amountOverdue: state.figures?.amountOverdue });
   }
 
   function summarise(): AccountSummary {
@@ -275,65 +228,15 @@ export async function accountCollectionGeneration2(input: AccountCollectionInput
 
   setHandler(summaryQuery, summarise);
 
-  setHandler(paymentReceivedSignal, async (raw: unknown) => {
-    const parsed = paymentEventSchema.safeParse(raw);
-    if (!parsed.success) {
-      // Values are not logged: they may hold personal data.
-      log.warn('paymentReceived signal ignored: malformed payload', { accountId, issues: describeIssues(parsed.error) });
-      return;
-    }
-    const event = parsed.data;
-    if (event.accountId !== accountId) {
-      log.warn('paymentReceived signal ignored: for another account', { accountId, eventId: event.eventId });
-      return;
-    }
-    if (state.seenEventIds.has(event.eventId)) {
-      log.info('duplicate payment event ignored', { accountId, eventId: event.eventId });
-      return;
-    }
-    state.seenEventIds.add(event.eventId);
-    try {
-      await applyPayment(event);
-    } catch (err) {
-      // A payment we could not apply must not fail the account's workflow; Postgres keeps what arrived.
-      log.error('payment event could not be applied', { accountId, eventId: event.eventId, error: String(err) });
-    }
-  });
-
-  setHandler(paymentReversedSignal, async (raw: unknown) => {
-    const parsed = paymentReversalSchema.safeParse(raw);
-    if (!parsed.success) {
-      log.warn('paymentReversed signal ignored: malformed payload', { accountId, issues: describeIssues(parsed.error) });
-      return;
-    }
-    const { eventId } = parsed.data;
-    if (parsed.data.accountId !== accountId) {
-      log.warn('paymentReversed signal ignored: for another account', { accountId, eventId });
-      return;
-    }
-    if (state.reversedEventIds.has(eventId)) {
-      log.info('duplicate payment reversal ignored', { accountId, eventId });
-      return;
-    }
-    try {
-      await takeReversal(eventId);
-    } catch (err) {
-      log.error('payment reversal could not be taken', { accountId, eventId, error: String(err) });
-    }
-  });
-
-  setHandler(figuresRefreshedSignal, async (raw: unknown) => {
-    const parsed = figuresRefreshSchema.safeParse(raw);
-    if (!parsed.success) {
-      log.warn('figuresRefreshed signal ignored: malformed payload', { accountId, issues: describeIssues(parsed.error) });
-      return;
-    }
-    try {
-      await refreshFigures();
-      log.info('figures refreshed', { accountId, refreshId: parsed.data.refreshId, senderAsOf: parsed.data.asOf, amountOverdue: state.figures?.amountOverdue });
-    } catch (err) {
-      log.error('figures could not be refreshed', { accountId, refreshId: parsed.data.refreshId, error: String(err) });
-    }
+  handlePaymentEvents({
+    accountId,
+    workflowId: info.workflowId,
+    ledger: state,
+    db,
+    serially,
+    takeFigures,
+    refreshFigures,
+    figures: () => state.figures,
   });
 
   // ---- the story ----

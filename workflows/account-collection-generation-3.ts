@@ -49,22 +49,18 @@ import {
   type TreatmentChoice,
 } from '../src/domain/early-collection';
 import { NON_RETRYABLE_FAILURES } from '../src/domain/failures';
-import { figuresRefreshSchema } from '../src/domain/figures-refresh';
 import { formatMoney, toMajorUnits } from '../src/domain/money';
-import { describeIssues, paymentEventSchema, type PaymentEvent } from '../src/domain/payment-event';
-import { paymentReversalSchema } from '../src/domain/payment-reversal';
+import { describeIssues } from '../src/domain/payment-event';
 import { isExitStage, type Stage } from '../src/domain/stages';
 import { calendarDateIn } from '../src/domain/time-zones';
 import type { TreatmentStep } from '../src/treatments/schema';
 import type { accountCollection } from './account-collection';
+import { figuresLane, handlePaymentEvents } from './payment-events';
 import { CadenceClock } from './cadence-clock';
 import {
   ceaseContactSignal,
-  figuresRefreshedSignal,
   holdPlacedSignal,
   holdReleasedSignal,
-  paymentReceivedSignal,
-  paymentReversedSignal,
   recordCallOutcomeUpdate,
   recordPromiseUpdate,
   statementQuery,
@@ -195,14 +191,7 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
     upsertSearchAttributes(attributes);
   }
 
-  // Every read of the figures goes through one lane, so an older read can never
-  // overwrite a newer one (a payment racing the initial load, for instance).
-  let figuresLane: Promise<unknown> = Promise.resolve();
-  function serially<T>(task: () => Promise<T>): Promise<T> {
-    const result = figuresLane.then(task, task);
-    figuresLane = result.catch(() => undefined);
-    return result;
-  }
+  const serially = figuresLane();
 
   function takeFigures(figures: AccountFigures): void {
     state.figures = figures;
@@ -249,43 +238,6 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
 
   async function audit(kind: string, key: string, detail: Record<string, unknown>): Promise<void> {
     await db.recordAuditEvent({ idempotencyKey: effectKey(`audit-${kind.toLowerCase()}`, key), accountId, workflowId: info.workflowId, kind, detail, occurredAt: nowIso() });
-  }
-
-  async function applyPayment(event: PaymentEvent): Promise<void> {
-    const { outcome, figures } = await serially(() => db.applyPaymentEvent({ event, ...now() }));
-    if (outcome === 'CURRENCY_MISMATCH' || outcome === 'CONFLICTING_DUPLICATE') {
-      log.warn('payment event not counted', { accountId, eventId: event.eventId, outcome });
-      await db.recordAuditEvent({
-        idempotencyKey: `payment-rejected/${event.eventId}`,
-        accountId,
-        workflowId: info.workflowId,
-        kind: 'PAYMENT_EVENT_REJECTED',
-        detail: { eventId: event.eventId, outcome },
-        occurredAt: nowIso(),
-      });
-      return;
-    }
-    takeFigures(figures);
-    if (state.reversedEventIds.has(event.eventId)) {
-      // Its reversal came first: the figures (read from Postgres) already leave it out.
-      log.info('payment arrived after its reversal: not counted', { accountId, eventId: event.eventId });
-      return;
-    }
-    state.countedEventIds.add(event.eventId);
-    state.paymentsCounted++;
-    log.info('payment counted', { accountId, eventId: event.eventId, amountOverdue: figures.amountOverdue });
-    // A partial payment changes the statement; a cure empties it (takeFigures) without another read.
-    if (!isCured()) await refreshFigures();
-  }
-
-  async function takeReversal(eventId: string): Promise<void> {
-    state.reversedEventIds.add(eventId);
-    if (state.countedEventIds.delete(eventId)) {
-      state.paymentsCounted--;
-      state.paymentsReversed++;
-    }
-    await refreshFigures(); // Postgres marked it reversed before we were told
-    log.info('payment reversal taken', { accountId, eventId, amountOverdue: state.figures?.amountOverdue });
   }
 
   /** Today in the bank's zone: promise dates are business days. */
@@ -545,65 +497,19 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
   setHandler(summaryQuery, summarise);
   setHandler(statementQuery, () => state.statement);
 
-  setHandler(paymentReceivedSignal, async (raw: unknown) => {
-    const parsed = paymentEventSchema.safeParse(raw);
-    if (!parsed.success) {
-      // Values are not logged: they may hold personal data.
-      log.warn('paymentReceived signal ignored: malformed payload', { accountId, issues: describeIssues(parsed.error) });
-      return;
-    }
-    const event = parsed.data;
-    if (event.accountId !== accountId) {
-      log.warn('paymentReceived signal ignored: for another account', { accountId, eventId: event.eventId });
-      return;
-    }
-    if (state.seenEventIds.has(event.eventId)) {
-      log.info('duplicate payment event ignored', { accountId, eventId: event.eventId });
-      return;
-    }
-    state.seenEventIds.add(event.eventId);
-    try {
-      await applyPayment(event);
-    } catch (err) {
-      // A payment we could not apply must not fail the account's workflow; Postgres keeps what arrived.
-      log.error('payment event could not be applied', { accountId, eventId: event.eventId, error: String(err) });
-    }
-  });
-
-  setHandler(paymentReversedSignal, async (raw: unknown) => {
-    const parsed = paymentReversalSchema.safeParse(raw);
-    if (!parsed.success) {
-      log.warn('paymentReversed signal ignored: malformed payload', { accountId, issues: describeIssues(parsed.error) });
-      return;
-    }
-    const { eventId } = parsed.data;
-    if (parsed.data.accountId !== accountId) {
-      log.warn('paymentReversed signal ignored: for another account', { accountId, eventId });
-      return;
-    }
-    if (state.reversedEventIds.has(eventId)) {
-      log.info('duplicate payment reversal ignored', { accountId, eventId });
-      return;
-    }
-    try {
-      await takeReversal(eventId);
-    } catch (err) {
-      log.error('payment reversal could not be taken', { accountId, eventId, error: String(err) });
-    }
-  });
-
-  setHandler(figuresRefreshedSignal, async (raw: unknown) => {
-    const parsed = figuresRefreshSchema.safeParse(raw);
-    if (!parsed.success) {
-      log.warn('figuresRefreshed signal ignored: malformed payload', { accountId, issues: describeIssues(parsed.error) });
-      return;
-    }
-    try {
-      await refreshFigures();
-      log.info('figures refreshed', { accountId, refreshId: parsed.data.refreshId, senderAsOf: parsed.data.asOf, amountOverdue: state.figures?.amountOverdue });
-    } catch (err) {
-      log.error('figures could not be refreshed', { accountId, refreshId: parsed.data.refreshId, error: String(err) });
-    }
+  handlePaymentEvents({
+    accountId,
+    workflowId: info.workflowId,
+    ledger: state,
+    db,
+    serially,
+    takeFigures,
+    refreshFigures,
+    figures: () => state.figures,
+    afterCounted: async () => {
+      // A partial payment changes the statement; a cure empties it (takeFigures) without another read.
+      if (!isCured()) await refreshFigures();
+    },
   });
 
   setHandler(holdPlacedSignal, async (raw: unknown) => {

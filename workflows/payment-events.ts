@@ -1,0 +1,160 @@
+/**
+ * Payment events in an account workflow (SPEC §2, §7), the same in every generation of
+ * accountCollection: the paymentReceived, paymentReversed and figuresRefreshed signals,
+ * each event counted once, whatever path or order it came by.
+ *
+ * Postgres holds every payment and reversal before the workflow hears of it, and the
+ * figures are always read back from there, so arrival order cannot change them. A
+ * malformed payload is logged (its issue paths, never its values) and ignored; a step that
+ * fails is logged and never fails the workflow.
+ *
+ * Shared by the frozen generations 1-2 and by generation 3: the replay tests hold this
+ * code to the histories those generations recorded.
+ */
+import { log, setHandler } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { AccountFigures } from '../src/domain/account';
+import { figuresRefreshSchema } from '../src/domain/figures-refresh';
+import { describeIssues, paymentEventSchema, type PaymentEvent } from '../src/domain/payment-event';
+import { paymentReversalSchema } from '../src/domain/payment-reversal';
+import { figuresRefreshedSignal, paymentReceivedSignal, paymentReversedSignal } from './messages';
+
+/** Which events a run has seen, counted and seen reversed (carried across continue-as-new). */
+export interface PaymentLedger {
+  seenEventIds: Set<string>;
+  countedEventIds: Set<string>;
+  reversedEventIds: Set<string>;
+  paymentsCounted: number;
+  paymentsReversed: number;
+}
+
+export interface PaymentEventSteps {
+  accountId: string;
+  workflowId: string;
+  /** updated in place: the run's own state */
+  ledger: PaymentLedger;
+  db: Pick<Activities, 'applyPaymentEvent' | 'recordAuditEvent'>;
+  /** the run's one lane for reads of the figures (see figuresLane) */
+  serially: <T>(task: () => Promise<T>) => Promise<T>;
+  takeFigures(figures: AccountFigures): void;
+  refreshFigures(): Promise<void>;
+  figures(): AccountFigures | undefined;
+  /** After a payment is counted (generation 3 re-reads its statement). */
+  afterCounted?: () => Promise<void>;
+}
+
+/**
+ * Every read of the figures goes through one lane, so an older read can never overwrite
+ * a newer one (a payment racing the initial load, for instance).
+ */
+export function figuresLane(): <T>(task: () => Promise<T>) => Promise<T> {
+  let lane: Promise<unknown> = Promise.resolve();
+  return <T>(task: () => Promise<T>): Promise<T> => {
+    const result = lane.then(task, task);
+    lane = result.catch(() => undefined);
+    return result;
+  };
+}
+
+/** Registers the payment signals' handlers; call before the workflow's first await. */
+export function handlePaymentEvents(steps: PaymentEventSteps): void {
+  const { accountId, workflowId, ledger, db, serially } = steps;
+  const now = () => ({ at: Date.now() });
+
+  async function applyPayment(event: PaymentEvent): Promise<void> {
+    const { outcome, figures } = await serially(() => db.applyPaymentEvent({ event, ...now() }));
+    if (outcome === 'CURRENCY_MISMATCH' || outcome === 'CONFLICTING_DUPLICATE') {
+      log.warn('payment event not counted', { accountId, eventId: event.eventId, outcome });
+      await db.recordAuditEvent({
+        idempotencyKey: `payment-rejected/${event.eventId}`,
+        accountId,
+        workflowId,
+        kind: 'PAYMENT_EVENT_REJECTED',
+        detail: { eventId: event.eventId, outcome },
+        occurredAt: new Date().toISOString(),
+      });
+      return;
+    }
+    steps.takeFigures(figures);
+    if (ledger.reversedEventIds.has(event.eventId)) {
+      // Its reversal came first: the figures (read from Postgres) already leave it out.
+      log.info('payment arrived after its reversal: not counted', { accountId, eventId: event.eventId });
+      return;
+    }
+    ledger.countedEventIds.add(event.eventId);
+    ledger.paymentsCounted++;
+    log.info('payment counted', { accountId, eventId: event.eventId, amountOverdue: figures.amountOverdue });
+    await steps.afterCounted?.();
+  }
+
+  async function takeReversal(eventId: string): Promise<void> {
+    ledger.reversedEventIds.add(eventId);
+    if (ledger.countedEventIds.delete(eventId)) {
+      ledger.paymentsCounted--;
+      ledger.paymentsReversed++;
+    }
+    await steps.refreshFigures(); // Postgres marked it reversed before we were told
+    log.info('payment reversal taken', { accountId, eventId, amountOverdue: steps.figures()?.amountOverdue });
+  }
+
+  setHandler(paymentReceivedSignal, async (raw: unknown) => {
+    const parsed = paymentEventSchema.safeParse(raw);
+    if (!parsed.success) {
+      // Values are not logged: they may hold personal data.
+      log.warn('paymentReceived signal ignored: malformed payload', { accountId, issues: describeIssues(parsed.error) });
+      return;
+    }
+    const event = parsed.data;
+    if (event.accountId !== accountId) {
+      log.warn('paymentReceived signal ignored: for another account', { accountId, eventId: event.eventId });
+      return;
+    }
+    if (ledger.seenEventIds.has(event.eventId)) {
+      log.info('duplicate payment event ignored', { accountId, eventId: event.eventId });
+      return;
+    }
+    ledger.seenEventIds.add(event.eventId);
+    try {
+      await applyPayment(event);
+    } catch (err) {
+      // A payment we could not apply must not fail the account's workflow; Postgres keeps what arrived.
+      log.error('payment event could not be applied', { accountId, eventId: event.eventId, error: String(err) });
+    }
+  });
+
+  setHandler(paymentReversedSignal, async (raw: unknown) => {
+    const parsed = paymentReversalSchema.safeParse(raw);
+    if (!parsed.success) {
+      log.warn('paymentReversed signal ignored: malformed payload', { accountId, issues: describeIssues(parsed.error) });
+      return;
+    }
+    const { eventId } = parsed.data;
+    if (parsed.data.accountId !== accountId) {
+      log.warn('paymentReversed signal ignored: for another account', { accountId, eventId });
+      return;
+    }
+    if (ledger.reversedEventIds.has(eventId)) {
+      log.info('duplicate payment reversal ignored', { accountId, eventId });
+      return;
+    }
+    try {
+      await takeReversal(eventId);
+    } catch (err) {
+      log.error('payment reversal could not be taken', { accountId, eventId, error: String(err) });
+    }
+  });
+
+  setHandler(figuresRefreshedSignal, async (raw: unknown) => {
+    const parsed = figuresRefreshSchema.safeParse(raw);
+    if (!parsed.success) {
+      log.warn('figuresRefreshed signal ignored: malformed payload', { accountId, issues: describeIssues(parsed.error) });
+      return;
+    }
+    try {
+      await steps.refreshFigures();
+      log.info('figures refreshed', { accountId, refreshId: parsed.data.refreshId, senderAsOf: parsed.data.asOf, amountOverdue: steps.figures()?.amountOverdue });
+    } catch (err) {
+      log.error('figures could not be refreshed', { accountId, refreshId: parsed.data.refreshId, error: String(err) });
+    }
+  });
+}
