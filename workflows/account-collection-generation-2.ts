@@ -26,7 +26,6 @@ import {
   proxyLocalActivities,
   setHandler,
   sleep,
-  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
@@ -36,6 +35,7 @@ import { formatMoney, toMajorUnits } from '../src/domain/money';
 import type { Stage } from '../src/domain/stages';
 import type { accountCollection } from './account-collection';
 import { figuresLane, handlePaymentEvents } from './payment-events';
+import { searchAttributesPublisher } from './publish-search-attributes';
 import {
   summaryQuery,
   type AccountCollectionInput,
@@ -110,7 +110,7 @@ export async function accountCollectionGeneration2(input: AccountCollectionInput
     `${info.workflowId}/${info.firstExecutionRunId}${state.reopenings ? `/reopened-${state.reopenings}` : ''}/${kind}/${n}`;
   const isCured = () => state.figures !== undefined && state.figures.amountOverdue === 0;
 
-  let lastPublished = '';
+  const publish = searchAttributesPublisher();
   function publishSearchAttributes(): void {
     const f = state.figures;
     const attributes = [
@@ -126,10 +126,7 @@ export async function accountCollectionGeneration2(input: AccountCollectionInput
           ]
         : []),
     ];
-    const fingerprint = JSON.stringify(attributes.map((a) => [a.key.name, a.value]));
-    if (fingerprint === lastPublished) return; // an upsert is a history event: only on change
-    lastPublished = fingerprint;
-    upsertSearchAttributes(attributes);
+    publish(attributes);
   }
 
   const serially = figuresLane();

@@ -28,7 +28,6 @@ import {
   setHandler,
   sleep,
   upsertMemo,
-  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { z } from 'zod';
@@ -56,6 +55,7 @@ import { calendarDateIn } from '../src/domain/time-zones';
 import type { TreatmentStep } from '../src/treatments/schema';
 import type { accountCollection } from './account-collection';
 import { figuresLane, handlePaymentEvents } from './payment-events';
+import { searchAttributesPublisher } from './publish-search-attributes';
 import { CadenceClock } from './cadence-clock';
 import {
   ceaseContactSignal,
@@ -168,7 +168,7 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
     `${info.workflowId}/${info.firstExecutionRunId}${state.reopenings ? `/reopened-${state.reopenings}` : ''}/${kind}/${n}`;
   const isCured = () => state.figures !== undefined && state.figures.amountOverdue === 0;
 
-  let lastPublished = '';
+  const publish = searchAttributesPublisher();
   function publishSearchAttributes(): void {
     const f = state.figures;
     const attributes = [
@@ -185,10 +185,7 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
           ]
         : []),
     ];
-    const fingerprint = JSON.stringify(attributes.map((a) => [a.key.name, a.value]));
-    if (fingerprint === lastPublished) return; // an upsert is a history event: only on change
-    lastPublished = fingerprint;
-    upsertSearchAttributes(attributes);
+    publish(attributes);
   }
 
   const serially = figuresLane();
