@@ -31,11 +31,11 @@ import {
 import type { Activities } from '../activities';
 import type { AccountFigures } from '../src/domain/account';
 import { NON_RETRYABLE_FAILURES } from '../src/domain/failures';
-import { formatMoney, toMajorUnits } from '../src/domain/money';
+import { formatMoney } from '../src/domain/money';
 import type { Stage } from '../src/domain/stages';
 import type { accountCollection } from './account-collection';
 import { figuresLane, handlePaymentEvents } from './payment-events';
-import { searchAttributesPublisher } from './publish-search-attributes';
+import { figuresSearchAttributes, searchAttributesPublisher } from './publish-search-attributes';
 import {
   summaryQuery,
   type AccountCollectionInput,
@@ -44,7 +44,7 @@ import {
   type CarriedState,
   type NextStep,
 } from './messages';
-import { AmountOverdue, ArrearsStage, Bucket, DaysPastDue, OnHold, RiskTier, Treatment } from './search-attributes';
+import { ArrearsStage, OnHold, Treatment } from './search-attributes';
 import { TREATMENTS } from './treatments';
 
 const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: NON_RETRYABLE_FAILURES };
@@ -112,19 +112,11 @@ export async function accountCollectionGeneration2(input: AccountCollectionInput
 
   const publish = searchAttributesPublisher();
   function publishSearchAttributes(): void {
-    const f = state.figures;
     const attributes = [
       { key: ArrearsStage, value: state.stage },
       { key: Treatment, value: treatment.id },
       { key: OnHold, value: false },
-      ...(f
-        ? [
-            { key: DaysPastDue, value: f.daysPastDue },
-            { key: AmountOverdue, value: toMajorUnits(f.amountOverdue, f.currency) },
-            { key: Bucket, value: f.bucket },
-            { key: RiskTier, value: f.riskTier },
-          ]
-        : []),
+      ...figuresSearchAttributes(state.figures),
     ];
     publish(attributes);
   }

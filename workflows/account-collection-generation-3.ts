@@ -48,14 +48,14 @@ import {
   type TreatmentChoice,
 } from '../src/domain/early-collection';
 import { NON_RETRYABLE_FAILURES } from '../src/domain/failures';
-import { formatMoney, toMajorUnits } from '../src/domain/money';
+import { formatMoney } from '../src/domain/money';
 import { describeIssues } from '../src/domain/payment-event';
 import { isExitStage, type Stage } from '../src/domain/stages';
 import { calendarDateIn } from '../src/domain/time-zones';
 import type { TreatmentStep } from '../src/treatments/schema';
 import type { accountCollection } from './account-collection';
 import { figuresLane, handlePaymentEvents } from './payment-events';
-import { searchAttributesPublisher } from './publish-search-attributes';
+import { figuresSearchAttributes, searchAttributesPublisher } from './publish-search-attributes';
 import { CadenceClock } from './cadence-clock';
 import {
   ceaseContactSignal,
@@ -72,7 +72,7 @@ import {
   type NextStep,
   type PromiseAccepted,
 } from './messages';
-import { AmountOverdue, ArrearsStage, AssignedAgent, Bucket, DaysPastDue, OnHold, RiskTier, Treatment } from './search-attributes';
+import { ArrearsStage, AssignedAgent, OnHold, Treatment } from './search-attributes';
 
 const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: NON_RETRYABLE_FAILURES };
 
@@ -170,20 +170,12 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
 
   const publish = searchAttributesPublisher();
   function publishSearchAttributes(): void {
-    const f = state.figures;
     const attributes = [
       { key: ArrearsStage, value: state.stage },
       { key: OnHold, value: onHold() },
       ...(state.choice ? [{ key: Treatment, value: state.choice.treatmentId }] : []),
       ...(state.assignedAgent ? [{ key: AssignedAgent, value: state.assignedAgent }] : []),
-      ...(f
-        ? [
-            { key: DaysPastDue, value: f.daysPastDue },
-            { key: AmountOverdue, value: toMajorUnits(f.amountOverdue, f.currency) },
-            { key: Bucket, value: f.bucket },
-            { key: RiskTier, value: f.riskTier },
-          ]
-        : []),
+      ...figuresSearchAttributes(state.figures),
     ];
     publish(attributes);
   }

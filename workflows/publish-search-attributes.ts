@@ -4,6 +4,9 @@
  */
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { upsertSearchAttributes } from '@temporalio/workflow';
+import type { AccountFigures } from '../src/domain/account';
+import { toMajorUnits } from '../src/domain/money';
+import { AmountOverdue, Bucket, DaysPastDue, RiskTier } from './search-attributes';
 
 /** One per run: remembers what it last upserted. */
 export function searchAttributesPublisher(): (attributes: SearchAttributeUpdatePair[]) => void {
@@ -14,4 +17,15 @@ export function searchAttributesPublisher(): (attributes: SearchAttributeUpdateP
     lastPublished = fingerprint;
     upsertSearchAttributes(attributes);
   };
+}
+
+/** The attributes the figures give (none before the first read). */
+export function figuresSearchAttributes(f: AccountFigures | undefined): SearchAttributeUpdatePair[] {
+  if (!f) return [];
+  return [
+    { key: DaysPastDue, value: f.daysPastDue },
+    { key: AmountOverdue, value: toMajorUnits(f.amountOverdue, f.currency) },
+    { key: Bucket, value: f.bucket },
+    { key: RiskTier, value: f.riskTier },
+  ];
 }
