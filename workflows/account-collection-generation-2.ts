@@ -45,6 +45,7 @@ import {
   type NextStep,
 } from './messages';
 import { ArrearsStage, OnHold, Treatment } from './search-attributes';
+import { stageMover } from './stage-transitions';
 import { TREATMENTS } from './treatments';
 
 const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: NON_RETRYABLE_FAILURES };
@@ -130,24 +131,7 @@ export async function accountCollectionGeneration2(input: AccountCollectionInput
 
   const refreshFigures = () => serially(async () => takeFigures(await db.loadAccountFigures({ accountId, ...now() })));
 
-  async function moveTo(to: Stage, reason: string): Promise<void> {
-    const from = state.transitionCount === 0 ? null : state.stage;
-    const n = state.transitionCount++;
-    state.stage = to;
-    if (to === 'REMINDING') state.remindingStartedAt ??= Date.now();
-    publishSearchAttributes();
-    log.info('stage changed', { accountId, from, to, reason });
-    await db.recordStageTransition({
-      idempotencyKey: effectKey('stage', n),
-      accountId,
-      workflowId: info.workflowId,
-      runId: info.runId,
-      fromStage: from,
-      toStage: to,
-      reason,
-      occurredAt: new Date().toISOString(),
-    });
-  }
+  const moveTo = stageMover({ accountId, state, db, effectKey, publishSearchAttributes });
 
   function summarise(): AccountSummary {
     const f = state.figures;

@@ -73,6 +73,7 @@ import {
   type PromiseAccepted,
 } from './messages';
 import { ArrearsStage, AssignedAgent, OnHold, Treatment } from './search-attributes';
+import { stageMover } from './stage-transitions';
 
 const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: NON_RETRYABLE_FAILURES };
 
@@ -196,24 +197,7 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
       takeFigures(figures);
     });
 
-  async function moveTo(to: Stage, reason: string): Promise<void> {
-    const from = state.transitionCount === 0 ? null : state.stage;
-    const n = state.transitionCount++;
-    state.stage = to;
-    if (to === 'REMINDING') state.remindingStartedAt ??= Date.now();
-    publishSearchAttributes();
-    log.info('stage changed', { accountId, from, to, reason });
-    await db.recordStageTransition({
-      idempotencyKey: effectKey('stage', n),
-      accountId,
-      workflowId: info.workflowId,
-      runId: info.runId,
-      fromStage: from,
-      toStage: to,
-      reason,
-      occurredAt: nowIso(),
-    });
-  }
+  const moveTo = stageMover({ accountId, state, db, effectKey, publishSearchAttributes });
 
   /** A stage the story moves to; while on hold it is where the account returns to on release. */
   async function advanceTo(to: Stage, reason: string): Promise<void> {
