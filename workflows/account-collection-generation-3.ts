@@ -49,7 +49,6 @@ import {
 } from '../src/domain/early-collection';
 import { NON_RETRYABLE_FAILURES } from '../src/domain/failures';
 import { formatMoney } from '../src/domain/money';
-import { describeIssues } from '../src/domain/payment-event';
 import { isExitStage, type Stage } from '../src/domain/stages';
 import { calendarDateIn } from '../src/domain/time-zones';
 import type { TreatmentStep } from '../src/treatments/schema';
@@ -72,6 +71,7 @@ import {
   type NextStep,
   type PromiseAccepted,
 } from './messages';
+import { setParsedSignalHandler } from './signal-payloads';
 import { ArrearsStage, AssignedAgent, OnHold, Treatment } from './search-attributes';
 import { stageMover } from './stage-transitions';
 
@@ -485,13 +485,7 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
     },
   });
 
-  setHandler(holdPlacedSignal, async (raw: unknown) => {
-    const parsed = holdPlacedSchema.safeParse(raw);
-    if (!parsed.success) {
-      log.warn('holdPlaced signal ignored: malformed payload', { accountId, issues: describeIssues(parsed.error) });
-      return;
-    }
-    const hold = parsed.data;
+  setParsedSignalHandler(holdPlacedSignal, holdPlacedSchema, accountId, async (hold) => {
     if (state.holds.has(hold.holdId) || state.releasedHoldIds.has(hold.holdId)) {
       log.info('duplicate or already released hold ignored', { accountId, holdId: hold.holdId });
       return;
@@ -513,13 +507,7 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
     }
   });
 
-  setHandler(holdReleasedSignal, async (raw: unknown) => {
-    const parsed = holdReleasedSchema.safeParse(raw);
-    if (!parsed.success) {
-      log.warn('holdReleased signal ignored: malformed payload', { accountId, issues: describeIssues(parsed.error) });
-      return;
-    }
-    const { holdId } = parsed.data;
+  setParsedSignalHandler(holdReleasedSignal, holdReleasedSchema, accountId, async ({ holdId }) => {
     if (!state.holds.has(holdId)) {
       // Remembered, so a holdPlaced that arrives after its own release does not pause anything.
       state.releasedHoldIds.add(holdId);
@@ -543,13 +531,7 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
     }
   });
 
-  setHandler(ceaseContactSignal, async (raw: unknown) => {
-    const parsed = ceaseContactSchema.safeParse(raw);
-    if (!parsed.success) {
-      log.warn('ceaseContact signal ignored: malformed payload', { accountId, issues: describeIssues(parsed.error) });
-      return;
-    }
-    const request = parsed.data;
+  setParsedSignalHandler(ceaseContactSignal, ceaseContactSchema, accountId, async (request) => {
     if (state.ceaseRequestIds.has(request.requestId)) {
       log.info('duplicate cease-contact request ignored', { accountId, requestId: request.requestId });
       return;

@@ -11,13 +11,14 @@
  * Shared by the frozen generations 1-2 and by generation 3: the replay tests hold this
  * code to the histories those generations recorded.
  */
-import { log, setHandler } from '@temporalio/workflow';
+import { log } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { AccountFigures } from '../src/domain/account';
 import { figuresRefreshSchema } from '../src/domain/figures-refresh';
-import { describeIssues, paymentEventSchema, type PaymentEvent } from '../src/domain/payment-event';
+import { paymentEventSchema, type PaymentEvent } from '../src/domain/payment-event';
 import { paymentReversalSchema } from '../src/domain/payment-reversal';
 import { figuresRefreshedSignal, paymentReceivedSignal, paymentReversedSignal } from './messages';
+import { setParsedSignalHandler } from './signal-payloads';
 
 /** Which events a run has seen, counted and seen reversed (carried across continue-as-new). */
 export interface PaymentLedger {
@@ -97,14 +98,7 @@ export function handlePaymentEvents(steps: PaymentEventSteps): void {
     log.info('payment reversal taken', { accountId, eventId, amountOverdue: steps.figures()?.amountOverdue });
   }
 
-  setHandler(paymentReceivedSignal, async (raw: unknown) => {
-    const parsed = paymentEventSchema.safeParse(raw);
-    if (!parsed.success) {
-      // Values are not logged: they may hold personal data.
-      log.warn('paymentReceived signal ignored: malformed payload', { accountId, issues: describeIssues(parsed.error) });
-      return;
-    }
-    const event = parsed.data;
+  setParsedSignalHandler(paymentReceivedSignal, paymentEventSchema, accountId, async (event) => {
     if (event.accountId !== accountId) {
       log.warn('paymentReceived signal ignored: for another account', { accountId, eventId: event.eventId });
       return;
@@ -122,14 +116,9 @@ export function handlePaymentEvents(steps: PaymentEventSteps): void {
     }
   });
 
-  setHandler(paymentReversedSignal, async (raw: unknown) => {
-    const parsed = paymentReversalSchema.safeParse(raw);
-    if (!parsed.success) {
-      log.warn('paymentReversed signal ignored: malformed payload', { accountId, issues: describeIssues(parsed.error) });
-      return;
-    }
-    const { eventId } = parsed.data;
-    if (parsed.data.accountId !== accountId) {
+  setParsedSignalHandler(paymentReversedSignal, paymentReversalSchema, accountId, async (reversal) => {
+    const { eventId } = reversal;
+    if (reversal.accountId !== accountId) {
       log.warn('paymentReversed signal ignored: for another account', { accountId, eventId });
       return;
     }
@@ -144,17 +133,12 @@ export function handlePaymentEvents(steps: PaymentEventSteps): void {
     }
   });
 
-  setHandler(figuresRefreshedSignal, async (raw: unknown) => {
-    const parsed = figuresRefreshSchema.safeParse(raw);
-    if (!parsed.success) {
-      log.warn('figuresRefreshed signal ignored: malformed payload', { accountId, issues: describeIssues(parsed.error) });
-      return;
-    }
+  setParsedSignalHandler(figuresRefreshedSignal, figuresRefreshSchema, accountId, async (refresh) => {
     try {
       await steps.refreshFigures();
-      log.info('figures refreshed', { accountId, refreshId: parsed.data.refreshId, senderAsOf: parsed.data.asOf, amountOverdue: steps.figures()?.amountOverdue });
+      log.info('figures refreshed', { accountId, refreshId: refresh.refreshId, senderAsOf: refresh.asOf, amountOverdue: steps.figures()?.amountOverdue });
     } catch (err) {
-      log.error('figures could not be refreshed', { accountId, refreshId: parsed.data.refreshId, error: String(err) });
+      log.error('figures could not be refreshed', { accountId, refreshId: refresh.refreshId, error: String(err) });
     }
   });
 }
