@@ -289,40 +289,38 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
   // ---- waiting: durable timers that stand still while the cadence is paused ----
 
   /**
-   * Until the cadence clock reads `target` ms. False when contact has ceased meanwhile.
-   * A broken promise (nextStepNow) ends the wait at once, moving the clock forward.
+   * Until `remaining()` reaches 0, standing still while the cadence is paused. False when
+   * contact has ceased meanwhile. `bringForward` may end the wait early (a broken promise).
    */
-  async function waitForCadenceTime(target: number): Promise<boolean> {
+  async function waitStandingStill(remaining: () => number, bringForward?: () => boolean): Promise<boolean> {
     for (;;) {
       if (state.ceased) return false;
       if (cadencePaused()) {
         await condition(() => !cadencePaused() || state.ceased);
         continue;
       }
-      if (state.nextStepNow) {
-        state.nextStepNow = false;
-        clock.advanceTo(target);
-        return true;
-      }
-      const remaining = target - clock.elapsed();
-      if (remaining <= 0) return true;
-      await condition(() => cadencePaused() || state.ceased || state.nextStepNow, remaining);
+      if (bringForward?.()) return true;
+      const left = remaining();
+      if (left <= 0) return true;
+      // Only a wait that can be brought forward wakes for a broken promise.
+      await condition(() => cadencePaused() || state.ceased || (bringForward !== undefined && state.nextStepNow), left);
     }
   }
 
-  /** Until the instant `at` (a refused contact's next allowed moment), standing still while paused. */
-  async function waitUntil(at: number): Promise<boolean> {
-    for (;;) {
-      if (state.ceased) return false;
-      if (cadencePaused()) {
-        await condition(() => !cadencePaused() || state.ceased);
-        continue;
-      }
-      const remaining = at - Date.now();
-      if (remaining <= 0) return true;
-      await condition(() => cadencePaused() || state.ceased, remaining);
-    }
-  }
+  /** Until the cadence clock reads `target` ms; a broken promise (nextStepNow) moves the clock there at once. */
+  const waitForCadenceTime = (target: number) =>
+    waitStandingStill(
+      () => target - clock.elapsed(),
+      () => {
+        if (!state.nextStepNow) return false;
+        state.nextStepNow = false;
+        clock.advanceTo(target);
+        return true;
+      },
+    );
+
+  /** Until the instant `at` (a refused contact's next allowed moment). */
+  const waitUntil = (at: number) => waitStandingStill(() => at - Date.now());
 
   /** When a wait on the cadence clock for `target` would end, if nothing pauses it from now. */
   const projectedAt = (target: number) => new Date(Date.now() + Math.max(0, target - clock.elapsed())).toISOString();
