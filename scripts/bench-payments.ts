@@ -85,16 +85,29 @@ function plannedEvents(accountIds: string[]): BenchEvent[] {
   return events;
 }
 
-async function waitForCount(client: Client, query: string, target: number, timeoutMs: number, what: string): Promise<number> {
+/** Polls `count` every 500 ms until it reaches `target`. */
+async function waitForCount(count: () => Promise<number>, target: number, timeoutMs: number, what: string): Promise<number> {
   const deadline = Date.now() + timeoutMs;
-  let count = 0;
+  let seen = 0;
   while (Date.now() < deadline) {
-    count = (await client.workflow.count(query)).count;
-    if (count >= target) return count;
+    seen = await count();
+    if (seen >= target) return seen;
     await sleep(500);
   }
-  throw new Error(`${what}: ${count} of ${target} after ${timeoutMs} ms`);
+  throw new Error(`${what}: ${seen} of ${target} after ${timeoutMs} ms`);
 }
+
+const visibilityCount = (client: Client, query: string) => async () => (await client.workflow.count(query)).count;
+
+/** Bench accounts whose first contact step is settled: an attempt or its refusal recorded. */
+const firstStepsSettled = (pool: Pool) => async () =>
+  (
+    await pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM (
+         SELECT account_id FROM contact_attempts WHERE account_id LIKE 'BENCH-A%'
+         UNION SELECT account_id FROM contact_blocks WHERE account_id LIKE 'BENCH-A%') settled`,
+    )
+  ).rows[0]?.n ?? 0;
 
 async function main(): Promise<void> {
   const { values: flags } = parseArgs({
@@ -165,11 +178,11 @@ async function main(): Promise<void> {
     t = Date.now();
     const starts = await startAccountCollections(client, accountIds, { taskQueue: TASK_QUEUE, log, concurrency: 32 });
     out(`setup: ${starts.started} workflows started in ${Date.now() - t} ms`);
-    await waitForCount(client, 'ArrearsStage = "REMINDING"', accounts, 900_000, 'workflows REMINDING');
+    await waitForCount(visibilityCount(client, 'ArrearsStage = "REMINDING"'), accounts, 900_000, 'workflows REMINDING');
     out(`setup: all ${accounts} workflows REMINDING after ${Date.now() - t} ms`);
     // Each run's first cadence step (an SMS, or its refusal by the contact policy at night)
     // follows REMINDING: let that wave settle, so the load measures payments alone.
-    await waitForFirstSteps(benchPool, accounts);
+    await waitForCount(firstStepsSettled(benchPool), accounts, 900_000, 'first contact steps settled');
     out(`setup: every account's first contact step settled after ${Date.now() - t} ms`);
     const memoryAtRest = { worker: processMemory(worker.child.pid), api: processMemory(api.child.pid), server: processMemory(serverPid) };
     const cpuOf = () => ({ worker: processCpuMs(worker.child.pid), api: processCpuMs(api.child.pid), server: processCpuMs(serverPid), bench: process.cpuUsage().user / 1000 + process.cpuUsage().system / 1000 });
@@ -405,17 +418,3 @@ async function main(): Promise<void> {
 
 runBench('bench:payments', main);
 
-/** Until every bench account has its first contact attempt or refusal recorded. */
-async function waitForFirstSteps(pool: Pool, accounts: number, timeoutMs = 900_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { rows } = await pool.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM (
-         SELECT account_id FROM contact_attempts WHERE account_id LIKE 'BENCH-A%'
-         UNION SELECT account_id FROM contact_blocks WHERE account_id LIKE 'BENCH-A%') settled`,
-    );
-    if ((rows[0]?.n ?? 0) >= accounts) return;
-    if (Date.now() > deadline) throw new Error(`first contact steps: ${rows[0]?.n ?? 0} of ${accounts} after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
