@@ -1,8 +1,7 @@
 /**
- * Treatments as data: a cadence is an ordered list of contact steps on day offsets
- * from the start of reminding, walked by one loop in the workflow. The first path
- * (foundation) has one treatment of two SMS reminders; the treatment config of
- * SPEC §2.2 extends this table, it does not replace the loop.
+ * The one treatment of accountCollection generations 1-2 (two SMS reminders), frozen with
+ * them: runs of those generations replay through it. Generation 3 reads its treatments
+ * from config/treatments.json (src/treatments) through the chooseTreatment activity.
  */
 export type ContactChannel = 'SMS' | 'CALL' | 'EMAIL';
 
@@ -30,5 +29,3 @@ export const TREATMENTS = {
   },
 } as const satisfies Record<string, TreatmentDefinition>;
 
-export type TreatmentId = keyof typeof TREATMENTS;
-export const TREATMENT_IDS = Object.keys(TREATMENTS) as [TreatmentId, ...TreatmentId[]];

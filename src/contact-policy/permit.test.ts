@@ -2,7 +2,8 @@ import type { Pool } from '../db/pool';
 import { seedAccount, testPool, uniqueId } from '../../test/support';
 import { withContactPermit, type ContactRequest, type PermittedContact } from './permit';
 import type { ContactPolicySet } from './policy';
-import { placeHold, recordCallOutcome, recordCeaseContact, recordOptOut, releaseHold, withdrawOptOut } from './records';
+import { placeHoldOnce, recordCeaseRequestOnce, releaseHoldOnce } from '../db/holds';
+import { recordCallOutcome, recordOptOut, withdrawOptOut } from './records';
 import { testPolicies } from './test-policies';
 
 let pool: Pool;
@@ -134,13 +135,14 @@ test('opt-out per channel, hold per account, cease-contact for good', async () =
   await withdrawOptOut(pool, borrowerId, 'SMS');
   expect(await ask(policies, sms(accountA, 2))).toMatchObject({ allowed: true });
 
-  const hold = await placeHold(pool, accountA, 'DISPUTE');
+  const holdId = `hold-${accountA}`;
+  await placeHoldOnce(pool, { holdId, accountId: accountA, workflowId: 'test', reason: 'DISPUTE', note: null, placedAt: new Date() });
   expect(await ask(policies, sms(accountA, 3))).toMatchObject({ allowed: false, rule: 'ON_HOLD', reason: expect.stringContaining('DISPUTE') });
   expect(await ask(policies, sms(accountB, 3))).toMatchObject({ allowed: true });
-  await releaseHold(pool, hold);
+  await releaseHoldOnce(pool, accountA, holdId, new Date());
   expect(await ask(policies, sms(accountA, 4))).toMatchObject({ allowed: true });
 
-  await recordCeaseContact(pool, borrowerId, null);
+  await recordCeaseRequestOnce(pool, { requestId: `cease-${borrowerId}`, borrowerId, accountId: null, workflowId: 'test', requestedAt: new Date() });
   expect(await ask(policies, sms(accountA, 5))).toMatchObject({ allowed: false, rule: 'CEASE_CONTACT' });
   expect(await ask(policies, call(accountB))).toMatchObject({ allowed: false, rule: 'CEASE_CONTACT' });
 });
