@@ -3,10 +3,12 @@
  * worker wires the real ones and tests replace only external providers.
  */
 import { createAccountActivities } from './accounts';
+import { createAppointmentActivities } from './appointments';
 import { createAuditActivities } from './audit';
 import { createCallOutcomeActivities } from './call-outcomes';
 import { createContactActivities } from './contact';
 import type { ActivityDeps } from './deps';
+import { createFamilyContactActivities } from './family-contacts';
 import { createHoldActivities } from './holds';
 import { createPaymentActivities } from './payments';
 import { createPromiseActivities } from './promises';
@@ -30,6 +32,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createCallOutcomeActivities(deps),
     ...createPromiseActivities(deps),
     ...createHoldActivities(deps),
+    ...createAppointmentActivities(deps),
+    ...createFamilyContactActivities(deps),
   };
 }
 

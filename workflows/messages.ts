@@ -18,6 +18,17 @@ import type {
   PromiseToPay,
   TreatmentChoice,
 } from '../src/domain/early-collection';
+import type {
+  AppointmentConfirmation,
+  ProposedSlot,
+  StageOverride,
+  StageOverridden,
+  VisitBooked,
+  VisitNoShow,
+  VisitNoShowRecorded,
+  VisitReport,
+  VisitReportAccepted,
+} from '../src/domain/field-collection';
 import type { FiguresRefreshed } from '../src/domain/figures-refresh';
 import { accountIdSchema } from '../src/domain/ids';
 import type { PaymentEvent } from '../src/domain/payment-event';
@@ -127,6 +138,10 @@ export interface AccountSummary {
   contactCeased?: boolean;
   /** the last contact the policy refused, and until when */
   lastBlockedContact?: { channel: string; rule: string; nextAllowedAt: string | null } | null;
+  /** APPOINTMENT: the proposal waiting for a confirmation (generation 3 with field collection) */
+  appointment?: { appointmentId: number; slots: ProposedSlot[]; confirmBy: string; reachedVia: string | null } | null;
+  /** VISIT: the visit booked, waiting for its report */
+  visit?: (Omit<VisitBooked, 'outcome'> & { failedVisits: number }) | null;
 }
 
 export interface AccountCollectionResult {
@@ -192,3 +207,25 @@ export interface PromiseAccepted {
 export const recordPromiseUpdate = defineUpdate<PromiseAccepted, [PromiseToPay]>('recordPromise');
 
 export type { PromiseStatus };
+
+/**
+ * The borrower (or an agent for them) picks one of the proposed slots and gives the address
+ * to visit (SPEC §2 step 5). The validator rejects a slot or appointment not on offer and a
+ * confirmation after the window; the handler books the collector (and security colleague)
+ * in Postgres, where an exclusion constraint refuses a double booking: a slot taken meanwhile
+ * fails the update with the slots still free, and nothing changes.
+ */
+export const confirmAppointmentUpdate = defineUpdate<VisitBooked, [AppointmentConfirmation]>('confirmAppointment');
+
+/** The collector found nobody at the visit: rescheduled a bounded number of times, then escalated. */
+export const recordVisitNoShowUpdate = defineUpdate<VisitNoShowRecorded, [VisitNoShow]>('recordVisitNoShow');
+
+/**
+ * The written visit report (SPEC §2 step 6). The validator rejects a report with missing or
+ * wrong parts, naming each; the workflow keeps waiting. Stored in Postgres (personal data
+ * apart) before the update answers; the account moves on by the recommended action.
+ */
+export const submitVisitReportUpdate = defineUpdate<VisitReportAccepted, [VisitReport]>('submitVisitReport');
+
+/** A supervisor moves the account to another stage, with a reason (audited). */
+export const overrideStageUpdate = defineUpdate<StageOverridden, [StageOverride]>('overrideStage');

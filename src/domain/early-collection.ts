@@ -88,6 +88,11 @@ export interface ContactStepInput {
   at: number;
   /** call steps: how long the agent has */
   callWindowHours?: number;
+  /**
+   * Field collection (issue 7): the appointment the message is about. The template gets its
+   * proposed slots ({{proposedSlots}}) or its booked time ({{visitTime}}), in the borrower's zone.
+   */
+  appointmentId?: number;
 }
 
 export type ContactStepResult =
@@ -106,7 +111,7 @@ export const LATENESS_REASONS = ['OVERSIGHT', 'INCOME_DROP', 'ILLNESS', 'DISPUTE
 export const INCOME_CHANGES = ['NONE', 'DECREASED', 'INCREASED', 'LOST'] as const;
 export const HOUSEHOLD_CHANGES = ['NONE', 'NEW_DEPENDANT', 'SEPARATION', 'BEREAVEMENT', 'ILLNESS', 'OTHER'] as const;
 
-const staffIdSchema = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'a staff id such as agent-01');
+export const staffIdSchema = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'a staff id such as agent-01');
 
 export const callOutcomeSchema = z
   .strictObject({
@@ -138,11 +143,14 @@ export interface CallOutcomeRecorded {
 
 // ---------- a promise to pay (recordPromise update) ----------
 
+/** Money as people write it: decimal major units as a string, e.g. "1200.50" (exact, like the loan book). */
+export const majorUnitsSchema = z.string().regex(/^\d{1,15}(\.\d{1,3})?$/, 'an amount in major units such as 1200.50');
+
 export const PROMISE_CHANNELS = ['CALL', 'SMS', 'EMAIL', 'IN_PERSON', 'OTHER'] as const;
 
 export const promiseToPaySchema = z.strictObject({
   /** decimal major units as a string, e.g. "1200.50" (exact, like the loan book) */
-  amount: z.string().regex(/^\d{1,15}(\.\d{1,3})?$/, 'an amount in major units such as 1200.50'),
+  amount: majorUnitsSchema,
   currency: currencySchema,
   promisedFor: isoDateSchema,
   /** the channel the promise was given on */
