@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { recordContactAttempt, type ContactAttemptRow, type NewContactAttempt } from '../db/contact-attempts';
 import { inTransaction, type Pool, type PoolClient } from '../db/pool';
+import { BORROWER_CONTACT_LOCK_SQL } from './lock';
 import { decideContact, type CallOutcome, type ContactDecision, type ContactFacts } from './decide';
 import { CONTACT_CHANNELS, HOLD_REASONS, policyFor, type ContactChannel, type ContactPolicySet } from './policy';
 
@@ -91,7 +92,7 @@ const FACTS_SQL = `
  * (held to commit), gathers the facts, decides; a block is recorded with its rule.
  */
 export async function checkContactPolicy(db: PoolClient, request: ContactRequest, policies: ContactPolicySet): Promise<{ decision: ContactDecision; recipientKey: string }> {
-  await db.query(`SELECT pg_advisory_xact_lock(hashtextextended('contact-policy:' || $1, 0))`, [request.borrowerId]);
+  await db.query(`SELECT ${BORROWER_CONTACT_LOCK_SQL('$1')}`, [request.borrowerId]);
   const { rows } = await db.query(FACTS_SQL, [request.borrowerId, request.accountId, request.channel, request.to, request.at, lookbackDays(policies), request.idempotencyKey ?? null]);
   if (!rows[0]) throw new Error(`no borrower ${request.borrowerId}`);
   const row = factsRow.parse(rows[0]);
