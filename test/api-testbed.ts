@@ -15,7 +15,8 @@ export interface ApiTestbed {
   pool: Pool;
   worker: TestWorker;
   taskQueue: string;
-  call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<ApiAnswer>;
+  /** `headers`: beside content-type, e.g. who is asking (X-Staff-Id) */
+  call(method: 'GET' | 'POST', path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiAnswer>;
 }
 
 /** Starts everything before the file's tests (after `before`, e.g. staff the worker should see) and stops it after them. */
@@ -24,10 +25,10 @@ export function apiTestbed(name: string, before?: (pool: Pool) => Promise<void>)
   let api: TestApi | undefined;
   const bed = {
     taskQueue: uniqueId(name),
-    async call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<ApiAnswer> {
+    async call(method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiAnswer> {
       const response = await fetch(`${api?.baseUrl}${path}`, {
         method,
-        ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+        ...(body === undefined ? { headers } : { headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) }),
       });
       return { status: response.status, json: (await response.json()) as Record<string, unknown> };
     },

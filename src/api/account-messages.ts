@@ -41,12 +41,12 @@ export type SignalOutcome = { kind: 'SENT'; workflowId: string } | Extract<Updat
 /** The agent's call outcome, without the task id: the task names it. */
 export type CallOutcomeReport = Omit<CallOutcome, 'taskId'>;
 
-const issuesOf = (error: z.ZodError) => error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`);
+export const issuesOf = (error: z.ZodError) => error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`);
 const notRunning = (accountId: string) => ({ kind: 'NOT_RUNNING' as const, error: `no running collection workflow for account ${accountId} (${accountWorkflowId(accountId)})` });
-const unknownAccount = (accountId: string) => ({ kind: 'NOT_FOUND' as const, error: `account ${accountId} is not in the loan book` });
+export const unknownAccount = (accountId: string) => ({ kind: 'NOT_FOUND' as const, error: `account ${accountId} is not in the loan book` });
 
 /** Runs an update and sorts its failures; anything else (Temporal unreachable) is thrown. */
-async function runUpdate<T>(deps: AccountMessageDeps, accountId: string, send: () => Promise<T>): Promise<UpdateOutcome<T>> {
+export async function runUpdate<T>(deps: AccountMessageDeps, accountId: string, send: () => Promise<T>): Promise<UpdateOutcome<T>> {
   try {
     return { kind: 'DONE', result: await deps.temporal.withDeadline(Date.now() + (deps.updateTimeoutMs ?? 30_000), send) };
   } catch (err) {

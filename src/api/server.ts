@@ -15,6 +15,7 @@ import { registerAccountRoutes } from './account-routes';
 import { registerAgentRoutes } from './agent-routes';
 import { registerCodecRoutes } from './codec-routes';
 import { registerErrorHandler } from './errors';
+import { registerFieldRoutes } from './field-routes';
 import { registerImportRoutes } from './import-routes';
 import { registerPaymentRoutes } from './payment-routes';
 
@@ -40,7 +41,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(cors, {
     origin: deps.corsOrigins,
     methods: ['POST', 'GET'],
-    allowedHeaders: ['content-type', 'x-namespace', 'authorization'],
+    allowedHeaders: ['content-type', 'x-namespace', 'authorization', 'x-staff-id'],
     credentials: true,
   });
 
@@ -48,6 +49,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   registerImportRoutes(app, { pool: deps.pool });
   registerAgentRoutes(app, { pool: deps.pool, temporal: deps.temporal });
   registerAccountRoutes(app, { pool: deps.pool, temporal: deps.temporal });
+  registerFieldRoutes(app, { pool: deps.pool, temporal: deps.temporal });
   registerCodecRoutes(app, deps.codec);
 
   app.get('/health', { schema: { hide: true } }, async (_request, reply) => {
