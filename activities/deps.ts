@@ -2,6 +2,7 @@
 import type { Client } from '@temporalio/client';
 import type { ContactPolicySet } from '../src/contact-policy/policy';
 import type { Pool } from '../src/db/pool';
+import type { FieldCollectionConfig } from '../src/field-collection/schema';
 import type { TemplateCatalogue } from '../src/templates/catalogue';
 import type { TreatmentsConfig } from '../src/treatments/schema';
 import type { EmailProvider } from './providers/email-provider';
@@ -24,4 +25,6 @@ export interface ActivityDeps {
   contactPolicies?: ContactPolicySet;
   /** templates/*.json; default: that folder. */
   templates?: TemplateCatalogue;
+  /** config/field-collection.json as loaded at start; default: that file. */
+  fieldCollection?: FieldCollectionConfig;
 }

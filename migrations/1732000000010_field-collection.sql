@@ -171,6 +171,9 @@ CREATE TABLE visit_report_personal_data (
   monthly_income       bigint NOT NULL CHECK (monthly_income >= 0),
   monthly_outgoings    bigint NOT NULL CHECK (monthly_outgoings >= 0),
   reason_for_lateness  text NOT NULL,
+  -- the borrower's own account of it, and how the identity check went (may name an ID number)
+  reason_detail        text,
+  identity_note        text,
   document_notes       jsonb NOT NULL DEFAULT '{}',
   assessment_note      text,
   recommendation_note  text

@@ -18,6 +18,20 @@ export const FailureType = {
   UnknownTreatment: 'UnknownTreatment',
   /** A contact provider refused the message itself (e.g. an HTTP 4xx from the SMS gateway): sending it again cannot help. */
   ProviderRejected: 'ProviderRejected',
+  /** The chosen visit slot is no longer bookable (staff booked meanwhile, or it has begun); the message names the proposed slots still bookable. */
+  SlotTaken: 'SlotTaken',
+  /** A confirmation asks for an address the borrower has none of on file and gave none. */
+  AddressMissing: 'AddressMissing',
+  /** A visit report submitted by someone not booked for the visit. */
+  NotVisitStaff: 'NotVisitStaff',
+  /** An override by someone who is not an active supervisor. */
+  NotASupervisor: 'NotASupervisor',
+  /** The appointment does not exist or is another account's. */
+  UnknownAppointment: 'UnknownAppointment',
+  /** The appointment is not in a state that takes this (confirming a closed one, a report for a proposal, …). */
+  AppointmentNotOpen: 'AppointmentNotOpen',
+  /** A visit report whose money fields the account's currency cannot hold (finer than its minor unit). */
+  VisitReportNotAccepted: 'VisitReportNotAccepted',
 } as const;
 
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];
