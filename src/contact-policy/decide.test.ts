@@ -159,3 +159,40 @@ describe('standing rules block until lifted, whatever the hour', () => {
     expect(decision.allowed === false && decision.reason).toContain('12 CFR 1006.6(d)(1)');
   });
 });
+
+describe('a family contact of the borrower (SPEC §3)', () => {
+  const family = (over: Partial<ContactFacts> = {}) => facts({ recipientIsBorrower: false, recipientKey: 'spouse', familyContact: { usable: true, consentId: 7 }, ...over });
+
+  test('with consent, verified: allowed like the borrower', () => {
+    expect(decideContact(family(), CN)).toEqual({ allowed: true });
+    expect(decideContact(family({ timeZone: 'America/New_York', at: '2026-06-10T14:00:00Z' }), US)).toEqual({ allowed: true });
+  });
+
+  test.each(['NO_CONSENT', 'CONSENT_WITHDRAWN', 'NOT_VERIFIED', 'SOURCE_NOT_LAWFUL'] as const)('%s: a third party, for good', (reason) => {
+    const decision = decideContact(family({ familyContact: { usable: false, reason } }), CN);
+    expect(decision).toEqual({ allowed: false, rule: 'THIRD_PARTY', reason: expect.stringContaining(`a family contact the borrower's consent does not let us use (${reason};`), nextAllowedAt: null });
+  });
+
+  test('the borrower’s contact hours still apply', () => {
+    expect(decideContact(family({ at: '2026-06-10T14:30:00Z' }), CN)).toMatchObject({ allowed: false, rule: 'CONTACT_HOURS_END', nextAllowedAt: '2026-06-11T00:00:00.000Z' });
+  });
+
+  test('cease-contact, a hold and an opt-out of the channel still apply', () => {
+    expect(decideContact(family({ ceaseContact: true }), CN)).toMatchObject({ rule: 'CEASE_CONTACT' });
+    expect(decideContact(family({ hold: 'DISPUTE' }), CN)).toMatchObject({ rule: 'ON_HOLD' });
+    expect(decideContact(family({ optedOut: true }), CN)).toMatchObject({ rule: 'OPTED_OUT' });
+  });
+
+  test('it counts toward the borrower’s caps: two SMS to the borrower today leave none for the family (CN: 2 a day)', () => {
+    const today = [sms('2026-06-10T00:30:00Z'), sms('2026-06-10T01:00:00Z')];
+    expect(decideContact(family({ pastContacts: today }), CN)).toMatchObject({ allowed: false, rule: 'SMS_PER_DAY', nextAllowedAt: '2026-06-11T00:00:00.000Z' });
+    // and a family SMS leaves one for the borrower
+    expect(decideContact(facts({ pastContacts: [{ ...sms('2026-06-10T00:30:00Z'), recipientKey: 'spouse' }] }), CN)).toEqual({ allowed: true });
+  });
+
+  test('calls to the family number count toward the per-number cap of that number, not the borrower’s', () => {
+    const toSpouse = Array.from({ length: 6 }, (_, n) => call(`2026-06-10T0${n}:10:00Z`, 'UNANSWERED', 'spouse'));
+    expect(decideContact(family({ channel: 'CALL', pastContacts: toSpouse }), CN)).toMatchObject({ allowed: false, rule: 'UNANSWERED_CALLS_PER_NUMBER_PER_DAY' });
+    expect(decideContact(facts({ channel: 'CALL', pastContacts: toSpouse }), CN)).toEqual({ allowed: true });
+  });
+});

@@ -9,6 +9,7 @@
  * blocks, assuming no other contact meanwhile: the next opening in the borrower's zone
  * after the last cap or quiet period lifts.
  */
+import type { FamilyContactStanding } from './family';
 import { addDays, clockTime, instantOfLocal, localClock, startOfLocalDay } from './local-time';
 import type { ContactChannel, ContactPolicy, HoldReason, PolicyFigure, PolicyRule } from './policy';
 
@@ -32,6 +33,20 @@ export interface ContactFacts {
   recipientKey: string | null;
   /** the number or address is one of the borrower's own */
   recipientIsBorrower: boolean;
+  /**
+   * The recipient is one of the borrower's family contacts (SPEC §3), as it stands at `at`
+   * (family.ts). Usable (consent covering it and not withdrawn, number verified, lawful
+   * source): contacted on the borrower's behalf, under the borrower's hours and caps. Any
+   * other standing, or any other recipient not the borrower's, is a THIRD_PARTY.
+   *
+   * Such a contact counts toward the borrower's caps, and its number toward the per-number
+   * cap: the caps exist so that collecting one debt never means more contact than this,
+   * whoever picks up. CN (CBA 2026) caps contact per debtor and forbids harassing third
+   * parties; Regulation F counts calls per person, so counting a family member's call with
+   * the borrower's is stricter than the rule, never looser (SPEC §4: tighten, not loosen).
+   * The hours are the borrower's: the family member's own zone is not on file.
+   */
+  familyContact?: FamilyContactStanding | null;
   ceaseContact: boolean;
   /** the borrower opted out of this channel */
   optedOut: boolean;
@@ -76,7 +91,11 @@ function standingBlock(facts: ContactFacts, policy: ContactPolicy): Block | unde
   if (facts.ceaseContact) return { rule: 'CEASE_CONTACT', reason: 'the borrower asked that contact cease', until: null };
   if (facts.hold) return { rule: 'ON_HOLD', reason: `the account is on hold (${facts.hold})`, until: null };
   if (facts.optedOut) return { rule: 'OPTED_OUT', reason: `the borrower opted out of ${facts.channel}`, until: null };
-  if (!facts.recipientIsBorrower) return { rule: 'THIRD_PARTY', reason: `not one of the borrower's own contact points (${policy.thirdPartySource})`, until: null };
+  if (!facts.recipientIsBorrower) {
+    const family = facts.familyContact;
+    if (!family) return { rule: 'THIRD_PARTY', reason: `not one of the borrower's own contact points (${policy.thirdPartySource})`, until: null };
+    if (!family.usable) return { rule: 'THIRD_PARTY', reason: `a family contact the borrower's consent does not let us use (${family.reason}; ${policy.thirdPartySource})`, until: null };
+  }
   return undefined;
 }
 

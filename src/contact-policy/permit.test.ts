@@ -1,7 +1,8 @@
 import type { Pool } from '../db/pool';
-import { seedAccount, testPool, uniqueId } from '../../test/support';
+import { eventually, seedAccount, testPool, uniqueId } from '../../test/support';
 import { withContactPermit, type ContactRequest, type PermittedContact } from './permit';
 import type { ContactPolicySet } from './policy';
+import { addFamilyContact, recordConsent, verifyFamilyContact, withdrawConsent } from '../db/family-contacts';
 import { placeHoldOnce, recordCeaseRequestOnce, releaseHoldOnce } from '../db/holds';
 import { recordCallOutcome, recordOptOut, withdrawOptOut } from './records';
 import { testPolicies } from './test-policies';
@@ -176,4 +177,94 @@ test('an account that is not the borrower’s is an error, and nothing is record
   const other = await borrowerWithTwoAccounts();
   await expect(ask(policies, { borrowerId: one.borrowerId, accountId: other.accountA, channel: 'SMS', to: MOBILE, at: AT_SHANGHAI_10 })).rejects.toThrow('is not borrower');
   expect(await blocksOf(other.accountA)).toEqual([]);
+});
+
+/** Sessions waiting for the borrower's contact lock (a 64-bit advisory key: classid the high half, objid the low). */
+const WAITING_FOR_BORROWER_LOCK_SQL = `
+  SELECT count(*)::int AS n
+  FROM pg_locks l CROSS JOIN (SELECT hashtextextended('contact-policy:' || $1, 0) AS k) h
+  WHERE l.locktype = 'advisory' AND NOT l.granted AND l.objsubid = 1
+    AND l.classid::text::bigint = (h.k >> 32) & 4294967295 AND l.objid::text::bigint = h.k & 4294967295`;
+
+describe('a family contact of the borrower (SPEC §3)', () => {
+  const SPOUSE = '+8613977776666';
+  const GIVEN = new Date('2025-03-01T00:00:00Z');
+
+  /** A spouse named at loan signing, verified by SMS; with the borrower's written consent unless told. */
+  async function spouseOf(borrowerId: string, { consent = true, verified = true } = {}) {
+    const familyContactId = await addFamilyContact(pool, { borrowerId, relation: 'SPOUSE', source: 'LOAN_APPLICATION', fullName: 'Test Spouse', phone: SPOUSE });
+    if (verified) await verifyFamilyContact(pool, { familyContactId, method: 'SMS', verifiedBy: 'agent-01', at: GIVEN });
+    const consentId = consent ? await recordConsent(pool, { borrowerId, familyContactId, form: 'WRITTEN', purpose: 'contact form at loan signing', givenAt: GIVEN }) : null;
+    return { familyContactId, consentId };
+  }
+
+  const attemptsOf = async (accountId: string) =>
+    (await pool.query('SELECT status, family_contact_id, consent_id FROM contact_attempts WHERE account_id = $1 ORDER BY id', [accountId])).rows;
+
+  test('with consent and a verified number: allowed, and the record names the family contact and the consent', async () => {
+    const { borrowerId, accountA } = await borrowerWithTwoAccounts();
+    const { familyContactId, consentId } = await spouseOf(borrowerId);
+    const outcome = await ask(testPolicies(), { borrowerId, accountId: accountA, channel: 'SMS', to: SPOUSE, at: AT_SHANGHAI_10, familyContactId });
+    expect(outcome).toMatchObject({ allowed: true });
+    expect(await attemptsOf(accountA)).toEqual([{ status: 'SENT', family_contact_id: familyContactId, consent_id: consentId }]);
+  });
+
+  test('without the family contact named, its number is an unrelated third party; named, another number is too', async () => {
+    const { borrowerId, accountA } = await borrowerWithTwoAccounts();
+    const { familyContactId } = await spouseOf(borrowerId);
+    const request: ContactRequest = { borrowerId, accountId: accountA, channel: 'SMS', to: SPOUSE, at: AT_SHANGHAI_10 };
+    expect(await ask(testPolicies(), request)).toMatchObject({ allowed: false, rule: 'THIRD_PARTY', reason: expect.stringContaining("not one of the borrower's own contact points") });
+    expect(await ask(testPolicies(), { ...request, to: '+8613900000009', familyContactId })).toMatchObject({ allowed: false, rule: 'THIRD_PARTY' });
+    // not even the borrower's own number: a message for a family member is judged as one
+    expect(await ask(testPolicies(), { ...request, to: MOBILE, familyContactId })).toMatchObject({ allowed: false, rule: 'THIRD_PARTY' });
+    expect(await attemptsOf(accountA)).toEqual([]);
+  });
+
+  test.each([
+    ['no consent', { consent: false }, 'NO_CONSENT'],
+    ['not verified', { verified: false }, 'NOT_VERIFIED'],
+  ])('%s: THIRD_PARTY, the block recorded, nothing sent', async (_case, setup, reason) => {
+    const { borrowerId, accountA } = await borrowerWithTwoAccounts();
+    const { familyContactId } = await spouseOf(borrowerId, setup);
+    const outcome = await ask(testPolicies(), { borrowerId, accountId: accountA, channel: 'SMS', to: SPOUSE, at: AT_SHANGHAI_10, familyContactId, idempotencyKey: uniqueId('family') });
+    expect(outcome).toMatchObject({ allowed: false, rule: 'THIRD_PARTY', reason: expect.stringContaining(reason), nextAllowedAt: null });
+    expect(await blocksOf(accountA)).toEqual([{ rule: 'THIRD_PARTY', next_allowed_at: null, policy_version: 'test' }]);
+    expect(await attemptsOf(accountA)).toEqual([]);
+  });
+
+  test('a withdrawal waits for a contact being checked under the lock; that contact keeps its consent, the next is refused', async () => {
+    const { borrowerId, accountA } = await borrowerWithTwoAccounts();
+    const { familyContactId, consentId } = await spouseOf(borrowerId);
+    const withdrawnAt = new Date(AT_SHANGHAI_10.getTime() + 60_000);
+    let withdrawal: Promise<Date> | undefined;
+    const outcome = await withContactPermit(pool, { borrowerId, accountId: accountA, channel: 'SMS', to: SPOUSE, at: AT_SHANGHAI_10, familyContactId }, testPolicies(), async (permit) => {
+      withdrawal = withdrawConsent(pool, consentId as number, withdrawnAt);
+      // the withdrawal is waiting for the borrower's lock, which this permit holds
+      const waiting = await eventually(
+        async () => (await pool.query(WAITING_FOR_BORROWER_LOCK_SQL, [borrowerId])).rows[0].n as number,
+        (n) => n > 0,
+      );
+      expect(waiting).toBeGreaterThan(0);
+      return (await permit.recordAttempt(contact())).id;
+    });
+    expect(outcome).toMatchObject({ allowed: true });
+    expect(await withdrawal).toEqual(withdrawnAt);
+    expect(await attemptsOf(accountA)).toEqual([{ status: 'SENT', family_contact_id: familyContactId, consent_id: consentId }]);
+
+    const after = await ask(testPolicies(), { borrowerId, accountId: accountA, channel: 'SMS', to: SPOUSE, at: withdrawnAt, familyContactId });
+    expect(after).toMatchObject({ allowed: false, rule: 'THIRD_PARTY', reason: expect.stringContaining('CONSENT_WITHDRAWN') });
+  });
+
+  test('the borrower’s hours, caps and hold still apply; a family SMS counts toward the borrower’s caps', async () => {
+    const policies = testPolicies({ CN: { figures: { SMS_PER_DAY: 1 } } });
+    const { borrowerId, accountA } = await borrowerWithTwoAccounts();
+    const { familyContactId } = await spouseOf(borrowerId);
+    const family: ContactRequest = { borrowerId, accountId: accountA, channel: 'SMS', to: SPOUSE, at: AT_SHANGHAI_10, familyContactId };
+    // 22:30 in Shanghai
+    expect(await ask(policies, { ...family, at: new Date('2026-06-10T14:30:00Z') })).toMatchObject({ allowed: false, rule: 'CONTACT_HOURS_END', nextAllowedAt: '2026-06-11T00:00:00.000Z' });
+    expect(await ask(policies, family)).toMatchObject({ allowed: true });
+    expect(await ask(policies, { ...family, to: MOBILE, familyContactId: undefined })).toMatchObject({ allowed: false, rule: 'SMS_PER_DAY' });
+    await placeHoldOnce(pool, { holdId: uniqueId('hold'), accountId: accountA, workflowId: 'test', reason: 'COMPLAINT', note: null, placedAt: new Date() });
+    expect(await ask(policies, { ...family, at: new Date('2026-06-12T02:00:00Z') })).toMatchObject({ allowed: false, rule: 'ON_HOLD' });
+  });
 });

@@ -1,15 +1,17 @@
 /**
  * The contact policy against Postgres: before an outbound contact, lock the borrower,
  * gather the facts (their contacts on every account, opt-outs, cease-contact, the account's
- * hold, whether the recipient is theirs), decide, and either record the block or let the
- * caller record its contact — all in one transaction. The lock is what keeps two accounts
+ * hold, whether the recipient is theirs or a family contact they consented to), decide, and
+ * either record the block or let the caller record its contact — all in one transaction. The lock is what keeps two accounts
  * of one borrower from both slipping under a cap: the second waits, then counts the first.
  */
 import { z } from 'zod';
 import { recordContactAttempt, type ContactAttemptRow, type NewContactAttempt } from '../db/contact-attempts';
+import { familyContactsOf } from '../db/family-contacts';
 import { inTransaction, type Pool, type PoolClient } from '../db/pool';
 import { BORROWER_CONTACT_LOCK_SQL } from './lock';
 import { decideContact, type CallOutcome, type ContactDecision, type ContactFacts } from './decide';
+import { familyContactStanding, type FamilyContactStanding } from './family';
 import { CONTACT_CHANNELS, HOLD_REASONS, policyFor, type ContactChannel, type ContactPolicySet } from './policy';
 
 export interface ContactRequest {
@@ -32,6 +34,12 @@ export interface ContactRequest {
    * its own, so every refusal is recorded, and a retry of the same ask records it once.
    */
   blockKey?: string;
+  /**
+   * The contact goes to this family contact of the borrower (SPEC §3), not to the borrower:
+   * `to` must be its number, and its consent and verification are judged at `at`, under the
+   * lock. The record names it and the consent it relied on.
+   */
+  familyContactId?: number;
 }
 
 export type ContactBlock = Extract<ContactDecision, { allowed: false }>;
@@ -45,6 +53,7 @@ const factsRow = z.object({
   hold: z.enum(HOLD_REASONS).nullable(),
   recipient_key: z.string(),
   recipient_is_borrower: z.boolean(),
+  recipient_is_family_contact: z.boolean(),
   already_recorded: z.boolean(),
   past_contacts: z.array(
     z.object({
@@ -76,6 +85,8 @@ const FACTS_SQL = `
           OR EXISTS (SELECT 1 FROM borrower_personal_data d
                      WHERE d.borrower_id = b.id AND k.key IN (contact_recipient_key(d.mobile_phone), contact_recipient_key(d.email))))
            AS recipient_is_borrower,
+         EXISTS (SELECT 1 FROM family_contacts f JOIN family_contact_personal_data fp ON fp.family_contact_id = f.id
+                 WHERE f.id = $8 AND f.borrower_id = b.id AND contact_recipient_key(fp.phone) = k.key) AS recipient_is_family_contact,
          EXISTS (SELECT 1 FROM contact_attempts r WHERE r.idempotency_key = $7 AND r.account_id = $2 AND r.status = 'SENT') AS already_recorded,
          coalesce((SELECT json_agg(json_build_object('channel', ca.channel, 'at', ca.attempted_at,
                                                      'recipientKey', ca.recipient_key, 'callOutcome', ca.call_outcome)
@@ -91,21 +102,37 @@ const FACTS_SQL = `
  * Checks one contact inside the caller's transaction: takes the borrower's advisory lock
  * (held to commit), gathers the facts, decides; a block is recorded with its rule.
  */
-export async function checkContactPolicy(db: PoolClient, request: ContactRequest, policies: ContactPolicySet): Promise<{ decision: ContactDecision; recipientKey: string }> {
+export async function checkContactPolicy(
+  db: PoolClient,
+  request: ContactRequest,
+  policies: ContactPolicySet,
+): Promise<{ decision: ContactDecision; recipientKey: string; familyConsentId: number | null }> {
   await db.query(`SELECT ${BORROWER_CONTACT_LOCK_SQL('$1')}`, [request.borrowerId]);
-  const { rows } = await db.query(FACTS_SQL, [request.borrowerId, request.accountId, request.channel, request.to, request.at, lookbackDays(policies), request.idempotencyKey ?? null]);
+  const { rows } = await db.query(FACTS_SQL, [
+    request.borrowerId,
+    request.accountId,
+    request.channel,
+    request.to,
+    request.at,
+    lookbackDays(policies),
+    request.idempotencyKey ?? null,
+    request.familyContactId ?? null,
+  ]);
   if (!rows[0]) throw new Error(`no borrower ${request.borrowerId}`);
   const row = factsRow.parse(rows[0]);
   if (!row.account_is_borrowers) throw new Error(`account ${request.accountId} is not borrower ${request.borrowerId}'s`);
   // A retry of a contact this very check already let through: the caller finds its row.
-  if (row.already_recorded) return { decision: { allowed: true }, recipientKey: row.recipient_key };
+  if (row.already_recorded) return { decision: { allowed: true }, recipientKey: row.recipient_key, familyConsentId: null };
+  const familyContact = request.familyContactId !== undefined && row.recipient_is_family_contact ? await familyStanding(db, request.borrowerId, request.familyContactId, request.at) : null;
   const policy = policyFor(policies, row.jurisdiction);
   const facts: ContactFacts = {
     at: request.at,
     timeZone: row.time_zone,
     channel: request.channel,
     recipientKey: row.recipient_key,
-    recipientIsBorrower: row.recipient_is_borrower,
+    // A message for a family member is judged as one, even on a number the borrower shares.
+    recipientIsBorrower: request.familyContactId === undefined && row.recipient_is_borrower,
+    familyContact,
     ceaseContact: row.cease_contact,
     optedOut: row.opted_out,
     hold: row.hold,
@@ -113,7 +140,14 @@ export async function checkContactPolicy(db: PoolClient, request: ContactRequest
   };
   const decision = decideContact(facts, policy);
   if (!decision.allowed) await recordBlock(db, request, decision, policy.version);
-  return { decision, recipientKey: row.recipient_key };
+  return { decision, recipientKey: row.recipient_key, familyConsentId: familyContact?.usable ? familyContact.consentId : null };
+}
+
+/** The family contact's standing at `at` (SPEC §3), read in the check's transaction. */
+async function familyStanding(db: PoolClient, borrowerId: string, familyContactId: number, at: Date): Promise<FamilyContactStanding | null> {
+  const { contacts, consents } = await familyContactsOf(db, borrowerId);
+  const contact = contacts.find((c) => c.id === familyContactId);
+  return contact ? familyContactStanding(contact, consents, at) : null;
 }
 
 /** The days of history any jurisdiction's policy can count, so one query serves all. */
@@ -159,7 +193,7 @@ export async function withContactPermit<T>(
   send: (permit: ContactPermit) => Promise<T>,
 ): Promise<PermitOutcome<T>> {
   return inTransaction(pool, async (db) => {
-    const { decision, recipientKey } = await checkContactPolicy(db, request, policies);
+    const { decision, recipientKey, familyConsentId } = await checkContactPolicy(db, request, policies);
     if (!decision.allowed) return decision;
     const permit: ContactPermit = {
       db,
@@ -168,13 +202,13 @@ export async function withContactPermit<T>(
         if (!idempotencyKey) throw new Error('a contact needs an idempotency key (on the request or the contact)');
         const row = await recordContactAttempt(db, { ...rest, idempotencyKey, accountId: request.accountId, borrowerId: request.borrowerId, channel: request.channel, status: 'SENT' });
         // The shared insert knows nothing of the policy's columns; a fresh row gets them here
-        // (a retry that found its first row leaves it as it was).
-        await db.query('UPDATE contact_attempts SET recipient_key = $2, call_outcome = $3, attempted_at = $4 WHERE id = $1 AND recipient_key IS NULL', [
-          row.id,
-          recipientKey,
-          callOutcome,
-          request.at,
-        ]);
+        // (a retry that found its first row leaves it as it was). A family contact's record
+        // names the consent it relied on (SPEC §3).
+        await db.query(
+          `UPDATE contact_attempts SET recipient_key = $2, call_outcome = $3, attempted_at = $4, family_contact_id = $5, consent_id = $6
+           WHERE id = $1 AND recipient_key IS NULL`,
+          [row.id, recipientKey, callOutcome, request.at, familyConsentId === null ? null : (request.familyContactId ?? null), familyConsentId],
+        );
         return row;
       },
     };
