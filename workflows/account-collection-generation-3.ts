@@ -23,6 +23,7 @@ import {
   continueAsNew,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -30,7 +31,6 @@ import {
   upsertMemo,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { z } from 'zod';
 import type { Activities } from '../activities';
 import type { AccountFigures } from '../src/domain/account';
 import { daysBetween } from '../src/domain/dates';
@@ -51,8 +51,10 @@ import { NON_RETRYABLE_FAILURES } from '../src/domain/failures';
 import { formatMoney } from '../src/domain/money';
 import { isExitStage, type Stage } from '../src/domain/stages';
 import { calendarDateIn } from '../src/domain/time-zones';
+import { parseOrReject } from '../src/domain/update-payloads';
 import type { TreatmentStep } from '../src/treatments/schema';
 import type { accountCollection } from './account-collection';
+import { FIELD_COLLECTION, fieldCollection, type ContactEnd, type ContactRequest } from './field-collection';
 import { figuresLane, handlePaymentEvents } from './payment-events';
 import { figuresSearchAttributes, searchAttributesPublisher } from './publish-search-attributes';
 import { CadenceClock } from './cadence-clock';
@@ -148,6 +150,7 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
     promisesBroken: early?.promisesBroken ?? 0,
     callTaskIds: new Set(early?.callTaskIds ?? []),
     answeredCallTaskIds: new Set(early?.answeredCallTaskIds ?? []),
+    rightPartyTaskIds: new Set(early?.rightPartyTaskIds ?? []),
     openCallTask: null as { taskId: number; dueBy: string } | null,
     assignedAgent: early?.assignedAgent ?? null,
     escalated: early?.escalated ?? false,
@@ -245,6 +248,7 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
       promisesBroken: state.promisesBroken,
       contactCeased: state.ceased,
       lastBlockedContact: state.lastBlockedContact,
+      ...field.summary(),
     };
   }
 
@@ -281,6 +285,8 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
             answeredCallTaskIds: recent(state.answeredCallTaskIds),
             assignedAgent: state.assignedAgent,
             escalated: state.escalated,
+            rightPartyTaskIds: recent(state.rightPartyTaskIds),
+            field: field.carried(),
           }
         : undefined,
     };
@@ -327,8 +333,6 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
 
   // ---- the cadence ----
 
-  const contactKey = () => effectKey('contact', state.cadenceIndex) + (state.stepAttempt ? `/attempt-${state.stepAttempt}` : '');
-
   type CallEnd = 'ANSWERED' | 'EXPIRED' | 'INTERRUPTED';
 
   /** An agent call: the task waits in the agent queue until answered, its window passes, or a hold or cease-contact stops it. */
@@ -357,55 +361,76 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
     return interrupted ? 'INTERRUPTED' : 'EXPIRED';
   }
 
-  /** One step of the cadence, through the contact policy. */
-  async function performStep(step: TreatmentStep, choice: TreatmentChoice): Promise<void> {
+  /**
+   * One outbound contact through the contact policy: an SMS or e-mail handed to its
+   * provider, or a call task waited on until answered or its window passes. A refusal is
+   * recorded and waited out (standing still on hold); an opt-out or a recipient not the
+   * borrower's skips it; cease-contact stops it for good. `attemptKey` numbers the tries of
+   * one contact (a call cancelled by a hold is tried again as a new task).
+   */
+  async function contactThroughPolicy(request: ContactRequest, attemptKey: (attempt: number) => string, attempt = { n: 0 }): Promise<ContactEnd> {
     for (;;) {
-      if (!(await waitUntil(Date.now()))) return; // on hold or waiting for a promised date: not now
+      if (!(await waitUntil(Date.now()))) return { end: 'STOPPED' }; // on hold or waiting for a promised date: not now
       await refreshFigures(); // days past due have grown while we waited
-      if (isCured()) return;
+      if (isCured()) return { end: 'STOPPED' };
       const result = await contactSteps.contactBorrower({
-        idempotencyKey: contactKey(),
+        idempotencyKey: attemptKey(attempt.n),
         accountId,
         workflowId: info.workflowId,
-        channel: step.channel,
-        templateId: step.templateId,
-        ...(step.templateVersion ? { templateVersion: step.templateVersion } : {}),
-        callWindowHours: choice.callWindowHours,
+        channel: request.channel,
+        templateId: request.templateId,
+        ...(request.templateVersion ? { templateVersion: request.templateVersion } : {}),
+        callWindowHours: request.callWindowHours,
+        ...(request.appointmentId === undefined ? {} : { appointmentId: request.appointmentId }),
         ...now(),
       });
       switch (result.outcome) {
         case 'SENT':
         case 'ALREADY_SENT':
+          return { end: 'DELIVERED' };
         case 'NO_CONTACT_METHOD':
-          return;
+          return { end: 'UNREACHABLE' };
         case 'NOT_NEEDED':
           // Postgres knew of a payment before we did (the API writes first, then signals).
           await refreshFigures();
-          return;
+          return { end: 'STOPPED' };
         case 'CALL_TASK_OPENED': {
-          const end = await awaitCall(result);
-          if (end !== 'INTERRUPTED') return;
-          state.stepAttempt++; // after the hold, the call is a new task
+          const call = await awaitCall(result);
+          if (call !== 'INTERRUPTED') return { end: 'CALLED', answered: call === 'ANSWERED', taskId: result.taskId };
+          attempt.n++; // after the hold, the call is a new task
           continue;
         }
         case 'BLOCKED': {
-          state.lastBlockedContact = { channel: step.channel, rule: result.rule, nextAllowedAt: result.nextAllowedAt };
-          log.info('contact refused by the contact policy', { accountId, channel: step.channel, rule: result.rule, nextAllowedAt: result.nextAllowedAt });
+          state.lastBlockedContact = { channel: request.channel, rule: result.rule, nextAllowedAt: result.nextAllowedAt };
+          log.info('contact refused by the contact policy', { accountId, channel: request.channel, rule: result.rule, nextAllowedAt: result.nextAllowedAt });
           if (result.rule === 'CEASE_CONTACT') {
             state.ceased = true;
-            return;
+            return { end: 'STOPPED' };
           }
-          // The borrower closed this channel, or the recipient is not theirs: the cadence moves on.
-          if (result.rule === 'OPTED_OUT' || result.rule === 'THIRD_PARTY') return;
+          // The borrower closed this channel, or the recipient is not theirs: skip it.
+          if (result.rule === 'OPTED_OUT' || result.rule === 'THIRD_PARTY') return { end: 'UNREACHABLE' };
           let until = result.nextAllowedAt ? Date.parse(result.nextAllowedAt) : Date.now() + UNSIGNALLED_HOLD_RECHECK_MS;
           // Our own hold: waitUntil stands still until it is released, then we try at once.
           if (!result.nextAllowedAt && result.rule === 'ON_HOLD' && onHold()) until = Date.now();
-          state.nextStep = { action: `${step.channel} ${step.templateId} (refused: ${result.rule}; retry)`, at: new Date(until).toISOString() };
-          if (!(await waitUntil(until))) return;
-          continue; // the same key: the step is still the same contact
+          state.nextStep = { action: `${request.channel} ${request.templateId} (refused: ${result.rule}; retry)`, at: new Date(until).toISOString() };
+          if (!(await waitUntil(until))) return { end: 'STOPPED' };
+          continue; // the same key: the contact is still the same contact
         }
       }
     }
+  }
+
+  /** One step of the cadence; its tries are counted in the state carried across continue-as-new. */
+  async function performStep(step: TreatmentStep, choice: TreatmentChoice): Promise<void> {
+    const tries = {
+      get n() {
+        return state.stepAttempt;
+      },
+      set n(n: number) {
+        state.stepAttempt = n;
+      },
+    };
+    await contactThroughPolicy({ ...step, callWindowHours: choice.callWindowHours }, (n) => effectKey('contact', state.cadenceIndex) + (n ? `/attempt-${n}` : ''), tries);
   }
 
   async function walkCadence(choice: TreatmentChoice): Promise<void> {
@@ -463,7 +488,38 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
     log.info(`promise to pay ${status === 'KEPT' ? 'kept' : 'broken'}`, { accountId, promiseId: promise.promiseId, amountPaid });
   }
 
+  /** The run's open call task is no longer needed (cured, overridden, confirmed meanwhile). */
+  async function cancelOpenCallTask(): Promise<void> {
+    if (!state.openCallTask) return;
+    const { taskId } = state.openCallTask;
+    state.openCallTask = null;
+    await db.closeCallTask({ taskId, status: 'CANCELLED', ...now() });
+  }
+
   // ---- handlers: registered before the first await ----
+
+  const field = fieldCollection(
+    {
+      accountId,
+      workflowId: info.workflowId,
+      treatmentId: () => state.choice?.treatmentId ?? null,
+      stage: () => state.stage,
+      isCured,
+      onHold,
+      ceased: () => state.ceased,
+      rightPartyReached: (taskId) => state.rightPartyTaskIds.has(taskId),
+      contact: (request, attemptKey) => contactThroughPolicy(request, attemptKey),
+      cancelOpenCallTask,
+      advanceTo,
+      audit,
+      effectKey,
+      setNextStep: (step) => {
+        state.nextStep = step;
+      },
+      ready: () => state.choice !== null && state.figures !== undefined,
+    },
+    early?.field,
+  );
 
   setHandler(summaryQuery, summarise);
   setHandler(statementQuery, () => state.statement);
@@ -552,6 +608,7 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
       state.answeredCallTaskIds.add(outcome.taskId);
       try {
         const recorded = await db.recordCallOutcome({ accountId, workflowId: info.workflowId, outcome, ...now() });
+        if (outcome.rightPartyReached) state.rightPartyTaskIds.add(outcome.taskId);
         // The reason (illness, say) may be personal data: stored, not logged.
         log.info('call outcome recorded', { accountId, taskId: outcome.taskId, rightPartyReached: outcome.rightPartyReached });
         return recorded;
@@ -638,9 +695,39 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
   if (!isCured() && stillScreened) await advanceTo('REMINDING', `treatment ${state.choice!.treatmentId} (config ${state.choice!.configVersion}): ${state.choice!.why}`);
   clock.start();
 
+  /**
+   * The account's story after the treatment is chosen: the cadence, then (with the field
+   * collection patch) the appointment and the visit. A supervisor's override cuts the
+   * cadence short; after the field story the account waits in its stage for a payment or
+   * another override.
+   */
+  async function story(): Promise<void> {
+    const choice = state.choice;
+    if (choice && !isCured() && field.entryAfterReminders(state.escalated) === null && !state.escalated) {
+      const reminders = new CancellationScope();
+      const remindersDone = reminders.run(() => walkCadence(choice)).catch((err) => {
+        if (!isCancellation(err)) throw err;
+      });
+      await Promise.race([remindersDone, condition(() => field.overridePending() !== null)]);
+      if (field.overridePending()) {
+        reminders.cancel();
+        await remindersDone;
+        await cancelOpenCallTask();
+      }
+    }
+    for (;;) {
+      if (isCured()) return;
+      // Runs that escalated before field collection existed replay without the patch: they
+      // stay in their stage, waiting for a payment (or an override).
+      const entry = field.entryAfterReminders(state.escalated);
+      if (field.overridePending() || (entry && patched(FIELD_COLLECTION))) await field.run(entry);
+      await condition(() => field.overridePending() !== null || isCured());
+    }
+  }
+
   const collection = new CancellationScope();
   const collectionDone = collection
-    .run(() => Promise.race([state.choice && !isCured() ? walkCadence(state.choice) : Promise.resolve(), watchPromises()]).then(() => condition(() => false)))
+    .run(() => Promise.race([story(), watchPromises()]).then(() => condition(() => false)))
     .catch((err) => {
       if (!isCancellation(err)) throw err;
     });
@@ -652,8 +739,8 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
     await collectionDone;
     state.nextStep = null;
     await CancellationScope.nonCancellable(async () => {
-      if (state.openCallTask) await db.closeCallTask({ taskId: state.openCallTask.taskId, status: 'CANCELLED', ...now() });
-      state.openCallTask = null;
+      await cancelOpenCallTask();
+      await field.abandon('cured');
       // A promise pending at the cure is judged now, for the reports (kept, normally).
       if (state.pendingPromise) await settlePendingPromise(state.pendingPromise);
     });
@@ -669,7 +756,7 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
       cadenceIndex: 0,
       remindingStartedAt: null,
       reopenings: state.reopenings + 1,
-      ...(carriedOn.early ? { early: { ...carriedOn.early, cadenceElapsedMs: 0, stepAttempt: 0, nextStepNow: false, escalated: false } } : {}),
+      ...(carriedOn.early ? { early: { ...carriedOn.early, cadenceElapsedMs: 0, stepAttempt: 0, nextStepNow: false, escalated: false, field: undefined } } : {}),
     };
     return continueAsNew<typeof accountCollection>({ accountId, overrides, carried: reopened });
   }
@@ -681,14 +768,4 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
   await condition(allHandlersFinished);
   log.info('continuing as new', { accountId, historyLength: workflowInfo().historyLength });
   return continueAsNew<typeof accountCollection>({ accountId, overrides, carried: carriedState() });
-}
-
-/** An update's payload, parsed; a bad one is rejected naming the fields (never their values). */
-function parseOrReject<S extends z.ZodType>(update: string, schema: S, raw: unknown): z.output<S> {
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const fields = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(payload)'}: ${issue.message}`);
-    throw new Error(`${update} rejected: ${fields.join('; ')}`);
-  }
-  return parsed.data;
 }

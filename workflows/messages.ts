@@ -29,6 +29,7 @@ import type {
   VisitReport,
   VisitReportAccepted,
 } from '../src/domain/field-collection';
+import type { FieldCarried } from './field-collection';
 import type { FiguresRefreshed } from '../src/domain/figures-refresh';
 import { accountIdSchema } from '../src/domain/ids';
 import type { PaymentEvent } from '../src/domain/payment-event';
@@ -77,6 +78,10 @@ export const carriedStateSchema = z.strictObject({
       answeredCallTaskIds: z.array(z.number().int()),
       assignedAgent: z.string().nullable(),
       escalated: z.boolean(),
+      /** call tasks on which the agent reached the borrower (absent before field collection) */
+      rightPartyTaskIds: z.array(z.number().int()).optional(),
+      /** field collection's state: the appointment or visit in hand (absent before it) */
+      field: z.custom<FieldCarried>((v) => typeof v === 'object' && v !== null).optional(),
     })
     .optional(),
 });
