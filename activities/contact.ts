@@ -33,6 +33,7 @@ import { loadTemplateCatalogue } from '../src/templates/catalogue';
 import { renderTemplate, TemplateRenderError, type RenderedMessage } from '../src/templates/render';
 import { loadTreatments } from '../src/treatments/load';
 import { businessDayOf } from './business-day';
+import { appointmentMessageContext, type AppointmentMessageContext } from './appointment-message';
 import type { ActivityDeps } from './deps';
 import { OutboxEmailProvider } from './providers/email-provider';
 
@@ -80,10 +81,11 @@ export function createContactActivities(deps: ActivityDeps) {
   const templates = deps.templates ?? loadTemplateCatalogue();
   const emailProvider = deps.emailProvider ?? new OutboxEmailProvider(pool);
 
-  function render(input: ContactStepInput, target: ContactTarget, figures: AccountFigures): RenderedMessage {
+  function render(input: ContactStepInput, target: ContactTarget, figures: AccountFigures, appointment: AppointmentMessageContext): RenderedMessage {
     let message: RenderedMessage;
     try {
-      message = renderTemplate(templates, { templateId: input.templateId, ...(input.templateVersion === undefined ? {} : { version: input.templateVersion }) }, { product: target.product, ...figures });
+      const ctx = { product: target.product, ...figures, ...appointment };
+      message = renderTemplate(templates, { templateId: input.templateId, ...(input.templateVersion === undefined ? {} : { version: input.templateVersion }) }, ctx);
     } catch (err) {
       if (!(err instanceof TemplateRenderError)) throw err;
       throw ApplicationFailure.create({ type: FailureType.WorkerMisconfigured, message: err.message, nonRetryable: true, cause: err });
@@ -203,8 +205,10 @@ export function createContactActivities(deps: ActivityDeps) {
         log.info('nothing overdue any more; contact not needed', { accountId, workflowId, channel, templateId });
         return { outcome: 'NOT_NEEDED' };
       }
+      // Field collection: the appointment the message is about, its slots or visit time.
+      const appointment = await appointmentMessageContext(pool, input);
       if (!target.recipient) {
-        const message = render(input, target, figures);
+        const message = render(input, target, figures, appointment);
         const row = await recordContactAttempt(pool, {
           idempotencyKey,
           accountId,
@@ -229,7 +233,7 @@ export function createContactActivities(deps: ActivityDeps) {
         // Once more under the borrower's lock, the last moment before the record: a payment may have landed.
         const latest = await loadAccountFigures(p.db, accountId, asOf);
         if (!latest || latest.amountOverdue === 0) return undefined;
-        return writeStep(p, input, target, render(input, target, latest));
+        return writeStep(p, input, target, render(input, target, latest, appointment));
       });
       if (!permit.allowed) {
         log.info('contact blocked by the contact policy', { accountId, workflowId, channel, rule: permit.rule, nextAllowedAt: permit.nextAllowedAt });
