@@ -163,17 +163,19 @@ describe.each(Object.keys(treatments.treatments))('treatment %s', (treatmentId) 
     const lastOffset = treatment.steps.at(-1)!.dayOffset;
     await env.sleep(`${lastOffset + treatment.escalation.afterDays + 1} days`);
 
-    const made = await eventually(() => attempts(accountId), (a) => a.length === treatment.steps.length);
+    // The cadence's contacts; the appointment's own (field collection) follow the escalation.
+    const cadenceContacts = async () => (await attempts(accountId)).filter((a) => !a.template_id.includes('appointment'));
+    const made = await eventually(cadenceContacts, (a) => a.length === treatment.steps.length);
     const t0 = made[0]!.at;
     expect(made.map((a) => [a.channel, a.template_id, daysApart(t0, a.at)])).toEqual(treatment.steps.map((s) => [s.channel, s.templateId, s.dayOffset]));
     expect(made.every((a) => a.status === 'SENT')).toBe(true);
 
     // Calls are tasks for agents; nobody answered these within the call window.
-    const tasks = await pool.query(`SELECT status FROM agent_tasks WHERE account_id = $1`, [accountId]);
+    const tasks = await pool.query(`SELECT status FROM agent_tasks WHERE account_id = $1 AND template_id = 'call-reminder' ORDER BY id`, [accountId]);
     expect(tasks.rows.map((r) => r.status)).toEqual(treatment.steps.filter((s) => s.channel === 'CALL').map(() => 'EXPIRED'));
 
-    const transitions = await eventually(() => stages(accountId), (s) => s.length === 3);
-    expect(transitions.map((s) => s.to_stage)).toEqual(['SCREENED', 'REMINDING', treatment.escalation.stage]);
+    const transitions = await eventually(() => stages(accountId), (s) => s.length >= 3);
+    expect(transitions.slice(0, 3).map((s) => s.to_stage)).toEqual(['SCREENED', 'REMINDING', treatment.escalation.stage]);
     expect(daysApart(t0, transitions[2]!.at)).toBe(lastOffset + treatment.escalation.afterDays);
 
     const summary = await handle.query(summaryQuery);
