@@ -1,19 +1,12 @@
 /**
- * Field staff and appointments as the appointment activities leave them (a proposal with
- * its slots; a confirmed visit with its collector and address), written straight into
- * Postgres for tests of what the field staff read and send next.
+ * Appointments as the appointment activities leave them (a proposal with its slots; a
+ * confirmed visit with its collector booked and the address collected), written straight
+ * into Postgres for tests of what the field staff read and send next. Staff come from
+ * field-collection-seeds.ts.
  */
 import type { Pool } from '../src/db/pool';
-import type { StaffRole } from '../src/db/staff';
 import { accountWorkflowId } from '../src/domain/ids';
 import { uniqueId } from './support';
-
-/** A staff member of the given role, in the given zone (default Asia/Shanghai); returns the id. */
-export async function seedStaffMember(pool: Pool, role: StaffRole, { timeZone = 'Asia/Shanghai', active = true } = {}): Promise<string> {
-  const id = uniqueId(role.toLowerCase());
-  await pool.query('INSERT INTO staff (id, display_name, role, active, time_zone) VALUES ($1, $2, $3, $4, $5)', [id, `Test ${role.toLowerCase()}`, role, active, timeZone]);
-  return id;
-}
 
 const MINUTE = 60_000;
 

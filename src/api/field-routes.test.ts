@@ -10,11 +10,14 @@ import path from 'node:path';
 import { accountWorkflowId } from '../domain/ids';
 import { PROJECT_ROOT } from '../paths';
 import { apiTestbed } from '../../test/api-testbed';
-import { seedProposal, seedStaffMember, seedVisit } from '../../test/field-appointments';
+import { seedProposal, seedVisit } from '../../test/field-appointments';
+import { addFieldStaff } from '../../test/field-collection-seeds';
 import { isoDateFrom, seedAccount } from '../../test/support';
 
 const bed = apiTestbed('field-api');
 
+/** field staff in Shanghai (UTC+8), as the demo's are */
+const SHANGHAI = { timeZone: 'Asia/Shanghai' };
 const overdue = () => seedAccount(bed.pool, { installments: [{ dueDate: isoDateFrom(Date.now(), -40), amount: 250_000 }] });
 const exampleReport = () => JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'examples/visit-report.json'), 'utf8')) as Record<string, unknown>;
 
@@ -36,8 +39,8 @@ describe('GET /staff/:staffId/appointments', () => {
   let asSecurity: number;
 
   beforeAll(async () => {
-    collector = await seedStaffMember(bed.pool, 'COLLECTOR');
-    const otherCollector = await seedStaffMember(bed.pool, 'COLLECTOR');
+    collector = await addFieldStaff(bed.pool, 'COLLECTOR', SHANGHAI);
+    const otherCollector = await addFieldStaff(bed.pool, 'COLLECTOR', SHANGHAI);
     accountId = await overdue();
     // 1 December 2030 in Shanghai (UTC+8) runs from 30 November 16:00Z to 1 December 16:00Z
     small = await seedVisit(bed.pool, accountId, { collectorId: collector, startsAt: new Date('2030-11-30T16:00:00Z'), address: '12 Demo Road, Shanghai' });
@@ -71,9 +74,9 @@ describe('GET /staff/:staffId/appointments', () => {
   });
 
   test('a supervisor may see it; another collector may not (403), nor anyone unnamed (401); nothing is recorded for a refusal', async () => {
-    const supervisor = await seedStaffMember(bed.pool, 'SUPERVISOR');
-    const retiredSupervisor = await seedStaffMember(bed.pool, 'SUPERVISOR', { active: false });
-    const colleague = await seedStaffMember(bed.pool, 'COLLECTOR');
+    const supervisor = await addFieldStaff(bed.pool, 'SUPERVISOR', SHANGHAI);
+    const retiredSupervisor = await addFieldStaff(bed.pool, 'SUPERVISOR', { ...SHANGHAI, active: false });
+    const colleague = await addFieldStaff(bed.pool, 'COLLECTOR', SHANGHAI);
     const before = (await viewsRecorded([small, morning])).length;
 
     const bySupervisor = await getAs(supervisor, `/staff/${collector}/appointments?date=2030-12-01`);
@@ -92,7 +95,7 @@ describe('GET /staff/:staffId/appointments', () => {
   });
 
   test('without a date: today in the staff member’s zone', async () => {
-    const farEast = await seedStaffMember(bed.pool, 'COLLECTOR', { timeZone: 'Etc/GMT-14' });
+    const farEast = await addFieldStaff(bed.pool, 'COLLECTOR', { timeZone: 'Etc/GMT-14' });
     // UTC+14: today there is the UTC date 14 hours from now; its midday is 22:00Z the UTC day before
     const today = isoDateFrom(Date.now() + 14 * 3_600_000, 0);
     const midday = Date.parse(`${today}T12:00:00Z`) - 14 * 3_600_000;
@@ -160,7 +163,7 @@ describe('messages about an appointment, refused before any workflow', () => {
   beforeAll(async () => {
     accountId = await overdue();
     proposal = await seedProposal(bed.pool, accountId);
-    visit = await seedVisit(bed.pool, accountId, { collectorId: await seedStaffMember(bed.pool, 'COLLECTOR'), startsAt: new Date('2030-12-05T02:00:00Z'), address: '5 Demo Road' });
+    visit = await seedVisit(bed.pool, accountId, { collectorId: await addFieldStaff(bed.pool, 'COLLECTOR', SHANGHAI), startsAt: new Date('2030-12-05T02:00:00Z'), address: '5 Demo Road' });
   });
 
   /** What a refused message must leave as it was: the appointments, the calendar, the reports. */

@@ -3,15 +3,13 @@
  * environment variables for the test Postgres and the Temporal dev server, with the
  * workers' encryption key. Its output, its exit code, and what reached the workflow.
  */
-import { execFile } from 'node:child_process';
-import path from 'node:path';
 import type { Pool } from '../db/pool';
 import { accountWorkflowId } from '../domain/ids';
-import { PROJECT_ROOT } from '../paths';
+import { arrearsCli } from '../../test/arrears-cli';
 import { seedCallTask } from '../../test/call-tasks';
 import { runningAccountWorkflow, signalsReceived } from '../../test/account-workflow';
 import { summaryQuery } from '../../workflows/messages';
-import { eventually, isoDateFrom, newCodecKeys, seedAccount, startTestWorker, type TestWorker, testDatabaseUrl, testPool, testTemporalAddress, uniqueId } from '../../test/support';
+import { eventually, isoDateFrom, newCodecKeys, seedAccount, startTestWorker, type TestWorker, testPool, testTemporalAddress, uniqueId } from '../../test/support';
 
 const codecKeys = newCodecKeys();
 const taskQueue = uniqueId('cli');
@@ -27,27 +25,7 @@ afterAll(async () => {
   await pool?.end();
 });
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function arrears(...args: string[]): Promise<Run> {
-  const env = {
-    ...process.env,
-    DATABASE_URL: testDatabaseUrl('shared'),
-    TEMPORAL_ADDRESS: testTemporalAddress(),
-    ARREARS_CODEC_KEY: codecKeys.current.key,
-    ARREARS_CODEC_KEY_ID: codecKeys.current.keyId,
-    LOG_LEVEL: 'silent',
-  };
-  return new Promise((resolve) => {
-    execFile(path.join(PROJECT_ROOT, 'node_modules/.bin/tsx'), ['src/cli/arrears.ts', ...args], { cwd: PROJECT_ROOT, env }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const arrears = arrearsCli(codecKeys);
 
 const overdue = () => seedAccount(pool, { installments: [{ dueDate: isoDateFrom(Date.now(), -12), amount: 250_000 }] });
 

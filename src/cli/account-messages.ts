@@ -4,7 +4,6 @@
  * workers (ARREARS_CODEC_KEY, or the key `npm start` keeps under the data dir), and the
  * API's own logic (src/api/account-messages.ts) to send the message and sort its answer.
  */
-import type { z } from 'zod';
 import { codecKeysFrom } from '../codec/data-converter';
 import { localCodecKey } from '../launcher/codec-key';
 import { connectClient } from '../temporal/client';
@@ -41,18 +40,6 @@ export function answerOf<T>(outcome: UpdateOutcome<T> | SignalOutcome): T | { wo
   }
 }
 
-/**
- * Commander's options (or an argument) through zod. The messages name the flags: the
- * schema's own, or `names`: the argument's name, or, for a schema shared with the API,
- * its fields' flags.
- */
-export function optionsOf<S extends z.ZodType>(schema: S, raw: unknown, names: string | Record<string, string> = {}): z.infer<S> {
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const nameOf = (path: PropertyKey[]) => (typeof names === 'string' ? names : names[String(path[0])]);
-    throw new Error(parsed.error.issues.map((i) => [nameOf(i.path), i.message].filter(Boolean).join(': ')).join('; '));
-  }
-  return parsed.data;
-}
+export { optionsOf } from './options';
 
 export const writeLine = (line: string) => process.stdout.write(`${line}\n`);

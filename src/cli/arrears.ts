@@ -5,11 +5,15 @@
  */
 import { Command } from 'commander';
 import { registerAgentTasksCommand } from './commands/agent-tasks';
+import { registerAppointmentsCommands } from './commands/appointments';
 import { registerCallOutcomeCommand } from './commands/call-outcome';
+import { registerFamilyContactCommands } from './commands/family-contact';
 import { registerHoldCommands } from './commands/holds';
 import { registerImportCommand } from './commands/import';
+import { registerOverrideStageCommand } from './commands/override-stage';
 import { registerPromiseCommand } from './commands/promise';
 import { registerScreenCommand } from './commands/screen';
+import { registerVisitCommands } from './commands/visits';
 
 export function buildProgram(): Command {
   const program = new Command('arrears')
@@ -22,6 +26,10 @@ export function buildProgram(): Command {
   registerCallOutcomeCommand(program);
   registerPromiseCommand(program);
   registerHoldCommands(program);
+  registerAppointmentsCommands(program);
+  registerVisitCommands(program);
+  registerOverrideStageCommand(program);
+  registerFamilyContactCommands(program);
   return program;
 }
 
