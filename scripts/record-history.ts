@@ -37,6 +37,7 @@ import { recreateDatabase, startPostgres } from '../src/setup/postgres';
 import { ensureTemporalCli, ensureTestServer, ephemeralExecutable } from '../src/setup/temporal-tools';
 import { registerSearchAttributes } from '../src/temporal/register-search-attributes';
 import { installTemporalRuntime } from '../src/temporal/runtime';
+import { validVisitReport } from '../test/field-collection-seeds';
 import { eventually, isoDateFrom, seedAccount } from '../test/support';
 import type { accountCollection } from '../workflows/account-collection';
 import type { dailyScreening } from '../workflows/daily-screening';
@@ -44,10 +45,14 @@ import { DAILY_SCREENING_WORKFLOW } from '../workflows/screening-messages';
 import {
   ACCOUNT_COLLECTION_WORKFLOW,
   holdPlacedSignal,
+  confirmAppointmentUpdate,
   holdReleasedSignal,
+  overrideStageUpdate,
   paymentReceivedSignal,
   recordCallOutcomeUpdate,
   recordPromiseUpdate,
+  recordVisitNoShowUpdate,
+  submitVisitReportUpdate,
   summaryQuery,
   type AccountCollectionInput,
 } from '../workflows/messages';
@@ -64,10 +69,11 @@ const TASK_QUEUE = 'record-history';
  * Histories of earlier generations stay (running workflows still have them) and must
  * keep replaying. accountCollection v1: database steps as regular activities; v2: as
  * local activities (patch `database-steps-as-local-activities`); v3: early collection (patch
- * `early-collection`: treatments, agent calls, promises, holds). dailyScreening v1: the
+ * `early-collection`: treatments, agent calls, promises, holds); v4: field collection (patch
+ * `field-collection`: appointment, visit, report, overrideStage). dailyScreening v1: the
  * first. Raise one with each deliberately incompatible change of that workflow.
  */
-const GENERATION = { accountCollection: 'v3', dailyScreening: 'v1' } as const;
+const GENERATION = { accountCollection: 'v4', dailyScreening: 'v1' } as const;
 
 const log = createLogger(process.env.LOG_LEVEL ?? 'warn', 'record-history');
 const EventType = temporal.api.enums.v1.EventType;
@@ -206,6 +212,99 @@ async function callPromiseHoldCured(ctx: Ctx): Promise<Recorded> {
   return { name: 'call-promise-hold-cured', workflowType: 'accountCollection', history };
 }
 
+/** The fast treatment's whole cadence, the escalation to APPOINTMENT, then a cure (v3: it waited there; v4: a proposal is cancelled). */
+async function escalatedThenCured(ctx: Ctx): Promise<Recorded> {
+  const accountId = await overdueAccount(ctx, 'REPLAY-ESCALATED-CURED');
+  const handle = await start(ctx, { accountId, overrides: { treatment: 'fast' } });
+  await remindersSent(ctx, accountId, 1);
+  await ctx.env.sleep('8 days');
+  const escalated = await eventually(() => handle.query(summaryQuery), (s) => s.stage === 'APPOINTMENT');
+  assert.equal(escalated.stage, 'APPOINTMENT');
+  await handle.signal(paymentReceivedSignal, await payment(ctx, accountId, 'EVT-REPLAY-ESCALATED-1', 100_000));
+  const result = await handle.result();
+  assert.equal(result.outcome, 'CURED');
+  const history = await handle.fetchHistory();
+  assert.equal(lastEventType(history), EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+  return { name: 'escalated-then-cured', workflowType: 'accountCollection', history };
+}
+
+/** Field staff for the field scenarios: on duty at every hour, so the scenarios never wait for a free slot. */
+async function seedFieldStaff({ pool }: Ctx): Promise<void> {
+  for (const [id, role] of [
+    ['replay-collector', 'COLLECTOR'],
+    ['replay-security', 'SECURITY'],
+    ['replay-supervisor', 'SUPERVISOR'],
+  ]) {
+    await pool.query(
+      `INSERT INTO staff (id, display_name, role, time_zone, work_from, work_until) VALUES ($1, $1, $2, 'UTC', '00:00', '23:59') ON CONFLICT (id) DO NOTHING`,
+      [id, role],
+    );
+  }
+}
+
+async function sleepUntil(ctx: Ctx, iso: string): Promise<void> {
+  const left = Date.parse(iso) - (await ctx.env.currentTimeMs());
+  if (left > 0) await ctx.env.sleep(left + 60_000);
+}
+
+/**
+ * Field collection from the escalation: the fast cadence fails, an appointment is proposed,
+ * the agent reaches the borrower and confirms a slot, the borrower is not at home, the
+ * rescheduled visit's report recommends a plan (NEGOTIATION), then a payment cures it.
+ */
+async function fieldAppointmentNoShowReport(ctx: Ctx): Promise<Recorded> {
+  await seedFieldStaff(ctx);
+  const accountId = await overdueAccount(ctx, 'REPLAY-FIELD-NO-SHOW-REPORT');
+  const handle = await start(ctx, { accountId, overrides: { treatment: 'fast' } });
+  await remindersSent(ctx, accountId, 1);
+  await ctx.env.sleep('7 days');
+  const offered = await eventually(() => handle.query(summaryQuery), (s) => s.stage === 'APPOINTMENT' && !!s.appointment && !!s.openCallTask);
+  assert.ok(offered.appointment && offered.openCallTask, 'an appointment call should be open');
+  await handle.executeUpdate(recordCallOutcomeUpdate, { args: [{ taskId: offered.openCallTask.taskId, agentId: 'agent-01', rightPartyReached: true }] });
+  const { appointmentId, slots } = offered.appointment;
+  const booked = await handle.executeUpdate(confirmAppointmentUpdate, {
+    args: [{ appointmentId, slotId: slots[0]!.slotId, address: { kind: 'HOME', text: '1 Replay Road' }, confirmedBy: 'agent-01', channel: 'CALL' }],
+  });
+  await sleepUntil(ctx, booked.startsAt);
+  await handle.executeUpdate(recordVisitNoShowUpdate, { args: [{ appointmentId, reportedBy: booked.collectorId }] });
+  const rescheduled = await eventually(() => handle.query(summaryQuery), (s) => !!s.visit && s.visit.appointmentId !== appointmentId);
+  const second = rescheduled.visit!;
+  await sleepUntil(ctx, second.startsAt);
+  await handle.executeUpdate(submitVisitReportUpdate, { args: [validVisitReport(second.appointmentId, second.collectorId, new Date(await ctx.env.currentTimeMs()).toISOString())] });
+  await eventually(() => handle.query(summaryQuery), (s) => s.stage === 'NEGOTIATION');
+  await handle.signal(paymentReceivedSignal, await payment(ctx, accountId, 'EVT-REPLAY-FIELD-1', 100_000));
+  const result = await handle.result();
+  assert.equal(result.outcome, 'CURED');
+  const history = await handle.fetchHistory();
+  assert.equal(lastEventType(history), EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+  return { name: 'field-appointment-no-show-report', workflowType: 'accountCollection', history };
+}
+
+/**
+ * A supervisor's override to APPOINTMENT, a hold that cancels the proposal and its release,
+ * no confirmation in the window (an unannounced visit), then a cure.
+ */
+async function fieldOverrideHoldUnconfirmed(ctx: Ctx): Promise<Recorded> {
+  await seedFieldStaff(ctx);
+  const accountId = await overdueAccount(ctx, 'REPLAY-FIELD-OVERRIDE-HOLD');
+  const handle = await start(ctx, { accountId, overrides: { treatment: 'standard' } });
+  await remindersSent(ctx, accountId, 1);
+  await handle.executeUpdate(overrideStageUpdate, { args: [{ to: 'APPOINTMENT', supervisorId: 'replay-supervisor', reason: 'replay: reminders exhausted' }] });
+  await eventually(() => handle.query(summaryQuery), (s) => !!s.appointment);
+  await handle.signal(holdPlacedSignal, { holdId: 'HOLD-REPLAY-FIELD', reason: 'DISPUTE' });
+  await eventually(() => handle.query(summaryQuery), (s) => s.onHold && !s.appointment);
+  await handle.signal(holdReleasedSignal, { holdId: 'HOLD-REPLAY-FIELD' });
+  const offered = await eventually(() => handle.query(summaryQuery), (s) => !s.onHold && !!s.appointment);
+  await sleepUntil(ctx, offered.appointment!.confirmBy);
+  await eventually(() => handle.query(summaryQuery), (s) => s.stage === 'VISIT' && !!s.visit);
+  await handle.signal(paymentReceivedSignal, await payment(ctx, accountId, 'EVT-REPLAY-FIELD-2', 100_000));
+  const result = await handle.result();
+  assert.equal(result.outcome, 'CURED');
+  const history = await handle.fetchHistory();
+  assert.equal(lastEventType(history), EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+  return { name: 'field-override-hold-unconfirmed', workflowType: 'accountCollection', history };
+}
+
 /** maxHistoryEvents 100 and twenty small payments: the first run ends in continue-as-new. */
 async function continuedAsNew(ctx: Ctx): Promise<Recorded> {
   const accountId = await overdueAccount(ctx, 'REPLAY-CONTINUED-AS-NEW');
@@ -255,6 +354,9 @@ const SCENARIOS: { scenario: (ctx: Ctx) => Promise<Recorded>; server: 'time-skip
   { scenario: remindedThenCured, server: 'time-skipping' },
   { scenario: partialDuplicateBadSignal, server: 'time-skipping' },
   { scenario: callPromiseHoldCured, server: 'time-skipping' },
+  { scenario: escalatedThenCured, server: 'time-skipping' },
+  { scenario: fieldAppointmentNoShowReport, server: 'time-skipping' },
+  { scenario: fieldOverrideHoldUnconfirmed, server: 'time-skipping' },
   { scenario: continuedAsNew, server: 'dev' },
   // Schedules and the fan-out's client calls need no skipped time either.
   { scenario: dailyScreeningRun, server: 'dev' },
