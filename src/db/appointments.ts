@@ -15,7 +15,18 @@ export type RoleOnVisit = 'COLLECTOR' | 'SECURITY';
 
 const iso = (d: Date | null) => (d === null ? null : d.toISOString());
 
-const proposedSlotsSchema = z.array(z.strictObject({ slotId: z.string(), startsAt: z.string(), endsAt: z.string() }));
+/** A slot as stored: what the borrower was offered, and whom the finder picked for it (a preference; nothing is booked). */
+const slotOnOfferSchema = z.object({
+  slotId: z.string(),
+  startsAt: z.string(),
+  endsAt: z.string(),
+  preferredCollectorId: z.string().nullable().default(null),
+  preferredSecurityId: z.string().nullable().default(null),
+});
+export type SlotOnOffer = z.infer<typeof slotOnOfferSchema>;
+
+/** What the borrower is shown: the slot, not who would come. */
+export const offered = (slots: SlotOnOffer[]): ProposedSlot[] => slots.map(({ slotId, startsAt, endsAt }) => ({ slotId, startsAt, endsAt }));
 
 /** Every column of appointments, as the activities read it. */
 export const appointmentRowSchema = z.object({
@@ -29,7 +40,7 @@ export const appointmentRowSchema = z.object({
   rescheduled_from: z.number().int().nullable(),
   status: z.enum(APPOINTMENT_STATUSES),
   requires_security: z.boolean(),
-  proposed_slots: proposedSlotsSchema,
+  proposed_slots: z.array(slotOnOfferSchema),
   proposed_at: z.date().nullable(),
   confirm_by: z.date().nullable(),
   reached_via: z.enum(['CALL', 'SMS', 'EMAIL', 'FAMILY']).nullable(),
@@ -77,7 +88,7 @@ export async function findAppointment(db: Queryable, appointmentId: number): Pro
     endsAt: iso(r.ends_at),
     collectorId: r.collector_id,
     securityId: r.security_id,
-    proposedSlots: r.proposed_slots,
+    proposedSlots: offered(r.proposed_slots),
     confirmBy: iso(r.confirm_by),
   };
 }
@@ -183,11 +194,202 @@ export async function listProposedAppointments(db: Queryable, filter: { accountI
       appointmentId: r.id,
       accountId: r.account_id,
       workflowId: r.workflow_id,
-      proposedSlots: r.proposed_slots,
+      proposedSlots: offered(r.proposed_slots),
       proposedAt: iso(r.proposed_at),
       confirmBy: iso(r.confirm_by),
       requiresSecurity: r.requires_security,
       reachedVia: r.reached_via,
     };
   });
+}
+
+// ---------- what the appointment activities read and write ----------
+
+const hoursOf = (time: string | null) => (time === null ? null : Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5)));
+
+const visitPartyRow = z.object({
+  account_id: z.string(),
+  borrower_id: z.string(),
+  currency: z.string(),
+  risk_tier: z.string().nullable(),
+  time_zone: z.string(),
+  jurisdiction: z.string(),
+  contact_from: z.string().nullable(),
+  contact_until: z.string().nullable(),
+});
+
+/** The account and its borrower as a visit needs them: no personal data but the preferred hours. */
+export interface VisitParty {
+  accountId: string;
+  borrowerId: string;
+  currency: string;
+  riskTier: string | null;
+  timeZone: string;
+  jurisdiction: string;
+  /** minutes after local midnight: the preferred phone's hours, else any contact point's; null: none on file */
+  preferredHours: { from: number; until: number } | null;
+}
+
+export async function loadVisitParty(db: Queryable, accountId: string): Promise<VisitParty | undefined> {
+  const { rows } = await db.query(
+    `SELECT a.id AS account_id, a.borrower_id, a.currency, a.risk_tier, b.time_zone, b.jurisdiction,
+            cp.contact_from::text AS contact_from, cp.contact_until::text AS contact_until
+       FROM accounts a
+       JOIN borrowers b ON b.id = a.borrower_id
+       LEFT JOIN LATERAL (
+         SELECT p.contact_from, p.contact_until FROM borrower_contact_points p
+          WHERE p.borrower_id = a.borrower_id AND p.contact_from IS NOT NULL
+          ORDER BY (p.kind = 'PHONE' AND p.preferred) DESC, p.kind = 'PHONE' DESC, p.preferred DESC, p.label
+          LIMIT 1) cp ON true
+      WHERE a.id = $1`,
+    [accountId],
+  );
+  if (!rows[0]) return undefined;
+  const r = visitPartyRow.parse(rows[0]);
+  const from = hoursOf(r.contact_from);
+  const until = hoursOf(r.contact_until);
+  return {
+    accountId: r.account_id,
+    borrowerId: r.borrower_id,
+    currency: r.currency,
+    riskTier: r.risk_tier,
+    timeZone: r.time_zone,
+    jurisdiction: r.jurisdiction,
+    preferredHours: from === null || until === null ? null : { from, until },
+  };
+}
+
+/** The borrower's home and work addresses on file (personal data: for the visit's record only). */
+export async function addressesOnFile(db: Queryable, borrowerId: string): Promise<Record<AddressKind, string | null>> {
+  const { rows } = await db.query('SELECT home_address, work_address FROM borrower_personal_data WHERE borrower_id = $1', [borrowerId]);
+  const r = z.object({ home_address: z.string().nullable(), work_address: z.string().nullable() }).optional().parse(rows[0]);
+  const usable = (s: string | null | undefined) => (s && s.trim().length > 0 ? s : null);
+  return { HOME: usable(r?.home_address), WORKPLACE: usable(r?.work_address) };
+}
+
+const parseRow = (row: unknown) => appointmentRowSchema.parse(row);
+
+export async function findAppointmentByKey(db: Queryable, idempotencyKey: string): Promise<AppointmentRow | undefined> {
+  const { rows } = await db.query('SELECT * FROM appointments WHERE idempotency_key = $1', [idempotencyKey]);
+  return rows[0] ? parseRow(rows[0]) : undefined;
+}
+
+/** The row, locked to the end of the caller's transaction. */
+export async function lockAppointment(db: Queryable, appointmentId: number): Promise<AppointmentRow | undefined> {
+  const { rows } = await db.query('SELECT * FROM appointments WHERE id = $1 FOR UPDATE', [appointmentId]);
+  return rows[0] ? parseRow(rows[0]) : undefined;
+}
+
+export interface NewProposal {
+  idempotencyKey: string;
+  accountId: string;
+  borrowerId: string;
+  workflowId: string;
+  requiresSecurity: boolean;
+  slots: SlotOnOffer[];
+  proposedAt: Date;
+  confirmBy: Date;
+}
+
+/** Once per key: a second call (a retry) returns the first proposal. */
+export async function insertProposal(db: Queryable, p: NewProposal): Promise<AppointmentRow> {
+  const { rows } = await db.query(
+    `INSERT INTO appointments (idempotency_key, account_id, borrower_id, workflow_id, kind, status, requires_security, proposed_slots, proposed_at, confirm_by)
+     VALUES ($1, $2, $3, $4, 'ARRANGED', 'PROPOSED', $5, $6, $7, $8)
+     ON CONFLICT (idempotency_key) DO NOTHING
+     RETURNING *`,
+    [p.idempotencyKey, p.accountId, p.borrowerId, p.workflowId, p.requiresSecurity, JSON.stringify(p.slots), p.proposedAt, p.confirmBy],
+  );
+  return rows[0] ? parseRow(rows[0]) : ((await findAppointmentByKey(db, p.idempotencyKey)) as AppointmentRow);
+}
+
+export interface NewUnannouncedVisit {
+  idempotencyKey: string;
+  accountId: string;
+  borrowerId: string;
+  workflowId: string;
+  visitNumber: number;
+  rescheduledFrom: number | null;
+  requiresSecurity: boolean;
+  startsAt: Date;
+  endsAt: Date;
+  /** whom the calendar showed free; the caller's bookings settle who goes (setVisitStaff) */
+  collectorId: string;
+  securityId: string | null;
+  addressKind: AddressKind;
+  reportDueBy: Date;
+}
+
+/** Inserts the visit unless the key is known; undefined: it is (the caller reads the first). */
+export async function insertUnannouncedVisit(db: Queryable, v: NewUnannouncedVisit): Promise<AppointmentRow | undefined> {
+  const { rows } = await db.query(
+    `INSERT INTO appointments (idempotency_key, account_id, borrower_id, workflow_id, kind, visit_number, rescheduled_from, status, requires_security,
+                               starts_at, ends_at, collector_id, security_id, address_kind, report_due_by)
+     VALUES ($1, $2, $3, $4, 'UNANNOUNCED', $5, $6, 'CONFIRMED', $7, $8, $9, $10, $11, $12, $13)
+     ON CONFLICT (idempotency_key) DO NOTHING
+     RETURNING *`,
+    [v.idempotencyKey, v.accountId, v.borrowerId, v.workflowId, v.visitNumber, v.rescheduledFrom, v.requiresSecurity, v.startsAt, v.endsAt, v.collectorId, v.securityId, v.addressKind, v.reportDueBy],
+  );
+  return rows[0] ? parseRow(rows[0]) : undefined;
+}
+
+export interface Confirmation {
+  startsAt: Date;
+  endsAt: Date;
+  collectorId: string;
+  securityId: string | null;
+  addressKind: AddressKind;
+  confirmedBy: string;
+  confirmedAt: Date;
+  reportDueBy: Date;
+}
+
+export async function confirmProposal(db: Queryable, appointmentId: number, c: Confirmation): Promise<AppointmentRow> {
+  const { rows } = await db.query(
+    `UPDATE appointments
+        SET status = 'CONFIRMED', starts_at = $2, ends_at = $3, collector_id = $4, security_id = $5, address_kind = $6,
+            confirmed_by = $7, confirmed_at = $8, report_due_by = $9
+      WHERE id = $1 AND status = 'PROPOSED'
+      RETURNING *`,
+    [appointmentId, c.startsAt, c.endsAt, c.collectorId, c.securityId, c.addressKind, c.confirmedBy, c.confirmedAt, c.reportDueBy],
+  );
+  if (!rows[0]) throw new Error(`appointment ${appointmentId} was not PROPOSED when confirmed`);
+  return parseRow(rows[0]);
+}
+
+/** Who the database booked, when it was not the one the calendar first showed. */
+export async function setVisitStaff(db: Queryable, appointmentId: number, collectorId: string, securityId: string | null): Promise<AppointmentRow> {
+  const { rows } = await db.query('UPDATE appointments SET collector_id = $2, security_id = $3 WHERE id = $1 RETURNING *', [appointmentId, collectorId, securityId]);
+  return parseRow(rows[0]);
+}
+
+/** The address to visit, once (personal data, apart). */
+export async function recordVisitAddress(db: Queryable, appointmentId: number, address: string, collectedAt: Date): Promise<void> {
+  await db.query(
+    `INSERT INTO appointment_addresses (appointment_id, address, collected_at) VALUES ($1, $2, $3)
+     ON CONFLICT (appointment_id) DO NOTHING`,
+    [appointmentId, address, collectedAt],
+  );
+}
+
+/** The first channel that reached the borrower about it; a later one does not replace it. */
+export async function markReached(db: Queryable, appointmentId: number, via: NonNullable<AppointmentRow['reached_via']>): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE appointments SET reached_via = coalesce(reached_via, $2) WHERE id = $1`,
+    [appointmentId, via],
+  );
+  return rowCount === 1;
+}
+
+export type ClosingStatus = 'EXPIRED' | 'NO_SHOW' | 'REPORT_OVERDUE' | 'CANCELLED' | 'VISITED';
+
+/** Closes an open (PROPOSED or CONFIRMED) appointment; undefined when it was not open. */
+export async function closeOpenAppointment(db: Queryable, appointmentId: number, status: ClosingStatus, closedAt: Date, note: string | null): Promise<AppointmentRow | undefined> {
+  const { rows } = await db.query(
+    `UPDATE appointments SET status = $2, closed_at = $3, close_note = $4
+      WHERE id = $1 AND status IN ('PROPOSED', 'CONFIRMED')
+      RETURNING *`,
+    [appointmentId, status, closedAt, note],
+  );
+  return rows[0] ? parseRow(rows[0]) : undefined;
 }

@@ -25,3 +25,9 @@ export async function addStaff(db: Queryable, staff: readonly StaffMember[]): Pr
   );
   return rowCount ?? 0;
 }
+
+/** The staff member's role, or undefined when they are not on file or no longer active. */
+export async function activeStaffRole(db: Queryable, staffId: string): Promise<StaffRole | undefined> {
+  const { rows } = await db.query('SELECT role FROM staff WHERE id = $1 AND active', [staffId]);
+  return rows[0] ? z.enum(STAFF_ROLES).parse(rows[0].role) : undefined;
+}

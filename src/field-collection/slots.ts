@@ -132,22 +132,22 @@ function weekLoader(clock: typeof localClock) {
   };
 }
 
-/** The free staff member with the fewest bookings that week (then the lowest id), or undefined. */
-function leastLoadedFree(
+/**
+ * The staff free for [start, end) (inside their working hours, no overlapping booking),
+ * fewest bookings that week first, then by id: the order to try them in.
+ */
+export function rankFreeStaff(
   staff: readonly StaffCalendar[],
   start: number,
   end: number,
-  clock: typeof localClock,
-  loadOf: ReturnType<typeof weekLoader>,
-): StaffCalendar | undefined {
-  let best: { staff: StaffCalendar; load: number } | undefined;
-  for (const s of staff) {
-    if (s.booked.some((b) => overlaps(b, start, end))) continue;
-    if (!withinDailyHours(start, end, s.timeZone, s.workHours, clock)) continue;
-    const load = loadOf(s, start);
-    if (!best || load < best.load || (load === best.load && s.staffId < best.staff.staffId)) best = { staff: s, load };
-  }
-  return best?.staff;
+  clock: typeof localClock = memoClock(),
+  loadOf: ReturnType<typeof weekLoader> = weekLoader(clock),
+): StaffCalendar[] {
+  return staff
+    .filter((s) => !s.booked.some((b) => overlaps(b, start, end)) && withinDailyHours(start, end, s.timeZone, s.workHours, clock))
+    .map((s) => ({ s, load: loadOf(s, start) }))
+    .sort((a, b) => a.load - b.load || (a.s.staffId < b.s.staffId ? -1 : a.s.staffId > b.s.staffId ? 1 : 0))
+    .map(({ s }) => s);
 }
 
 /**
@@ -167,10 +167,10 @@ export function findSlots(search: SlotSearch): FoundSlot[] {
     withinDailyHours(start, end, zone, search.contactHours, clock) && (preferred === null || withinDailyHours(start, end, zone, preferred, clock));
 
   const staffFor = (start: number, end: number): FoundSlot | undefined => {
-    const collector = leastLoadedFree(search.collectors, start, end, clock, loadOf);
+    const collector = rankFreeStaff(search.collectors, start, end, clock, loadOf)[0];
     if (!collector) return undefined;
     if (search.security === null) return { startsAt: start, endsAt: end, collectorId: collector.staffId, securityId: null };
-    const security = leastLoadedFree(search.security, start, end, clock, loadOf);
+    const security = rankFreeStaff(search.security, start, end, clock, loadOf)[0];
     return security && { startsAt: start, endsAt: end, collectorId: collector.staffId, securityId: security.staffId };
   };
 
