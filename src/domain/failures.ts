@@ -28,6 +28,8 @@ export const FailureType = {
   NotASupervisor: 'NotASupervisor',
   /** The appointment does not exist or is another account's. */
   UnknownAppointment: 'UnknownAppointment',
+  /** A confirmation names a slot the appointment never offered. */
+  UnknownSlot: 'UnknownSlot',
   /** The appointment is not in a state that takes this (confirming a closed one, a report for a proposal, …). */
   AppointmentNotOpen: 'AppointmentNotOpen',
   /** A visit report whose money fields the account's currency cannot hold (finer than its minor unit). */
