@@ -503,7 +503,8 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
       accountId,
       workflowId: info.workflowId,
       treatmentId: () => state.choice?.treatmentId ?? null,
-      stage: () => state.stage,
+      // On hold: the stage the account returns to on release (where its story is).
+      stage: () => (state.stage === 'ON_HOLD' ? (state.stageBeforeHold ?? state.stage) : state.stage),
       isCured,
       onHold,
       ceased: () => state.ceased,

@@ -207,13 +207,21 @@ export function fieldCollection(run: FieldRun, carried?: FieldCarried): FieldCol
     }
     // SPEC §3: only with the borrower's recorded consent, to a verified number, disclosing nothing.
     for (;;) {
-      const result = await familyContacts.contactFamilyForCallback({
-        idempotencyKey: run.effectKey('family-callback', `${proposal.appointmentId}/${field.familyRequests}`),
-        accountId,
-        workflowId,
-        templateId: p.familyCallbackTemplate,
-        ...now(),
-      });
+      let result;
+      try {
+        result = await familyContacts.contactFamilyForCallback({
+          idempotencyKey: run.effectKey('family-callback', `${proposal.appointmentId}/${field.familyRequests}`),
+          accountId,
+          workflowId,
+          templateId: p.familyCallbackTemplate,
+          ...now(),
+        });
+      } catch (err) {
+        if (isCancellation(err)) throw err;
+        // A misconfigured template, say: the borrower may still call in; the run goes on.
+        log.error('family call-back request failed', { accountId, error: errorMessage(err) });
+        return null;
+      }
       switch (result.outcome) {
         case 'SENT':
         case 'ALREADY_SENT':
@@ -362,16 +370,21 @@ export function fieldCollection(run: FieldRun, carried?: FieldCarried): FieldCol
     }
   }
 
+  /** Best effort: a notice that cannot go out before the visit (a refusal in the night, say) is dropped, and never fails the run. */
   async function noticeOfVisit(p: FieldPolicy, visit: VisitBooked): Promise<void> {
     const attemptKey = (n: number) => run.effectKey('visit-notice', visit.appointmentId) + (n ? `/attempt-${n}` : '');
-    const notice = run.contact({ channel: 'SMS', templateId: p.visitNoticeTemplate, callWindowHours: p.callWindowHours, appointmentId: visit.appointmentId }, attemptKey);
-    // Not worth waiting past the visit itself for (a refusal in the night, say).
+    let settled = false;
     const scope = new CancellationScope();
-    const sent = scope.run(() => notice).catch((err) => {
-      if (!isCancellation(err)) throw err;
-    });
-    const gone = await Promise.race([sent.then(() => false), condition(() => Date.now() >= Date.parse(visit.startsAt), Math.max(0, Date.parse(visit.startsAt) - Date.now())).then(() => true)]);
-    if (gone) scope.cancel();
+    const sent = scope
+      .run(() => run.contact({ channel: 'SMS', templateId: p.visitNoticeTemplate, callWindowHours: p.callWindowHours, appointmentId: visit.appointmentId }, attemptKey))
+      .catch((err) => {
+        if (!isCancellation(err)) log.warn('visit notice not sent', { accountId, appointmentId: visit.appointmentId, error: errorMessage(err) });
+      })
+      .finally(() => {
+        settled = true;
+      });
+    const inTime = await condition(() => settled, Math.max(1, Date.parse(visit.startsAt) - Date.now()));
+    if (!inTime) scope.cancel();
     await sent;
   }
 
