@@ -7,6 +7,8 @@ import { majorToMinorUnits } from '../loan-book/major-units';
 import { JSON_SECTIONS, RECORD_SCHEMAS, RECORD_TYPES } from '../loan-book/records';
 import { runScreening } from '../screening/scan';
 import { ownTestDatabase } from '../../test/own-database';
+import { familyContactStanding } from '../contact-policy/family';
+import { familyContactsOf } from '../db/family-contacts';
 import { demoAnchor, type DemoLoanBook, generateDemoPortfolio, loadDemoPortfolio } from './portfolio';
 
 const anchor = '2026-11-23';
@@ -71,7 +73,19 @@ describe('loadDemoPortfolio', () => {
   let firstLoad: number;
 
   /** Every loan-book table's rows, as text: a reload that wrote anything (even a timestamp) shows. */
-  const TABLES = ['borrowers', 'borrower_personal_data', 'borrower_contact_points', 'accounts', 'installments', 'payments', 'signal_outbox', 'staff'] as const;
+  const TABLES = [
+    'borrowers',
+    'borrower_personal_data',
+    'borrower_contact_points',
+    'accounts',
+    'installments',
+    'payments',
+    'signal_outbox',
+    'staff',
+    'family_contacts',
+    'family_contact_personal_data',
+    'contact_consents',
+  ] as const;
   async function loanBookRows(): Promise<Record<(typeof TABLES)[number], string[]>> {
     const rows = Object.fromEntries(TABLES.map((table) => [table, [] as string[]])) as Record<(typeof TABLES)[number], string[]>;
     for (const table of TABLES) {
@@ -106,16 +120,35 @@ describe('loadDemoPortfolio', () => {
     expect(rows).toEqual([{ mobile_phone: contact('PHONE'), email: contact('EMAIL') }]);
   });
 
-  it('seeds the collections team: three call agents, two field collectors, a security colleague', async () => {
-    const { rows } = await pool.query('SELECT id, role, active FROM staff ORDER BY id');
+  it('seeds the collections team: three call agents, two field collectors and a security colleague with their working hours, a supervisor', async () => {
+    const { rows } = await pool.query(`SELECT id, role, active, time_zone, to_char(work_from, 'HH24:MI') AS work_from, to_char(work_until, 'HH24:MI') AS work_until FROM staff ORDER BY id`);
+    const at = (time_zone: string, work_from: string, work_until: string) => ({ active: true, time_zone, work_from, work_until });
     expect(rows).toEqual([
-      { id: 'agent-01', role: 'AGENT', active: true },
-      { id: 'agent-02', role: 'AGENT', active: true },
-      { id: 'agent-03', role: 'AGENT', active: true },
-      { id: 'collector-01', role: 'COLLECTOR', active: true },
-      { id: 'collector-02', role: 'COLLECTOR', active: true },
-      { id: 'security-01', role: 'SECURITY', active: true },
+      { id: 'agent-01', role: 'AGENT', ...at('Asia/Shanghai', '09:00', '20:00') },
+      { id: 'agent-02', role: 'AGENT', ...at('Asia/Shanghai', '09:00', '20:00') },
+      { id: 'agent-03', role: 'AGENT', ...at('Asia/Shanghai', '09:00', '20:00') },
+      { id: 'collector-01', role: 'COLLECTOR', ...at('Asia/Shanghai', '08:30', '18:30') },
+      { id: 'collector-02', role: 'COLLECTOR', ...at('Asia/Shanghai', '10:00', '20:00') },
+      { id: 'security-01', role: 'SECURITY', ...at('Asia/Shanghai', '08:30', '20:00') },
+      { id: 'supervisor-01', role: 'SUPERVISOR', ...at('Asia/Shanghai', '09:00', '20:00') },
     ]);
+  });
+
+  it('names a family contact for four borrowers in ten, in each consent state of SPEC §3 (30 each of 300)', async () => {
+    const { contacts, consents } = await familyContactsOf(pool, 'DEMO-B00001');
+    expect(contacts).toEqual([{ id: expect.any(Number), relation: 'SPOUSE', source: 'LOAN_APPLICATION', sourceNote: null, verifiedAt: new Date('2025-11-28T02:00:00Z') }]);
+    expect(consents).toEqual([{ id: expect.any(Number), familyContactId: contacts[0]?.id, givenAt: new Date('2025-11-23T02:00:00Z'), withdrawnAt: null }]);
+
+    const standings = new Map<string, number>();
+    for (let n = 1; n <= 300; n++) {
+      const family = await familyContactsOf(pool, `DEMO-B${String(n).padStart(5, '0')}`);
+      for (const contact of family.contacts) {
+        const standing = familyContactStanding(contact, family.consents, new Date(`${anchor}T12:00:00Z`));
+        const key = `${n % 10} ${standing.usable ? 'usable' : standing.reason}`;
+        standings.set(key, (standings.get(key) ?? 0) + 1);
+      }
+    }
+    expect(Object.fromEntries(standings)).toEqual({ '1 usable': 30, '3 NOT_VERIFIED': 30, '5 CONSENT_WITHDRAWN': 30, '7 NO_CONSENT': 30 });
   });
 
   it('announces none of its payments to workflows: they are history, and no run exists yet', async () => {
@@ -155,6 +188,8 @@ describe('loadDemoPortfolio', () => {
     expect(await loadDemoPortfolio(pool, { accounts: 310, anchor }, { accountsPerImport: 4 })).toBe(10);
     const after = await loanBookRows();
     expect(after.accounts).toHaveLength(310);
+    // borrowers 301, 303, 305 and 307 name a family contact
+    expect(after.family_contacts.length - before.family_contacts.length).toBe(4);
     expect(after.accounts.filter((row) => before.accounts.includes(row))).toEqual(before.accounts);
   });
 

@@ -13,6 +13,7 @@ import type { Pool, Queryable } from '../db/pool';
 import { isoDateOf, type IsoDate } from '../domain/dates';
 import { importLoanBook } from '../loan-book/import-loan-book';
 import { type accountSchema, type borrowerSchema, type contactSchema, formatIssue, type installmentSchema, type paymentSchema } from '../loan-book/records';
+import { seedDemoFamilyContacts, seedDemoFieldHours } from './field-collection';
 import { seedDemoStaff } from './staff';
 
 export interface DemoPortfolioOptions {
@@ -187,15 +188,18 @@ export function generateDemoPortfolio(options: DemoPortfolioOptions): DemoLoanBo
 }
 
 /**
- * Adds the demo's collections team (src/demo/staff.ts), then imports the portfolio as loan-book files of `accountsPerImport` accounts each (a
+ * Adds the demo's collections team (src/demo/staff.ts) with the field team's hours, then imports the portfolio as loan-book files of `accountsPerImport` accounts each (a
  * transaction and a file, about 40 MB of JSON, of a bounded size whatever --accounts
- * says); what is stored as a file says is left as it is. Returns the accounts inserted.
+ * says); what is stored as a file says is left as it is; then the family contacts of a share
+ * of the borrowers (src/demo/field-collection.ts). Returns the accounts inserted.
  * Its payments are history laid out before any run exists (the screening that follows
  * starts the runs), so they are not announced to workflows.
  */
 export async function loadDemoPortfolio(pool: Pool, options: DemoPortfolioOptions, { accountsPerImport = 10_000 } = {}): Promise<number> {
-  // First the team, so the call tasks of the runs the screening starts have agents to go to.
+  // First the team, so the call tasks of the runs the screening starts have agents to go to,
+  // and their visits collectors at work.
   await seedDemoStaff(pool);
+  await seedDemoFieldHours(pool);
   let inserted = 0;
   let slice = emptyBook();
   const importSlice = async () => {
@@ -215,6 +219,7 @@ export async function loadDemoPortfolio(pool: Pool, options: DemoPortfolioOption
     if (slice.accounts.length === accountsPerImport) await importSlice();
   }
   if (slice.accounts.length > 0) await importSlice();
+  await seedDemoFamilyContacts(pool, options);
   return inserted;
 }
 

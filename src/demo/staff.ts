@@ -1,7 +1,8 @@
 /**
  * The demo's collections team: three call agents (call tasks are assigned to them), two
- * field collectors and a security colleague for the visits of high-risk accounts.
- * Display names are roles, not people.
+ * field collectors and a security colleague for the visits of high-risk accounts, and a
+ * supervisor (stage overrides). Display names are roles, not people. The field team's
+ * working hours are in field-collection.ts.
  */
 import { addStaff, type StaffMember } from '../db/staff';
 import type { Queryable } from '../db/pool';
@@ -13,6 +14,7 @@ export const DEMO_STAFF: readonly StaffMember[] = [
   { id: 'collector-01', displayName: 'Field collector 1', role: 'COLLECTOR' },
   { id: 'collector-02', displayName: 'Field collector 2', role: 'COLLECTOR' },
   { id: 'security-01', displayName: 'Security colleague 1', role: 'SECURITY' },
+  { id: 'supervisor-01', displayName: 'Supervisor 1', role: 'SUPERVISOR' },
 ];
 
 /** Idempotent: a second start adds nothing. Returns how many were added. */
