@@ -35,6 +35,7 @@ import { loadTreatments } from '../src/treatments/load';
 import { businessDayOf } from './business-day';
 import { appointmentMessageContext, type AppointmentMessageContext } from './appointment-message';
 import type { ActivityDeps } from './deps';
+import { createMessageHandOff, type RecordedMessage as Recorded } from './message-hand-off';
 import { OutboxEmailProvider } from './providers/email-provider';
 
 export interface CloseCallTaskInput {
@@ -47,30 +48,9 @@ export interface CloseCallTaskInput {
 /** Calls are tasks for human agents: the "provider" of a call attempt is the queue. */
 export const AGENT_QUEUE = 'agent-queue';
 
-/** A recorded SMS or e-mail, as much of it as a hand-off needs. */
-interface Recorded {
-  attemptId: number;
-  channel: 'SMS' | 'EMAIL';
-  /** set once the provider has the message */
-  providerMessageId: string | null;
-  text: string;
-  subject: string | null;
-}
-
 type Written = { kind: 'message'; recorded: Recorded } | { kind: 'call'; attemptId: number; task: OpenedCallTask };
 
-/**
- * A refusal of the message itself, which sending it again cannot cure: the HTTP gateway's
- * 4xx, or an SMTP server rejecting the recipient (a 5xx reply to the envelope). A server
- * that is down or busy is not one: the step is retried.
- */
-function refusedByProvider(err: unknown): boolean {
-  if (err instanceof ApplicationFailure) return err.type === FailureType.ProviderRejected;
-  const smtp = err as { code?: unknown; responseCode?: unknown };
-  return smtp.code === 'EENVELOPE' && typeof smtp.responseCode === 'number' && smtp.responseCode >= 500 && smtp.responseCode < 600;
-}
-
-const accountNotFound = (accountId: string) =>
+export const accountNotFound = (accountId: string) =>
   ApplicationFailure.create({ type: FailureType.AccountNotFound, message: `account ${accountId} is not in the loan book`, nonRetryable: true });
 
 export function createContactActivities(deps: ActivityDeps) {
@@ -80,6 +60,7 @@ export function createContactActivities(deps: ActivityDeps) {
   const policies = deps.contactPolicies ?? loadContactPolicyConfig();
   const templates = deps.templates ?? loadTemplateCatalogue();
   const emailProvider = deps.emailProvider ?? new OutboxEmailProvider(pool);
+  const deliver = createMessageHandOff({ pool, smsProvider, emailProvider });
 
   function render(input: ContactStepInput, target: ContactTarget, figures: AccountFigures, appointment: AppointmentMessageContext): RenderedMessage {
     let message: RenderedMessage;
@@ -144,23 +125,7 @@ export function createContactActivities(deps: ActivityDeps) {
     if (!to) {
       throw ApplicationFailure.create({ type: FailureType.NoContactMethod, message: `recorded ${recorded.channel} ${recorded.attemptId} has no recipient on file any more`, nonRetryable: true });
     }
-    const { idempotencyKey } = input;
-    let providerMessageId: string;
-    try {
-      if (recorded.channel === 'SMS') {
-        ({ providerMessageId } = await smsProvider.send({ idempotencyKey, to, body: recorded.text }));
-      } else {
-        if (recorded.subject === null) throw new Error(`recorded e-mail ${recorded.attemptId} has no subject`);
-        ({ providerMessageId } = await emailProvider.send({ idempotencyKey, to, subject: recorded.subject, text: recorded.text }));
-      }
-    } catch (err) {
-      if (!refusedByProvider(err)) throw err;
-      await markStepUndeliverable(pool, recorded.attemptId);
-      log.warn('the provider refused the message; contact attempt failed', { accountId: input.accountId, workflowId: input.workflowId, channel: recorded.channel, contactAttemptId: recorded.attemptId });
-      return false;
-    }
-    await completeStepAttempt(pool, recorded.attemptId, { providerMessageId });
-    return true;
+    return deliver(input, recorded, to);
   }
 
   /** A retry (or a replayed step) that finds the step already recorded (a FAILED one: nothing was delivered). */

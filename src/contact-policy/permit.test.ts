@@ -5,6 +5,7 @@ import type { ContactPolicySet } from './policy';
 import { addFamilyContact, recordConsent, verifyFamilyContact, withdrawConsent } from '../db/family-contacts';
 import { placeHoldOnce, recordCeaseRequestOnce, releaseHoldOnce } from '../db/holds';
 import { recordCallOutcome, recordOptOut, withdrawOptOut } from './records';
+import { waitingForBorrowerLock } from './test-lock';
 import { testPolicies } from './test-policies';
 
 let pool: Pool;
@@ -179,13 +180,6 @@ test('an account that is not the borrower’s is an error, and nothing is record
   expect(await blocksOf(other.accountA)).toEqual([]);
 });
 
-/** Sessions waiting for the borrower's contact lock (a 64-bit advisory key: classid the high half, objid the low). */
-const WAITING_FOR_BORROWER_LOCK_SQL = `
-  SELECT count(*)::int AS n
-  FROM pg_locks l CROSS JOIN (SELECT hashtextextended('contact-policy:' || $1, 0) AS k) h
-  WHERE l.locktype = 'advisory' AND NOT l.granted AND l.objsubid = 1
-    AND l.classid::text::bigint = (h.k >> 32) & 4294967295 AND l.objid::text::bigint = h.k & 4294967295`;
-
 describe('a family contact of the borrower (SPEC §3)', () => {
   const SPOUSE = '+8613977776666';
   const GIVEN = new Date('2025-03-01T00:00:00Z');
@@ -241,7 +235,7 @@ describe('a family contact of the borrower (SPEC §3)', () => {
       withdrawal = withdrawConsent(pool, consentId as number, withdrawnAt);
       // the withdrawal is waiting for the borrower's lock, which this permit holds
       const waiting = await eventually(
-        async () => (await pool.query(WAITING_FOR_BORROWER_LOCK_SQL, [borrowerId])).rows[0].n as number,
+        () => waitingForBorrowerLock(pool, borrowerId),
         (n) => n > 0,
       );
       expect(waiting).toBeGreaterThan(0);

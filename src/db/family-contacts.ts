@@ -184,3 +184,24 @@ export async function familyContactRecipient(db: Queryable, familyContactId: num
   const { rows } = await db.query('SELECT phone FROM family_contact_personal_data WHERE family_contact_id = $1', [familyContactId]);
   return rows[0] ? z.string().parse(rows[0].phone) : undefined;
 }
+
+const familyAttemptRow = z.object({
+  id: z.number().int(),
+  account_id: z.string(),
+  status: z.enum(['SENT', 'FAILED', 'BLOCKED']),
+  provider_message_id: z.string().nullable(),
+  rendered_text: z.string(),
+  family_contact_id: z.number().int().nullable(),
+  consent_id: z.number().int().nullable(),
+});
+export type FamilyContactAttempt = z.infer<typeof familyAttemptRow>;
+
+/** The contact recorded under a call-back request's key, with the family contact and the consent it relied on. */
+export async function findFamilyContactAttempt(db: Queryable, idempotencyKey: string): Promise<FamilyContactAttempt | undefined> {
+  const { rows } = await db.query(
+    `SELECT id, account_id, status, provider_message_id, rendered_text, family_contact_id, consent_id
+     FROM contact_attempts WHERE idempotency_key = $1`,
+    [idempotencyKey],
+  );
+  return rows[0] ? familyAttemptRow.parse(rows[0]) : undefined;
+}

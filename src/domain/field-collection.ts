@@ -275,10 +275,13 @@ export interface ContactFamilyInput {
   at: number;
 }
 
-/** Why a family contact was not used: every rule of SPEC §3 that stopped it. */
+/**
+ * Why a family contact was not used: every rule of SPEC §3 that stopped it, or UNDELIVERABLE:
+ * the SMS provider refused the message to its number (nothing reached anyone).
+ */
 export type FamilyContactSkip = {
   familyContactId: number;
-  reason: 'NO_CONSENT' | 'CONSENT_WITHDRAWN' | 'NOT_VERIFIED' | 'SOURCE_NOT_LAWFUL';
+  reason: 'NO_CONSENT' | 'CONSENT_WITHDRAWN' | 'NOT_VERIFIED' | 'SOURCE_NOT_LAWFUL' | 'UNDELIVERABLE';
 };
 
 export type FamilyContactResult =
