@@ -82,12 +82,12 @@ export const sendVisitReport = (deps: AccountMessageDeps, appointmentId: number,
 
 /**
  * A supervisor moves the account to APPOINTMENT or VISIT, with a reason. The workflow checks
- * that the supervisor is one. `updateId` (optional) makes a repeated override answer the same.
+ * that the supervisor is one; a repeated override is refused (the account is already there).
  */
-export async function sendStageOverride(deps: AccountMessageDeps, accountId: string, override: StageOverride, updateId?: string): Promise<UpdateOutcome<StageOverridden>> {
+export async function sendStageOverride(deps: AccountMessageDeps, accountId: string, override: StageOverride): Promise<UpdateOutcome<StageOverridden>> {
   const parsed = overrideStageSchema.safeParse(override);
   if (!parsed.success) return { kind: 'INVALID', issues: issuesOf(parsed.error) };
   if (!(await accountCurrency(deps.pool, accountId))) return unknownAccount(accountId);
   const handle = deps.temporal.workflow.getHandle(accountWorkflowId(accountId));
-  return runUpdate(deps, accountId, () => handle.executeUpdate(overrideStageUpdate, { args: [parsed.data], ...(updateId ? { updateId } : {}) }));
+  return runUpdate(deps, accountId, () => handle.executeUpdate(overrideStageUpdate, { args: [parsed.data] }));
 }
