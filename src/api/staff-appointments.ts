@@ -28,7 +28,6 @@ export interface StaffDayRequest {
 /** pino's, or Fastify's request logger */
 export interface ViewLog {
   info(fields: object, message: string): void;
-  warn(fields: object, message: string): void;
 }
 
 export type StaffDay =
@@ -51,7 +50,7 @@ export async function viewStaffDay(db: Queryable, log: ViewLog, request: StaffDa
   const viewer = staff.get(viewerId);
   const allowed = viewer?.active === true && (viewerId === staffId || viewer.role === 'SUPERVISOR');
   if (!allowed) {
-    log.warn({ viewerId, staffId, via }, 'staff appointments refused');
+    log.info({ viewerId, staffId, via }, 'staff appointments refused');
     return { kind: 'FORBIDDEN', error: `${viewerId} may not see the appointments of ${staffId}: only the staff member themselves or an active supervisor` };
   }
 

@@ -10,7 +10,7 @@ import { addFieldStaff } from '../../test/field-collection-seeds';
 import { eventually, isoDateFrom, newCodecKeys, seedAccount, startTestWorker, testPool, testTemporalAddress, type TestWorker, uniqueId } from '../../test/support';
 import { ACCOUNT_COLLECTION_WORKFLOW, summaryQuery } from '../../workflows/messages';
 import type { Pool } from '../db/pool';
-import { DEMO_OVERRIDE_REASON, DEMO_SUPERVISOR, moveDemoAccountsToTheField } from './field-stages';
+import { DEMO_OVERRIDE_REASON, DEMO_SUPERVISOR, fieldDemoCandidates, moveDemoAccountsToTheField } from './field-stages';
 
 const taskQueue = uniqueId('demo-field');
 let pool: Pool;
@@ -69,4 +69,10 @@ test('a few accounts go to APPOINTMENT, a few to VISIT, with a proposal and a vi
   expect(after.rows[0].n).toBe(4);
   const stages = await Promise.all(handles.map((h) => eventually(() => h.query(summaryQuery), (s) => s.stage !== 'REMINDING').then((s) => s.stage)));
   expect(stages).toEqual(['APPOINTMENT', 'APPOINTMENT', 'VISIT', 'VISIT']);
+});
+
+test('the candidates: demo accounts of borrowers in Shanghai, in the order of the overdue list', () => {
+  const overdue = ['DEMO-A00020', 'DEMO-A00007', 'DEMO-A00010', 'ACC-1', 'DEMO-A00003'].map((accountId) => ({ accountId }));
+  // 10: Los Angeles, 20: London (portfolio.ts demoTimeZone)
+  expect(fieldDemoCandidates(overdue)).toEqual(['DEMO-A00007', 'DEMO-A00003']);
 });

@@ -17,6 +17,7 @@ import type { OVERRIDABLE_STAGES } from '../domain/field-collection';
 import { accountWorkflowId } from '../domain/ids';
 import type { Stage } from '../domain/stages';
 import { summaryQuery, type AccountSummary } from '../../workflows/messages';
+import { demoTimeZone } from './portfolio';
 
 export const DEMO_SUPERVISOR = 'supervisor-01';
 export const DEMO_OVERRIDE_REASON = 'demo: reminders already exhausted';
@@ -38,6 +39,17 @@ interface Options {
   perStage?: number;
   /** how long to wait for workflows to be ready, and for their proposals and visits to show */
   settleMs?: number;
+}
+
+/**
+ * The demo accounts a supervisor would move first, in the order given (the overdue list is
+ * longest overdue first): those of borrowers in Shanghai, where the field team works.
+ */
+export function fieldDemoCandidates(overdue: readonly { accountId: string }[]): string[] {
+  return overdue.map((a) => a.accountId).filter((id) => {
+    const n = /^DEMO-A(\d+)$/.exec(id)?.[1];
+    return n !== undefined && demoTimeZone(Number(n)) === 'Asia/Shanghai';
+  });
 }
 
 /** `read` again until `done` or the deadline; the last value (undefined when it kept failing). */

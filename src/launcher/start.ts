@@ -14,6 +14,7 @@ import { codecPublicUrl, parseConfig } from '../config';
 import { listOverdueAccounts } from '../db/account-figures';
 import { migrateUp } from '../db/migrate';
 import { createPool } from '../db/pool';
+import { fieldDemoCandidates, moveDemoAccountsToTheField } from '../demo/field-stages';
 import { demoAnchor, loadDemoPortfolio } from '../demo/portfolio';
 import { isoDateOf } from '../domain/dates';
 import { createLogger } from '../logger';
@@ -123,12 +124,16 @@ async function main(): Promise<void> {
         const screening = await (await triggerScreening(client, cfg.SCREENING_SCHEDULE_ID)).result();
         const overdue = await listOverdueAccounts(pool, today);
         const sample = overdue.find((f) => f.daysPastDue > 60) ?? overdue[0];
+        // Issue 7: a few accounts in APPOINTMENT and VISIT, by supervisor-01's override.
+        const field = await moveDemoAccountsToTheField({ pool, temporal: client }, fieldDemoCandidates(overdue));
+        log.info({ appointment: field.appointment.length, visit: field.visit.length, unavailable: field.unavailable }, 'demo accounts in the field');
         demo = {
           loaded,
           overdue: screening.overdueAccounts,
           started: screening.started,
           alreadyRunning: screening.signalled,
           sample: sample && { accountId: sample.accountId, amountOverdue: sample.amountOverdue, currency: sample.currency },
+          field,
         };
       } finally {
         await client.connection.close();

@@ -1,5 +1,7 @@
 /** What `npm start` prints once everything is up: where to look and what to try. */
+import type { FieldDemo } from '../demo/field-stages';
 import { formatMoney } from '../domain/money';
+import { calendarDateIn } from '../domain/time-zones';
 
 export interface WelcomeFacts {
   uiUrl?: string;
@@ -17,6 +19,8 @@ export interface WelcomeFacts {
     started: number;
     alreadyRunning: number;
     sample?: { accountId: string; amountOverdue: number; currency: string };
+    /** the accounts supervisor-01 moved to APPOINTMENT and VISIT (issue 7) */
+    field?: FieldDemo;
   };
 }
 
@@ -64,7 +68,34 @@ export function welcomeText(f: WelcomeFacts): string {
     `  npm run -s arrears -- promise <accountId> --amount 100.00 --currency CNY --date ${new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10)} --channel CALL`,
     '',
   );
+  if (f.demo.field) lines.push(...fieldLines(f.demo.field), '');
   return lines.join('\n');
+}
+
+/** Appointments and home visits (README "Appointments and home visits"): where they are and what to try. */
+function fieldLines(field: FieldDemo): string[] {
+  const heading = 'Appointments and home visits (README "Appointments and home visits"):';
+  if (field.unavailable) return [heading, `  none yet: ${field.unavailable}`];
+  const list = (ids: string[]) => (ids.length ? ids.join(', ') : 'none');
+  const p = field.proposal;
+  const v = field.visitBooked;
+  // the demo's field team works in Shanghai: the visit's day there
+  const day = v ? calendarDateIn(Date.parse(v.startsAt), 'Asia/Shanghai') : new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+  const collector = v?.collectorId ?? 'collector-01';
+  const visitId = v?.appointmentId ?? '<appointmentId>';
+  const commands: [string, string][] = [
+    ['proposals', "appointments waiting for the borrower's confirmation"],
+    [`confirm-appointment ${p?.appointmentId ?? '<appointmentId>'} --slot ${p?.slotIds[0] ?? 's1'} --address-kind HOME --by agent-01 --channel CALL`, ''],
+    [`appointments --staff ${collector}`, `today; --date ${day} for the visit booked`],
+    [`visit-report ${visitId} --file examples/visit-report.json`, collector === 'collector-01' ? '' : `with "submittedBy": "${collector}"`],
+    [`no-show ${visitId} --by ${collector}`, 'once the visit has begun'],
+  ];
+  const width = Math.max(...commands.filter(([, why]) => why).map(([command]) => command.length));
+  return [
+    heading,
+    `  in APPOINTMENT: ${list(field.appointment)}; in VISIT: ${list(field.visit)} (supervisor-01's overrides); in the UI: ArrearsStage = "VISIT"`,
+    ...commands.map(([command, why]) => `  npm run -s arrears -- ${why ? `${command.padEnd(width)}  # ${why}` : command}`),
+  ];
 }
 
 export function printWelcome(f: WelcomeFacts): void {
