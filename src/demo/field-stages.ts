@@ -10,7 +10,6 @@
  * from before field collection) are left alone, and the answer says why.
  */
 import type { WorkflowHandle } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/common';
 import type { AccountMessageDeps } from '../api/account-messages';
 import { sendStageOverride } from '../api/field-messages';
 import type { OVERRIDABLE_STAGES } from '../domain/field-collection';
@@ -65,12 +64,9 @@ async function settle<T>(read: () => Promise<T>, done: (value: T) => boolean, de
 export async function moveDemoAccountsToTheField(deps: AccountMessageDeps, candidates: readonly string[], { perStage = 3, settleMs = 20_000 }: Options = {}): Promise<FieldDemo> {
   const deadline = Date.now() + settleMs;
   const demo: FieldDemo = { appointment: [], visit: [] };
-  // no workflow (the account was cured, or never overdue): null at once, not a wait
-  const summaryOf = (handle: WorkflowHandle) => () =>
-    handle.query(summaryQuery).catch((err: unknown) => {
-      if (err instanceof WorkflowNotFoundError) return null;
-      throw err;
-    });
+  // No workflow (the account was cured, or never overdue), or one that cannot answer (its
+  // task failing): null at once, not a wait; the next candidate will do.
+  const summaryOf = (handle: WorkflowHandle) => () => handle.query(summaryQuery).catch(() => null);
   const wanted = (): (typeof OVERRIDABLE_STAGES)[number] | null => (demo.appointment.length < perStage ? 'APPOINTMENT' : demo.visit.length < perStage ? 'VISIT' : null);
 
   for (const accountId of candidates) {
@@ -102,11 +98,11 @@ async function findSamples(deps: AccountMessageDeps, demo: FieldDemo, deadline: 
     (await Promise.all(accountIds.map((id) => deps.temporal.workflow.getHandle(accountWorkflowId(id)).query(summaryQuery).catch(() => undefined)))).filter(
       (s): s is AccountSummary => s !== undefined,
     );
-  const proposals = await settle(() => summaries(demo.appointment), (all) => all.some((s) => s.appointment), deadline);
+  const proposals = demo.appointment.length ? await settle(() => summaries(demo.appointment), (all) => all.some((s) => s.appointment), deadline) : [];
   const proposed = proposals?.find((s) => s.appointment);
   if (proposed?.appointment) demo.proposal = { appointmentId: proposed.appointment.appointmentId, accountId: proposed.accountId, slotIds: proposed.appointment.slots.map((s) => s.slotId) };
 
-  const visits = await settle(() => summaries(demo.visit), (all) => all.length > 0 && all.every((s) => s.visit || s.stage !== 'VISIT'), deadline);
+  const visits = demo.visit.length ? await settle(() => summaries(demo.visit), (all) => all.every((s) => s.visit || s.stage !== 'VISIT'), deadline) : [];
   const booked = visits?.filter((s) => s.visit) ?? [];
   const sample = booked.find((s) => s.visit?.collectorId === 'collector-01') ?? booked[0];
   if (sample?.visit) demo.visitBooked = { appointmentId: sample.visit.appointmentId, accountId: sample.accountId, collectorId: sample.visit.collectorId, startsAt: sample.visit.startsAt };
