@@ -12,6 +12,8 @@ import type { Queryable } from './pool';
 import type { RoleOnVisit } from './appointments';
 
 const EXCLUSION_VIOLATION = '23P01';
+const DEADLOCK_DETECTED = '40P01';
+const DEADLOCK_ATTEMPTS = 3;
 
 /** "HH:MM[:SS]" (a Postgres time) as minutes after midnight. */
 const minutesOf = (time: string) => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
@@ -60,22 +62,37 @@ export interface NewBooking {
  * Books the staff member for the range, or answers false when the constraint refuses it
  * (they are booked for an overlapping range). Inside the caller's transaction, under a
  * savepoint of its own, so that a refusal leaves the transaction usable for the next try.
+ *
+ * Bookings of one staff member queue on a lock of their own (to the end of the caller's
+ * transaction) before the INSERT. Without it, transactions inserting overlapping bookings
+ * for one collector at the same moment each find the other's row and wait for it: a
+ * deadlock Postgres breaks only after deadlock_timeout (1 s), and a crowd confirming one
+ * slot would then move on to the next collector together and collide again. With it, each
+ * INSERT sees the bookings committed before it, and the constraint refuses or takes it at
+ * once. The constraint still decides; the lock only keeps the contenders in line. A
+ * deadlock over the locks themselves (two transactions trying security colleagues in a
+ * different order) fails one of them (40P01): it is undone to the savepoint and asks again.
  */
 export async function tryBookStaff(tx: Queryable, b: NewBooking): Promise<boolean> {
-  await tx.query('SAVEPOINT try_book_staff');
-  try {
-    await tx.query(
-      `INSERT INTO staff_bookings (staff_id, appointment_id, role_on_visit, during, booked_at)
-       VALUES ($1, $2, $3, tstzrange($4, $5), $6)`,
-      [b.staffId, b.appointmentId, b.role, b.startsAt, b.endsAt, b.bookedAt],
-    );
-  } catch (err) {
-    await tx.query('ROLLBACK TO SAVEPOINT try_book_staff');
-    if ((err as { code?: unknown }).code === EXCLUSION_VIOLATION) return false;
-    throw err;
+  for (let attempt = 1; ; attempt++) {
+    await tx.query('SAVEPOINT try_book_staff');
+    try {
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('staff-booking:' || $1, 0))`, [b.staffId]);
+      await tx.query(
+        `INSERT INTO staff_bookings (staff_id, appointment_id, role_on_visit, during, booked_at)
+         VALUES ($1, $2, $3, tstzrange($4, $5), $6)`,
+        [b.staffId, b.appointmentId, b.role, b.startsAt, b.endsAt, b.bookedAt],
+      );
+    } catch (err) {
+      await tx.query('ROLLBACK TO SAVEPOINT try_book_staff');
+      const code = (err as { code?: unknown }).code;
+      if (code === EXCLUSION_VIOLATION) return false;
+      if (code === DEADLOCK_DETECTED && attempt < DEADLOCK_ATTEMPTS) continue;
+      throw err;
+    }
+    await tx.query('RELEASE SAVEPOINT try_book_staff');
+    return true;
   }
-  await tx.query('RELEASE SAVEPOINT try_book_staff');
-  return true;
 }
 
 /** Tries each staff member in turn; the first the database books, or null when none. */
