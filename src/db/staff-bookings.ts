@@ -69,9 +69,10 @@ export interface NewBooking {
  * deadlock Postgres breaks only after deadlock_timeout (1 s), and a crowd confirming one
  * slot would then move on to the next collector together and collide again. With it, each
  * INSERT sees the bookings committed before it, and the constraint refuses or takes it at
- * once. The constraint still decides; the lock only keeps the contenders in line. A
- * deadlock over the locks themselves (two transactions trying security colleagues in a
- * different order) fails one of them (40P01): it is undone to the savepoint and asks again.
+ * once. The constraint still decides; the lock only keeps the contenders in line. A refused
+ * try gives its lock back with the savepoint, so a transaction holds only the locks of the
+ * staff it booked, taken collector first: no cycle. Should Postgres still report a deadlock
+ * (40P01), the try is undone to the savepoint and asked again.
  */
 export async function tryBookStaff(tx: Queryable, b: NewBooking): Promise<boolean> {
   for (let attempt = 1; ; attempt++) {
