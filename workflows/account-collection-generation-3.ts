@@ -607,14 +607,16 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
       const outcome = callOutcomeSchema.parse(raw);
       // Claimed before the first await: a second outcome for the task is rejected by the validator.
       state.answeredCallTaskIds.add(outcome.taskId);
+      // Known with the claim: the appointment's call reads it as soon as the call ends.
+      if (outcome.rightPartyReached) state.rightPartyTaskIds.add(outcome.taskId);
       try {
         const recorded = await db.recordCallOutcome({ accountId, workflowId: info.workflowId, outcome, ...now() });
-        if (outcome.rightPartyReached) state.rightPartyTaskIds.add(outcome.taskId);
         // The reason (illness, say) may be personal data: stored, not logged.
         log.info('call outcome recorded', { accountId, taskId: outcome.taskId, rightPartyReached: outcome.rightPartyReached });
         return recorded;
       } catch (err) {
         state.answeredCallTaskIds.delete(outcome.taskId);
+        state.rightPartyTaskIds.delete(outcome.taskId);
         throw ApplicationFailure.create({ type: 'CallOutcomeNotRecorded', message: `the call outcome could not be stored: ${String(err)}`, nonRetryable: true });
       }
     },

@@ -49,9 +49,17 @@ const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInter
 /** A family member's phone: an outside provider, like the borrower's contacts. */
 const familyContacts = proxyActivities<Pick<Activities, 'contactFamilyForCallback'>>({ startToCloseTimeout: '1 minute', retry });
 
+/**
+ * The override's supervisor check runs while the cadence may be mid-contact. A regular
+ * activity: its place in history is fixed when scheduled, whereas a local activity's marker
+ * lands where it resolved, which replay can order differently against the cadence's own
+ * activity and cancellation (a nondeterminism error seen on a worker restart).
+ */
+const staffChecks = proxyActivities<Pick<Activities, 'checkSupervisor'>>({ startToCloseTimeout: '30 seconds', retry });
+
 /** Short Postgres steps, as local activities (the calendar booking is one transaction). */
 const calendar = proxyLocalActivities<
-  Pick<Activities, 'loadFieldPolicy' | 'proposeAppointment' | 'markAppointmentReached' | 'confirmAppointment' | 'bookVisit' | 'closeAppointment' | 'recordVisitReport' | 'checkSupervisor'>
+  Pick<Activities, 'loadFieldPolicy' | 'proposeAppointment' | 'markAppointmentReached' | 'confirmAppointment' | 'bookVisit' | 'closeAppointment' | 'recordVisitReport'>
 >({ startToCloseTimeout: '30 seconds', localRetryThreshold: '1 minute', retry });
 
 /** The patch that brings field collection to generation 3. */
@@ -399,6 +407,8 @@ export function fieldCollection(run: FieldRun, carried?: FieldCarried): FieldCol
         if (field.override) {
           const o = field.override;
           field.override = null;
+          field.overrides++;
+          await run.audit('STAGE_OVERRIDDEN', String(field.overrides), { from: run.stage(), to: o.to, supervisorId: o.supervisorId, reason: o.reason });
           await cancelInHand(`stage override by ${o.supervisorId}`);
           next = o.to;
           await run.advanceTo(o.to, `override by ${o.supervisorId}: ${o.reason}`);
@@ -535,13 +545,16 @@ export function fieldCollection(run: FieldRun, carried?: FieldCarried): FieldCol
       const from = run.stage();
       field.overrideBeingChecked = true;
       try {
-        await calendar.checkSupervisor({ staffId: o.supervisorId }); // fails the update: nothing changed
+        await staffChecks.checkSupervisor({ staffId: o.supervisorId });
+      } catch (err) {
+        // Not a supervisor (or not active): the update fails, nothing changed.
+        throw ApplicationFailure.create({ type: 'OverrideRefused', message: `override refused: ${rootMessage(err)}`, nonRetryable: true });
       } finally {
         field.overrideBeingChecked = false;
       }
-      field.overrides++;
+      // The last step, with nothing awaited after it: the run reacts to the override once the
+      // update has answered (its audit record is the run's first step), not while it runs.
       field.override = o;
-      await run.audit('STAGE_OVERRIDDEN', String(field.overrides), { from, to: o.to, supervisorId: o.supervisorId, reason: o.reason });
       log.info('stage override accepted', { accountId, from, to: o.to, supervisorId: o.supervisorId });
       return { from, to: o.to };
     },
@@ -592,4 +605,10 @@ export function fieldCollection(run: FieldRun, carried?: FieldCarried): FieldCol
 
 const withoutOutcome = ({ outcome: _outcome, ...rest }: VisitBooked) => rest;
 const errorMessage = (err: unknown) => (err instanceof Error ? err.message : String(err));
+/** The innermost cause's message (an activity's failure wraps the activity's own error). */
+function rootMessage(err: unknown): string {
+  let e = err as { cause?: unknown; message?: string } | undefined;
+  while (e && e.cause) e = e.cause as typeof e;
+  return e?.message ?? String(err);
+}
 

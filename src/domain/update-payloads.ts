@@ -5,17 +5,27 @@
  */
 import type { z } from 'zod';
 
+/** The value at `path` in `raw`, or undefined if any step of the way is missing. */
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let value = raw;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
 /** One line per problem: `documents.idCard: missing`, `assessment.abilityToPay: 1 (none) to 5 (full)`. */
-export function payloadProblems(error: z.ZodError): string[] {
+export function payloadProblems(error: z.ZodError, raw: unknown): string[] {
   return error.issues.map((issue) => {
     const where = issue.path.join('.') || '(payload)';
-    const missing = issue.code === 'invalid_type' && / received undefined$/.test(issue.message);
+    const missing = issue.code !== 'custom' && issue.path.length > 0 && valueAt(raw, issue.path) === undefined;
     return `${where}: ${missing ? 'missing' : issue.message}`;
   });
 }
 
 export function parseOrReject<S extends z.ZodType>(update: string, schema: S, raw: unknown): z.output<S> {
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new Error(`${update} rejected: ${payloadProblems(parsed.error).join('; ')}`);
+  if (!parsed.success) throw new Error(`${update} rejected: ${payloadProblems(parsed.error, raw).join('; ')}`);
   return parsed.data;
 }
