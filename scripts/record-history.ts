@@ -288,9 +288,12 @@ async function fieldOverrideHoldUnconfirmed(ctx: Ctx): Promise<Recorded> {
   await seedFieldStaff(ctx);
   const accountId = await overdueAccount(ctx, 'REPLAY-FIELD-OVERRIDE-HOLD');
   const handle = await start(ctx, { accountId, overrides: { treatment: 'standard' } });
-  await remindersSent(ctx, accountId, 1);
+  // Once the first SMS is done: the time-skipping server never completes a workflow task
+  // that cancels an activity in flight (the override cancels the cadence's contact).
+  await eventually(() => handle.query(summaryQuery), (s) => !!s.nextStep?.action.startsWith('CALL'));
   await handle.executeUpdate(overrideStageUpdate, { args: [{ to: 'APPOINTMENT', supervisorId: 'replay-supervisor', reason: 'replay: reminders exhausted' }] });
-  await eventually(() => handle.query(summaryQuery), (s) => !!s.appointment);
+  // The appointment call is with the agent, no contact in flight (see above).
+  await eventually(() => handle.query(summaryQuery), (s) => !!s.appointment && !!s.openCallTask);
   await handle.signal(holdPlacedSignal, { holdId: 'HOLD-REPLAY-FIELD', reason: 'DISPUTE' });
   await eventually(() => handle.query(summaryQuery), (s) => s.onHold && !s.appointment);
   await handle.signal(holdReleasedSignal, { holdId: 'HOLD-REPLAY-FIELD' });
@@ -407,7 +410,10 @@ async function main(): Promise<void> {
       const ctx: Ctx = { env, pool };
       await worker.runUntil(async () => {
         // one by one: fixed order, fixed amounts
-        for (const { scenario } of SCENARIOS.filter((s) => s.server === server)) recorded.push(await scenario(ctx));
+        for (const { scenario } of SCENARIOS.filter((s) => s.server === server)) {
+          console.log(`recording ${scenario.name} on the ${server} server`);
+          recorded.push(await scenario(ctx));
+        }
       });
     }
 

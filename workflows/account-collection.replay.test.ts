@@ -46,8 +46,15 @@ async function replay(workflowBundle: { codePath: string } | WorkflowBundleWithS
 const SCENARIOS = ['continued-as-new', 'partial-duplicate-bad-signal', 'reminded-then-cured'];
 
 test('the recorded scenarios are all there, for every workflow generation still running', () => {
-  // v1: database steps as regular activities; v2: as local activities (patched)
-  const expected = [...['v1', 'v2'].flatMap((generation) => SCENARIOS.map((scenario) => `${generation}-${scenario}`)), 'v1-daily-screening'];
+  // v1: database steps as regular activities; v2: as local activities; v3: early collection; v4: field collection (each patched)
+  const expected = [
+    ...['v1', 'v2', 'v3', 'v4'].flatMap((generation) => SCENARIOS.map((scenario) => `${generation}-${scenario}`)),
+    'v1-daily-screening',
+    // v3: a run that escalated before field collection existed; v4: field collection
+    'v3-escalated-then-cured',
+    'v4-field-appointment-no-show-report',
+    'v4-field-override-hold-unconfirmed',
+  ];
   expect(recordedHistories().map((h) => h.workflowId)).toEqual(expect.arrayContaining(expected));
 });
 
