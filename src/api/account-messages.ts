@@ -16,6 +16,7 @@ import { accountCurrency } from '../db/payments';
 import type { Queryable } from '../db/pool';
 import { callOutcomeSchema, type CallOutcome, type CallOutcomeRecorded, type CeaseContact, type HoldPlaced, type HoldReleased, type PromiseToPay } from '../domain/early-collection';
 import { accountWorkflowId } from '../domain/ids';
+import { payloadProblems } from '../domain/update-payloads';
 import { ceaseContactSignal, holdPlacedSignal, holdReleasedSignal, recordCallOutcomeUpdate, recordPromiseUpdate, type PromiseAccepted } from '../../workflows/messages';
 
 export interface AccountMessageDeps {
@@ -41,7 +42,7 @@ export type SignalOutcome = { kind: 'SENT'; workflowId: string } | Extract<Updat
 /** The agent's call outcome, without the task id: the task names it. */
 export type CallOutcomeReport = Omit<CallOutcome, 'taskId'>;
 
-export const issuesOf = (error: z.ZodError) => error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`);
+export const issuesOf = (error: z.ZodError, body: unknown) => payloadProblems(error, body, '(body)');
 const notRunning = (accountId: string) => ({ kind: 'NOT_RUNNING' as const, error: `no running collection workflow for account ${accountId} (${accountWorkflowId(accountId)})` });
 export const unknownAccount = (accountId: string) => ({ kind: 'NOT_FOUND' as const, error: `account ${accountId} is not in the loan book` });
 
@@ -74,8 +75,9 @@ async function signalAccount<A>(deps: AccountMessageDeps, accountId: string, sen
  * repeated request (a client retry) gets the first answer back instead of a rejection.
  */
 export async function sendCallOutcome(deps: AccountMessageDeps, taskId: number, report: CallOutcomeReport): Promise<UpdateOutcome<CallOutcomeRecorded>> {
-  const parsed = callOutcomeSchema.safeParse({ ...report, taskId });
-  if (!parsed.success) return { kind: 'INVALID', issues: issuesOf(parsed.error) };
+  const payload = { ...report, taskId };
+  const parsed = callOutcomeSchema.safeParse(payload);
+  if (!parsed.success) return { kind: 'INVALID', issues: issuesOf(parsed.error, payload) };
   const task = await findAgentTask(deps.pool, taskId);
   if (!task) return { kind: 'NOT_FOUND', error: `no call task ${taskId}` };
   const handle = deps.temporal.workflow.getHandle(accountWorkflowId(task.accountId));

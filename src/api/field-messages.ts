@@ -49,8 +49,9 @@ async function sendAboutAppointment<P extends { appointmentId: number }, R>(
   body: object,
   send: (handle: WorkflowHandle, payload: P) => Promise<R>,
 ): Promise<UpdateOutcome<R>> {
-  const parsed = schema.safeParse({ ...body, appointmentId });
-  if (!parsed.success) return { kind: 'INVALID', issues: issuesOf(parsed.error) };
+  const payload = { ...body, appointmentId };
+  const parsed = schema.safeParse(payload);
+  if (!parsed.success) return { kind: 'INVALID', issues: issuesOf(parsed.error, payload) };
   const appointment = await findAppointment(deps.pool, appointmentId);
   if (!appointment) return { kind: 'NOT_FOUND', error: `no appointment ${appointmentId}` };
   const handle = deps.temporal.workflow.getHandle(appointment.workflowId);
@@ -86,7 +87,7 @@ export const sendVisitReport = (deps: AccountMessageDeps, appointmentId: number,
  */
 export async function sendStageOverride(deps: AccountMessageDeps, accountId: string, override: StageOverride): Promise<UpdateOutcome<StageOverridden>> {
   const parsed = overrideStageSchema.safeParse(override);
-  if (!parsed.success) return { kind: 'INVALID', issues: issuesOf(parsed.error) };
+  if (!parsed.success) return { kind: 'INVALID', issues: issuesOf(parsed.error, override) };
   if (!(await accountCurrency(deps.pool, accountId))) return unknownAccount(accountId);
   const handle = deps.temporal.workflow.getHandle(accountWorkflowId(accountId));
   return runUpdate(deps, accountId, () => handle.executeUpdate(overrideStageUpdate, { args: [parsed.data] }));

@@ -79,8 +79,8 @@ describe('visit-report --file', () => {
       `${path.join(dir, 'bad.json')}: the report has 5 problems; nothing was sent:`,
       '  appointmentId: leave it out of the file: the command names the appointment',
       '  identity.method: Invalid option: expected one of "ID_CARD"|"PASSPORT"|"OTHER_PHOTO_ID"',
-      '  documents.marriageCertificate: Invalid input: expected object, received undefined',
-      '  interview.occupation: Invalid input: expected string, received undefined',
+      '  documents.marriageCertificate: missing',
+      '  interview.occupation: missing',
       '  assessment.abilityToPay: 1 (none) to 5 (full)',
     ]);
     expect(problems.join('\n')).not.toContain('Warehouse');

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { newConsentSchema, newFamilyContactSchema, verificationSchema } from '../db/family-contacts';
 import { confirmAppointmentSchema, visitReportSchema, type VisitReport } from '../domain/field-collection';
+import { payloadProblems } from '../domain/update-payloads';
 import { optionsOf } from './options';
 
 // ---------- appointments and visits ----------
@@ -52,8 +53,9 @@ export function visitReportFromFile(file: string, appointmentId: number): VisitR
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new Error(`--file: ${file} holds no report: a JSON object such as examples/visit-report.json`);
   const problems = 'appointmentId' in body ? ['appointmentId: leave it out of the file: the command names the appointment'] : [];
-  const parsed = visitReportSchema.safeParse({ ...body, appointmentId });
-  if (!parsed.success) problems.push(...parsed.error.issues.map((i) => `${i.path.join('.') || '(report)'}: ${i.message}`));
+  const report = { ...body, appointmentId };
+  const parsed = visitReportSchema.safeParse(report);
+  if (!parsed.success) problems.push(...payloadProblems(parsed.error, report, '(report)'));
   if (problems.length > 0) throw new Error(`${file}: the report has ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was sent:\n  ${problems.join('\n  ')}`);
   return parsed.data as VisitReport;
 }

@@ -15,10 +15,13 @@ function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
   return value;
 }
 
-/** One line per problem: `documents.idCard: missing`, `assessment.abilityToPay: 1 (none) to 5 (full)`. */
-export function payloadProblems(error: z.ZodError, raw: unknown): string[] {
+/**
+ * One line per problem: `documents.idCard: missing`, `assessment.abilityToPay: 1 (none) to 5 (full)`.
+ * The one wording for validators, HTTP 400s and the CLI. `root` names the whole payload.
+ */
+export function payloadProblems(error: z.ZodError, raw: unknown, root = '(payload)'): string[] {
   return error.issues.map((issue) => {
-    const where = issue.path.join('.') || '(payload)';
+    const where = issue.path.join('.') || root;
     const missing = issue.code !== 'custom' && issue.path.length > 0 && valueAt(raw, issue.path) === undefined;
     return `${where}: ${missing ? 'missing' : issue.message}`;
   });
