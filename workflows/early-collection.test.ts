@@ -8,20 +8,13 @@
  * Borrowers live in a zone where the test server's clock reads midday, unless a test
  * is about contact hours.
  */
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { createActivities } from '../activities';
-import { OutboxSmsProvider } from '../activities/providers/sms-provider';
-import { createDataConverter } from '../src/codec/data-converter';
 import { testPolicies } from '../src/contact-policy/test-policies';
 import type { Pool } from '../src/db/pool';
 import { calendarDateIn } from '../src/domain/time-zones';
-import { accountWorkflowId } from '../src/domain/ids';
-import type { PaymentEvent } from '../src/domain/payment-event';
 import { loadTreatments } from '../src/treatments/load';
-import { createTimeSkippingEnv, daytimeZoneAt, eventually, isoDateFrom, newCodecKeys, seedAccount, testPool, testWorkflowBundle, uniqueId } from '../test/support';
-import { accountCollection } from './account-collection';
+import { collectionHarness } from '../test/collection-harness';
+import { daytimeZoneAt, eventually, isoDateFrom, seedAccount } from '../test/support';
 import {
   ceaseContactSignal,
   holdPlacedSignal,
@@ -37,68 +30,13 @@ const DAY = 86_400_000;
 const MINUTE = 60_000;
 const treatments = loadTreatments();
 
-const codecKeys = newCodecKeys();
-let env: TestWorkflowEnvironment;
+const harness = collectionHarness({ name: 'early', treatments, contactPolicies: testPolicies({ CN: { figures: { SMS_PER_DAY: 1 } } }) });
+const { serverNow, overdueAccount, start, payment, closeOut } = harness;
 let pool: Pool;
-let worker: Worker;
-let workerRun: Promise<void>;
-const taskQueue = uniqueId('tq-early');
-
-beforeAll(async () => {
-  pool = testPool();
-  env = await createTimeSkippingEnv(codecKeys);
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: testWorkflowBundle(),
-    activities: createActivities({
-      pool,
-      smsProvider: new OutboxSmsProvider(pool),
-      treatments,
-      contactPolicies: testPolicies({ CN: { figures: { SMS_PER_DAY: 1 } } }),
-    }),
-    dataConverter: createDataConverter(codecKeys),
-  });
-  workerRun = worker.run();
+let env: TestWorkflowEnvironment;
+beforeAll(() => {
+  ({ pool, env } = harness);
 });
-
-afterAll(async () => {
-  worker?.shutdown();
-  await workerRun;
-  await env?.teardown();
-  await pool?.end();
-});
-
-/** The test server's clock: time skipping moves it ahead of the wall clock. */
-const serverNow = () => env.currentTimeMs();
-
-interface OverdueSeed {
-  timeZone?: string;
-  jurisdiction?: 'CN' | 'US';
-  borrowerId?: string;
-}
-
-/** 1,000.00 overdue since 10 days ago, 1,000.00 more due in 40 days (server time). */
-async function overdueAccount(seed: OverdueSeed = {}): Promise<string> {
-  const now = await serverNow();
-  return seedAccount(pool, {
-    timeZone: seed.timeZone ?? daytimeZoneAt(now),
-    ...(seed.jurisdiction ? { jurisdiction: seed.jurisdiction } : {}),
-    ...(seed.borrowerId ? { borrowerId: seed.borrowerId } : {}),
-    installments: [
-      { dueDate: isoDateFrom(now, -10), amount: 100_000 },
-      { dueDate: isoDateFrom(now, 40), amount: 100_000 },
-    ],
-  });
-}
-
-function start(accountId: string, treatment?: string) {
-  return env.client.workflow.start(accountCollection, {
-    taskQueue,
-    workflowId: accountWorkflowId(accountId),
-    args: [{ accountId, ...(treatment ? { overrides: { treatment } } : {}) }],
-  });
-}
 
 interface Attempt {
   channel: string;
@@ -123,14 +61,6 @@ async function stages(accountId: string): Promise<{ to_stage: string; at: number
 /** Days between two instants, to the minute. */
 const daysApart = (from: number, to: number) => Math.round((to - from) / MINUTE) / (DAY / MINUTE);
 
-const payment = async (accountId: string, amount: number): Promise<PaymentEvent> => ({
-  eventId: uniqueId('EVT'),
-  accountId,
-  amount,
-  currency: 'CNY',
-  valueDate: isoDateFrom(await serverNow(), 0),
-  method: 'BANK_TRANSFER',
-});
 
 /** An account in REMINDING whose first SMS has gone out. */
 async function remindedAccount(treatment = 'standard') {
@@ -140,16 +70,6 @@ async function remindedAccount(treatment = 'standard') {
   return { accountId, handle, firstAt: first!.at };
 }
 
-/**
- * Ends a test's workflow by curing the account, not by terminating it: the time-skipping
- * test server never skips time again after a run is terminated while one of its workflow
- * tasks is in flight (its task stays STARTED), which would stall every later test.
- */
-async function closeOut(handle: WorkflowHandle) {
-  const { accountId, amountOverdue } = await handle.query(summaryQuery);
-  await handle.signal(paymentReceivedSignal, await payment(accountId, amountOverdue));
-  expect((await handle.result()).outcome).toBe('CURED');
-}
 
 // ---- each treatment's whole cadence ----
 
@@ -272,11 +192,7 @@ test('a promise in the past, beyond the horizon, in another currency or while on
   const now = await serverNow();
   const today = calendarDateIn(now, 'UTC');
   const base = { amount: '100.00', currency: 'CNY', channel: 'CALL' as const };
-  const rejected = async (promise: object) => {
-    const err = await handle.executeUpdate(recordPromiseUpdate, { args: [promise as never] }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-    return String((err as WorkflowUpdateFailedError).cause?.message);
-  };
+  const rejected = (promise: object) => harness.refusal(handle.executeUpdate(recordPromiseUpdate, { args: [promise as never] }));
   expect(await rejected({ ...base, promisedFor: isoDateFrom(Date.parse(`${today}T12:00:00Z`), -1) })).toContain('in the past');
   expect(await rejected({ ...base, promisedFor: isoDateFrom(Date.parse(`${today}T12:00:00Z`), treatments.promises.horizonDays + 1) })).toContain('horizon');
   expect(await rejected({ ...base, currency: 'USD', promisedFor: today })).toContain('currency');
@@ -418,11 +334,7 @@ test('a call task answered with recordCallOutcome: the outcome is stored and the
   const taskId = summary.openCallTask!.taskId;
   expect(summary.assignedAgent === null || typeof summary.assignedAgent === 'string').toBe(true);
 
-  const rejected = async (outcome: object) => {
-    const err = await handle.executeUpdate(recordCallOutcomeUpdate, { args: [outcome as never] }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-    return String((err as WorkflowUpdateFailedError).cause?.message);
-  };
+  const rejected = (outcome: object) => harness.refusal(handle.executeUpdate(recordCallOutcomeUpdate, { args: [outcome as never] }));
   expect(await rejected({ taskId: taskId + 1_000_000, agentId: 'agent-01', rightPartyReached: true })).toContain('not a call task');
   expect(await rejected({ taskId, agentId: 'agent-01', rightPartyReached: false, reason: 'ILLNESS' })).toContain('rightPartyReached');
   expect(await rejected({ taskId, agentId: 'agent-01', rightPartyReached: true, reason: 'BORED' })).toContain('reason');

@@ -9,30 +9,23 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { createActivities } from '../activities';
-import { OutboxSmsProvider } from '../activities/providers/sms-provider';
-import { createDataConverter } from '../src/codec/data-converter';
 import { testPolicies } from '../src/contact-policy/test-policies';
 import { addFamilyContact, recordConsent, verifyFamilyContact } from '../src/db/family-contacts';
 import type { Pool } from '../src/db/pool';
-import { accountWorkflowId } from '../src/domain/ids';
-import type { PaymentEvent } from '../src/domain/payment-event';
 import { fieldCollectionConfigSchema } from '../src/field-collection/schema';
 import { PROJECT_ROOT } from '../src/paths';
 import { loadTreatments } from '../src/treatments/load';
+import { collectionHarness, type OverdueSeed } from '../test/collection-harness';
 import { borrowerOf, setRiskTier } from '../test/early-collection-seeds';
 import { addFieldStaff, validVisitReport } from '../test/field-collection-seeds';
-import { createTimeSkippingEnv, daytimeZoneAt, eventually, isoDateFrom, newCodecKeys, seedAccount, testPool, testWorkflowBundle, uniqueId } from '../test/support';
-import { accountCollection } from './account-collection';
+import { eventually, uniqueId } from '../test/support';
 import {
   confirmAppointmentUpdate,
   holdPlacedSignal,
   holdReleasedSignal,
   overrideStageUpdate,
-  paymentReceivedSignal,
   recordCallOutcomeUpdate,
   recordVisitNoShowUpdate,
   submitVisitReportUpdate,
@@ -45,60 +38,19 @@ const HOUR = 60 * MINUTE;
 const treatments = loadTreatments();
 const fieldConfig = fieldCollectionConfigSchema.parse(JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'config', 'field-collection.json'), 'utf8')));
 
-const codecKeys = newCodecKeys();
-let env: TestWorkflowEnvironment;
+const harness = collectionHarness({ name: 'field', treatments, contactPolicies: testPolicies({}) });
+const { serverNow, overdueAccount, start, closeOut, refusal } = harness;
 let pool: Pool;
-let worker: Worker;
-let workerRun: Promise<void>;
-const taskQueue = uniqueId('tq-field');
+let env: TestWorkflowEnvironment;
 let supervisor: string;
 
 beforeAll(async () => {
-  pool = testPool();
-  env = await createTimeSkippingEnv(codecKeys);
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: testWorkflowBundle(),
-    activities: createActivities({ pool, smsProvider: new OutboxSmsProvider(pool), treatments, contactPolicies: testPolicies({}) }),
-    dataConverter: createDataConverter(codecKeys),
-  });
-  workerRun = worker.run();
+  ({ pool, env } = harness);
   supervisor = await addFieldStaff(pool, 'SUPERVISOR');
   // Field staff free at any hour, so every test finds someone whatever the others booked.
   for (let n = 0; n < 3; n++) await addFieldStaff(pool, 'COLLECTOR');
   await addFieldStaff(pool, 'SECURITY');
 });
-
-afterAll(async () => {
-  worker?.shutdown();
-  await workerRun;
-  await env?.teardown();
-  await pool?.end();
-});
-
-const serverNow = () => env.currentTimeMs();
-
-/** 1,000.00 overdue since 10 days ago, 1,000.00 more due in 40 days (server time); a borrower where it is midday. */
-async function overdueAccount(seed: { mobilePhone?: string | null; email?: string | null } = {}): Promise<string> {
-  const now = await serverNow();
-  return seedAccount(pool, {
-    timeZone: daytimeZoneAt(now),
-    ...seed,
-    installments: [
-      { dueDate: isoDateFrom(now, -10), amount: 100_000 },
-      { dueDate: isoDateFrom(now, 40), amount: 100_000 },
-    ],
-  });
-}
-
-function start(accountId: string, treatment?: string) {
-  return env.client.workflow.start(accountCollection, {
-    taskQueue,
-    workflowId: accountWorkflowId(accountId),
-    args: [{ accountId, ...(treatment ? { overrides: { treatment } } : {}) }],
-  });
-}
 
 /** Lets the server's clock run until `iso` (plus a minute). */
 async function sleepUntil(iso: string): Promise<void> {
@@ -107,16 +59,6 @@ async function sleepUntil(iso: string): Promise<void> {
 }
 
 const summaryOf = (handle: WorkflowHandle) => handle.query(summaryQuery);
-
-/** Why an update was refused: the validator's (or handler's) message. */
-async function refusal(update: Promise<unknown>): Promise<string> {
-  const err = await update.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-  return String((err as WorkflowUpdateFailedError).cause?.message);
-}
 const until = (handle: WorkflowHandle, done: (s: AccountSummary) => boolean) => eventually(() => summaryOf(handle), done);
 
 async function stagesOf(accountId: string): Promise<string[]> {
@@ -134,24 +76,8 @@ async function attemptsOf(accountId: string): Promise<{ channel: string; templat
   return rows;
 }
 
-const payment = async (accountId: string, amount: number): Promise<PaymentEvent> => ({
-  eventId: uniqueId('EVT'),
-  accountId,
-  amount,
-  currency: 'CNY',
-  valueDate: isoDateFrom(await serverNow(), 0),
-  method: 'BANK_TRANSFER',
-});
-
-/** Ends a test's workflow by curing the account (terminating one wedges the time-skipping server). */
-async function closeOut(handle: WorkflowHandle) {
-  const { accountId, amountOverdue } = await summaryOf(handle);
-  await handle.signal(paymentReceivedSignal, await payment(accountId, amountOverdue));
-  expect((await handle.result()).outcome).toBe('CURED');
-}
-
 /** An account in REMINDING (its first SMS out), moved to `to` by the supervisor. */
-async function overriddenTo(to: 'APPOINTMENT' | 'VISIT', seed: Parameters<typeof overdueAccount>[0] = {}, before?: (accountId: string) => Promise<void>) {
+async function overriddenTo(to: 'APPOINTMENT' | 'VISIT', seed: OverdueSeed = {}, before?: (accountId: string) => Promise<void>) {
   const accountId = await overdueAccount(seed);
   await before?.(accountId);
   const handle = await start(accountId, 'standard');
