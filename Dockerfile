@@ -43,6 +43,9 @@ COPY --from=build /app/package.json /app/package-lock.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY migrations ./migrations
+# Read by the worker at start: treatments, contact policy, field collection, screening; the message templates.
+COPY config ./config
+COPY templates ./templates
 USER node
 EXPOSE 8080
 # The API by default; docker-compose.yml sets the command of each service.

@@ -235,6 +235,16 @@ describe('docker-compose.yml agrees with the code', () => {
     });
   });
 
+  test('the runtime image carries every folder the processes read at run time', () => {
+    const dockerfile = fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
+    const runtimeStage = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+    // migrations: the migrate service; config and templates: the worker loads them at start (src/paths.ts PROJECT_ROOT).
+    for (const folder of ['migrations', 'config', 'templates']) {
+      expect(fs.existsSync(path.join(ROOT, folder))).toBe(true);
+      expect(runtimeStage).toMatch(new RegExp(`^COPY ${folder} \\./${folder}$`, 'm'));
+    }
+  });
+
   test('the api listens where it is published, and the Web UI reaches its codec endpoint', () => {
     const api = resolvedEnvironment('api');
     expect(api.API_HOST).toBe('0.0.0.0');
