@@ -7,9 +7,10 @@
  * processes, started from the same entry points as `npm start` (`npm run worker`,
  * `npm run api`), so each one's memory is its own figure. This process only sends
  * the load and watches visibility.
- * N overdue accounts get one accountCollection workflow each; once all are REMINDING,
- * payment events are POSTed open-loop at a steady rate (10 % exact duplicates, 5 % of
- * accounts paid in two halves, later-dated half first). Measured: the latency from the
+ * N overdue accounts get one accountCollection workflow each; once all are REMINDING and
+ * every run has digested its first cadence step (no workflow task pending), payment
+ * events are POSTed open-loop at a steady rate (10 % exact duplicates, 5 % of accounts
+ * paid in two halves, later-dated half first). Measured: the latency from the
  * HTTP 201 of the payment that completes an account to CURED in Temporal visibility.
  * Everything is stopped and the run dir removed at the end.
  */
@@ -99,6 +100,25 @@ async function waitForCount(count: () => Promise<number>, target: number, timeou
 
 const visibilityCount = (client: Client, query: string) => async () => (await client.workflow.count(query)).count;
 
+/**
+ * Bench accounts whose run has no workflow task scheduled or running: the run has digested
+ * its first cadence step (the SMS's result, the next timer). Postgres shows the step before
+ * the run's task for it has run; at 2,000 runs that wave takes tens of seconds to drain.
+ */
+const workflowTasksDone = (client: Client, accountIds: string[]) => async () => {
+  let done = 0;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (next < accountIds.length) {
+        const { raw } = await client.workflow.getHandle(accountWorkflowId(accountIds[next++] as string)).describe();
+        if (!raw.pendingWorkflowTask) done++;
+      }
+    }),
+  );
+  return done;
+};
+
 /** Bench accounts whose first contact step is settled: an attempt or its refusal recorded. */
 const firstStepsSettled = (pool: Pool) => async () =>
   (
@@ -184,6 +204,9 @@ async function main(): Promise<void> {
     // follows REMINDING: let that wave settle, so the load measures payments alone.
     await waitForCount(firstStepsSettled(benchPool), accounts, 900_000, 'first contact steps settled');
     out(`setup: every account's first contact step settled after ${Date.now() - t} ms`);
+    // ...and let the runs digest it, so the load does not start behind a backlog of their tasks.
+    await waitForCount(workflowTasksDone(client, accountIds), accounts, 900_000, 'runs with no workflow task pending');
+    out(`setup: no run has a workflow task pending after ${Date.now() - t} ms`);
     const memoryAtRest = { worker: processMemory(worker.child.pid), api: processMemory(api.child.pid), server: processMemory(serverPid) };
     const cpuOf = () => ({ worker: processCpuMs(worker.child.pid), api: processCpuMs(api.child.pid), server: processCpuMs(serverPid), bench: process.cpuUsage().user / 1000 + process.cpuUsage().system / 1000 });
 
