@@ -31,8 +31,7 @@ import {
 import type { Activities } from '../activities';
 import type { AccountFigures } from '../src/domain/account';
 import { NON_RETRYABLE_FAILURES } from '../src/domain/failures';
-import { formatMoney } from '../src/domain/money';
-import type { Stage } from '../src/domain/stages';
+import { accountRunState, carriedRunState, runSummary } from './account-run-state';
 import type { accountCollection } from './account-collection';
 import { figuresLane, handlePaymentEvents } from './payment-events';
 import { figuresSearchAttributes, searchAttributesPublisher } from './publish-search-attributes';
@@ -42,7 +41,6 @@ import {
   type AccountCollectionResult,
   type AccountSummary,
   type CarriedState,
-  type NextStep,
 } from './messages';
 import { ArrearsStage, OnHold, Treatment } from './search-attributes';
 import { stageMover } from './stage-transitions';
@@ -74,8 +72,6 @@ export const DATABASE_STEPS_AS_LOCAL_ACTIVITIES = 'database-steps-as-local-activ
 const DAY_MS = 86_400_000;
 /** Continue-as-new well before Temporal's history limits, even if the server does not suggest it. */
 const DEFAULT_MAX_HISTORY_EVENTS = 10_000;
-/** Payment event ids remembered across continue-as-new, for de-duplication (Postgres keeps them all). */
-const SEEN_EVENT_IDS_CARRIED = 1_000;
 
 export async function accountCollectionGeneration2(input: AccountCollectionInput): Promise<AccountCollectionResult> {
   const { accountId, overrides, carried } = input;
@@ -87,20 +83,7 @@ export async function accountCollectionGeneration2(input: AccountCollectionInput
   const generation2 = patched(DATABASE_STEPS_AS_LOCAL_ACTIVITIES);
   const db = generation2 ? databaseSteps : activities;
 
-  const state = {
-    stage: carried?.stage ?? ('SCREENED' as Stage),
-    figures: carried?.figures as AccountFigures | undefined,
-    remindingStartedAt: carried?.remindingStartedAt ?? null,
-    cadenceIndex: carried?.cadenceIndex ?? 0,
-    transitionCount: carried?.transitionCount ?? 0,
-    seenEventIds: new Set(carried?.seenEventIds ?? []),
-    countedEventIds: new Set(carried?.countedEventIds ?? carried?.seenEventIds ?? []),
-    reversedEventIds: new Set(carried?.reversedEventIds ?? []),
-    paymentsCounted: carried?.paymentsCounted ?? 0,
-    paymentsReversed: carried?.paymentsReversed ?? 0,
-    reopenings: carried?.reopenings ?? 0,
-    nextStep: null as NextStep | null,
-  };
+  const state = accountRunState(carried);
 
   // ---- helpers (closures over this run's state) ----
 
@@ -134,43 +117,12 @@ export async function accountCollectionGeneration2(input: AccountCollectionInput
   const moveTo = stageMover({ accountId, state, db, effectKey, publishSearchAttributes });
 
   function summarise(): AccountSummary {
-    const f = state.figures;
-    return {
-      accountId,
-      stage: state.stage,
-      currency: f?.currency ?? null,
-      amountOverdue: f?.amountOverdue ?? 0,
-      amountOverdueFormatted: f ? formatMoney(f.amountOverdue, f.currency) : null,
-      daysPastDue: f?.daysPastDue ?? 0,
-      bucket: f?.bucket ?? null,
-      riskTier: f?.riskTier ?? null,
-      oldestUnpaidDueDate: f?.oldestUnpaidDueDate ?? null,
-      figuresAsOf: f?.asOf ?? null,
-      treatment: treatment.id,
-      nextStep: state.nextStep,
-      onHold: false,
-      holds: [],
-      paymentsCounted: state.paymentsCounted,
-      paymentsReversed: state.paymentsReversed,
-    };
+    return { ...runSummary(accountId, state), treatment: treatment.id, onHold: false, holds: [] };
   }
 
-  function carriedState(): CarriedState {
-    const recent = (ids: Set<string>) => [...ids].slice(-SEEN_EVENT_IDS_CARRIED);
-    return {
-      stage: state.stage,
-      figures: state.figures,
-      remindingStartedAt: state.remindingStartedAt,
-      cadenceIndex: state.cadenceIndex,
-      transitionCount: state.transitionCount,
-      seenEventIds: recent(state.seenEventIds),
-      paymentsCounted: state.paymentsCounted,
-      countedEventIds: recent(state.countedEventIds),
-      reversedEventIds: recent(state.reversedEventIds),
-      paymentsReversed: state.paymentsReversed,
-      reopenings: state.reopenings,
-    };
-  }
+
+  const carriedState = (): CarriedState => carriedRunState(state);
+
 
   async function walkCadence(): Promise<void> {
     const startedAt = state.remindingStartedAt ?? Date.now();

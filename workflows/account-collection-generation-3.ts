@@ -53,6 +53,7 @@ import { isExitStage, type Stage } from '../src/domain/stages';
 import { calendarDateIn } from '../src/domain/time-zones';
 import { parseOrReject } from '../src/domain/update-payloads';
 import type { TreatmentStep } from '../src/treatments/schema';
+import { accountRunState, carriedRunState, recentIds, runSummary } from './account-run-state';
 import type { accountCollection } from './account-collection';
 import { FIELD_COLLECTION, fieldCollection, type ContactEnd, type ContactRequest } from './field-collection';
 import { figuresLane, handlePaymentEvents } from './payment-events';
@@ -70,7 +71,6 @@ import {
   type AccountCollectionResult,
   type AccountSummary,
   type CarriedState,
-  type NextStep,
   type PromiseAccepted,
 } from './messages';
 import { setParsedSignalHandler } from './signal-payloads';
@@ -107,8 +107,6 @@ const db = proxyLocalActivities<
 const DAY_MS = 86_400_000;
 /** Continue-as-new well before Temporal's history limits, even if the server does not suggest it. */
 const DEFAULT_MAX_HISTORY_EVENTS = 10_000;
-/** Ids remembered across continue-as-new, for de-duplication (Postgres keeps them all). */
-const IDS_CARRIED = 1_000;
 /** A hold known to Postgres but not signalled to this run: look again after this long. */
 const UNSIGNALLED_HOLD_RECHECK_MS = DAY_MS;
 
@@ -121,19 +119,8 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
   const early = carried?.early;
 
   const state = {
-    stage: carried?.stage ?? ('SCREENED' as Stage),
-    figures: carried?.figures as AccountFigures | undefined,
+    ...accountRunState(carried),
     statement: null as AccountStatement | null,
-    remindingStartedAt: carried?.remindingStartedAt ?? null,
-    cadenceIndex: carried?.cadenceIndex ?? 0,
-    transitionCount: carried?.transitionCount ?? 0,
-    seenEventIds: new Set(carried?.seenEventIds ?? []),
-    countedEventIds: new Set(carried?.countedEventIds ?? carried?.seenEventIds ?? []),
-    reversedEventIds: new Set(carried?.reversedEventIds ?? []),
-    paymentsCounted: carried?.paymentsCounted ?? 0,
-    paymentsReversed: carried?.paymentsReversed ?? 0,
-    reopenings: carried?.reopenings ?? 0,
-    nextStep: null as NextStep | null,
     // ---- early collection ----
     choice: (early?.choice ?? null) as TreatmentChoice | null,
     stepAttempt: early?.stepAttempt ?? 0,
@@ -220,27 +207,14 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
   const businessToday = () => calendarDateIn(Date.now(), state.choice?.businessTimeZone ?? 'UTC');
 
   function summarise(): AccountSummary {
-    const f = state.figures;
     const p = state.pendingPromise;
     return {
-      accountId,
-      stage: state.stage,
-      currency: f?.currency ?? null,
-      amountOverdue: f?.amountOverdue ?? 0,
-      amountOverdueFormatted: f ? formatMoney(f.amountOverdue, f.currency) : null,
-      daysPastDue: f?.daysPastDue ?? 0,
-      bucket: f?.bucket ?? null,
-      riskTier: f?.riskTier ?? null,
-      oldestUnpaidDueDate: f?.oldestUnpaidDueDate ?? null,
-      figuresAsOf: f?.asOf ?? null,
+      ...runSummary(accountId, state),
       treatment: state.choice?.treatmentId ?? '(not chosen yet)',
       treatmentConfigVersion: state.choice?.configVersion ?? null,
       treatmentWhy: state.choice?.why ?? null,
-      nextStep: state.nextStep,
       onHold: onHold(),
       holds: [...state.holds.values()].map((h) => `${h.reason} (${h.holdId}, since ${h.placedAt})`),
-      paymentsCounted: state.paymentsCounted,
-      paymentsReversed: state.paymentsReversed,
       assignedAgent: state.assignedAgent,
       openCallTask: state.openCallTask,
       pendingPromise: p ? { ...p, amountFormatted: formatMoney(p.amount, p.currency) } : null,
@@ -253,19 +227,8 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
   }
 
   function carriedState(): CarriedState {
-    const recent = <T>(ids: Set<T>) => [...ids].slice(-IDS_CARRIED);
     return {
-      stage: state.stage,
-      figures: state.figures,
-      remindingStartedAt: state.remindingStartedAt,
-      cadenceIndex: state.cadenceIndex,
-      transitionCount: state.transitionCount,
-      seenEventIds: recent(state.seenEventIds),
-      paymentsCounted: state.paymentsCounted,
-      countedEventIds: recent(state.countedEventIds),
-      reversedEventIds: recent(state.reversedEventIds),
-      paymentsReversed: state.paymentsReversed,
-      reopenings: state.reopenings,
+      ...carriedRunState(state),
       early: state.choice
         ? {
             choice: state.choice,
@@ -273,19 +236,19 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
             stepAttempt: state.stepAttempt,
             nextStepNow: state.nextStepNow,
             holds: [...state.holds.values()],
-            releasedHoldIds: recent(state.releasedHoldIds),
+            releasedHoldIds: recentIds(state.releasedHoldIds),
             stageBeforeHold: state.stageBeforeHold,
             ceased: state.ceased,
-            ceaseRequestIds: recent(state.ceaseRequestIds),
+            ceaseRequestIds: recentIds(state.ceaseRequestIds),
             pendingPromise: state.pendingPromise,
             promisesMade: state.promisesMade,
             promisesKept: state.promisesKept,
             promisesBroken: state.promisesBroken,
-            callTaskIds: recent(state.callTaskIds),
-            answeredCallTaskIds: recent(state.answeredCallTaskIds),
+            callTaskIds: recentIds(state.callTaskIds),
+            answeredCallTaskIds: recentIds(state.answeredCallTaskIds),
             assignedAgent: state.assignedAgent,
             escalated: state.escalated,
-            rightPartyTaskIds: recent(state.rightPartyTaskIds),
+            rightPartyTaskIds: recentIds(state.rightPartyTaskIds),
             field: field.carried(),
           }
         : undefined,
