@@ -30,7 +30,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { AccountFigures } from '../src/domain/account';
-import { NON_RETRYABLE_FAILURES } from '../src/domain/failures';
+import { databaseStepOptions, outsideStepOptions } from './account-step-options';
 import { accountRunState, carriedRunState, runSummary } from './account-run-state';
 import type { accountCollection } from './account-collection';
 import { figuresLane, handlePaymentEvents } from './payment-events';
@@ -46,8 +46,7 @@ import { ArrearsStage, OnHold, Treatment } from './search-attributes';
 import { stageMover } from './stage-transitions';
 import { TREATMENTS } from './treatments';
 
-const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: NON_RETRYABLE_FAILURES };
-const activities = proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry });
+const activities = proxyActivities<Activities>(outsideStepOptions);
 
 /**
  * The short Postgres steps (read the figures, record a payment, a stage transition,
@@ -59,12 +58,7 @@ const activities = proxyActivities<Activities>({ startToCloseTimeout: '1 minute'
  * workflow task is retried. Contacting the borrower stays a regular activity
  * (external provider, own timeouts and retries, visible as its own task).
  */
-const databaseSteps = proxyLocalActivities<Pick<Activities, 'loadAccountFigures' | 'applyPaymentEvent' | 'recordStageTransition' | 'recordAuditEvent'>>({
-  startToCloseTimeout: '30 seconds',
-  // Past a minute of retries the SDK backs off with a durable timer instead of spinning in one workflow task.
-  localRetryThreshold: '1 minute',
-  retry,
-});
+const databaseSteps = proxyLocalActivities<Pick<Activities, 'loadAccountFigures' | 'applyPaymentEvent' | 'recordStageTransition' | 'recordAuditEvent'>>(databaseStepOptions);
 
 /** Histories recorded before this patch scheduled those steps as regular activities; they replay as they ran. */
 export const DATABASE_STEPS_AS_LOCAL_ACTIVITIES = 'database-steps-as-local-activities';

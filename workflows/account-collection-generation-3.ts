@@ -47,12 +47,12 @@ import {
   type PromiseToPay,
   type TreatmentChoice,
 } from '../src/domain/early-collection';
-import { NON_RETRYABLE_FAILURES } from '../src/domain/failures';
 import { formatMoney } from '../src/domain/money';
 import { isExitStage, type Stage } from '../src/domain/stages';
 import { calendarDateIn } from '../src/domain/time-zones';
 import { parseOrReject } from '../src/domain/update-payloads';
 import type { TreatmentStep } from '../src/treatments/schema';
+import { databaseStepOptions, outsideStepOptions } from './account-step-options';
 import { accountRunState, carriedRunState, recentIds, runSummary } from './account-run-state';
 import type { accountCollection } from './account-collection';
 import { FIELD_COLLECTION, fieldCollection, type ContactEnd, type ContactRequest } from './field-collection';
@@ -77,10 +77,9 @@ import { setParsedSignalHandler } from './signal-payloads';
 import { ArrearsStage, AssignedAgent, OnHold, Treatment } from './search-attributes';
 import { stageMover } from './stage-transitions';
 
-const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: NON_RETRYABLE_FAILURES };
 
 /** Contacting the borrower: an outside provider, its own timeouts and retries, visible as its own task. */
-const contactSteps = proxyActivities<Pick<Activities, 'contactBorrower'>>({ startToCloseTimeout: '1 minute', retry });
+const contactSteps = proxyActivities<Pick<Activities, 'contactBorrower'>>(outsideStepOptions);
 
 /**
  * Short, idempotent Postgres steps run as local activities, inside the workflow task
@@ -102,7 +101,7 @@ const db = proxyLocalActivities<
     | 'releaseHold'
     | 'recordCeaseContact'
   >
->({ startToCloseTimeout: '30 seconds', localRetryThreshold: '1 minute', retry });
+>(databaseStepOptions);
 
 const DAY_MS = 86_400_000;
 /** Continue-as-new well before Temporal's history limits, even if the server does not suggest it. */

@@ -39,15 +39,14 @@ import {
   type VisitReport,
   type VisitReportAccepted,
 } from '../src/domain/field-collection';
-import { NON_RETRYABLE_FAILURES } from '../src/domain/failures';
 import { isExitStage, type Stage } from '../src/domain/stages';
 import { parseOrReject } from '../src/domain/update-payloads';
+import { accountStepRetry, databaseStepOptions, outsideStepOptions } from './account-step-options';
 import { confirmAppointmentUpdate, overrideStageUpdate, recordVisitNoShowUpdate, submitVisitReportUpdate, type NextStep } from './messages';
 
-const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: NON_RETRYABLE_FAILURES };
 
 /** A family member's phone: an outside provider, like the borrower's contacts. */
-const familyContacts = proxyActivities<Pick<Activities, 'contactFamilyForCallback'>>({ startToCloseTimeout: '1 minute', retry });
+const familyContacts = proxyActivities<Pick<Activities, 'contactFamilyForCallback'>>(outsideStepOptions);
 
 /**
  * The override's supervisor check runs while the cadence may be mid-contact. A regular
@@ -55,12 +54,12 @@ const familyContacts = proxyActivities<Pick<Activities, 'contactFamilyForCallbac
  * lands where it resolved, which replay can order differently against the cadence's own
  * activity and cancellation (a nondeterminism error seen on a worker restart).
  */
-const staffChecks = proxyActivities<Pick<Activities, 'checkSupervisor'>>({ startToCloseTimeout: '30 seconds', retry });
+const staffChecks = proxyActivities<Pick<Activities, 'checkSupervisor'>>({ startToCloseTimeout: '30 seconds', retry: accountStepRetry });
 
 /** Short Postgres steps, as local activities (the calendar booking is one transaction). */
 const calendar = proxyLocalActivities<
   Pick<Activities, 'loadFieldPolicy' | 'proposeAppointment' | 'markAppointmentReached' | 'confirmAppointment' | 'bookVisit' | 'closeAppointment' | 'recordVisitReport'>
->({ startToCloseTimeout: '30 seconds', localRetryThreshold: '1 minute', retry });
+>(databaseStepOptions);
 
 /** The patch that brings field collection to generation 3. */
 export const FIELD_COLLECTION = 'field-collection';
