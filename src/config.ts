@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { canonicalTimeZone } from './domain/time-zones';
 import { DEFAULT_DATA_DIR } from './paths';
+import { issueLines } from './domain/input-problems';
 
 const port = z.coerce.number().int().min(1).max(65535);
 /** An on/off setting spelled `true` or `false`. */
@@ -99,8 +100,7 @@ export class ConfigError extends Error {
 export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = configSchema.safeParse(env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(env)'}: ${issue.message}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+    throw new ConfigError(`Invalid configuration:\n  ${issueLines(parsed.error, '(env)').join('\n  ')}`);
   }
   return parsed.data;
 }

@@ -50,7 +50,7 @@ import {
 import { formatMoney } from '../src/domain/money';
 import { isExitStage, type Stage } from '../src/domain/stages';
 import { calendarDateIn } from '../src/domain/time-zones';
-import { parseOrReject } from '../src/domain/update-payloads';
+import { parseOrReject } from '../src/domain/input-problems';
 import type { TreatmentStep } from '../src/treatments/schema';
 import { databaseStepOptions, outsideStepOptions } from './account-step-options';
 import { accountRunState, carriedRunState, recentIds, runSummary } from './account-run-state';

@@ -40,7 +40,7 @@ import {
   type VisitReportAccepted,
 } from '../src/domain/field-collection';
 import { isExitStage, type Stage } from '../src/domain/stages';
-import { parseOrReject } from '../src/domain/update-payloads';
+import { parseOrReject } from '../src/domain/input-problems';
 import { accountStepRetry, databaseStepOptions, outsideStepOptions } from './account-step-options';
 import { confirmAppointmentUpdate, overrideStageUpdate, recordVisitNoShowUpdate, submitVisitReportUpdate, type NextStep } from './messages';
 

@@ -16,7 +16,7 @@ import { accountCurrency } from '../db/payments';
 import type { Queryable } from '../db/pool';
 import { callOutcomeSchema, type CallOutcome, type CallOutcomeRecorded, type CeaseContact, type HoldPlaced, type HoldReleased, type PromiseToPay } from '../domain/early-collection';
 import { accountWorkflowId } from '../domain/ids';
-import { payloadProblems } from '../domain/update-payloads';
+import { payloadProblems } from '../domain/input-problems';
 import { ceaseContactSignal, holdPlacedSignal, holdReleasedSignal, recordCallOutcomeUpdate, recordPromiseUpdate, type PromiseAccepted } from '../../workflows/messages';
 
 export interface AccountMessageDeps {

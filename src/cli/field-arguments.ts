@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { newConsentSchema, newFamilyContactSchema, verificationSchema } from '../db/family-contacts';
 import { confirmAppointmentSchema, visitReportSchema, type VisitReport } from '../domain/field-collection';
-import { payloadProblems } from '../domain/update-payloads';
+import { payloadProblems } from '../domain/input-problems';
 import { optionsOf } from './options';
 
 // ---------- appointments and visits ----------

@@ -25,6 +25,7 @@ import {
   type PolicyFigure,
   type PolicyOverride,
 } from './policy';
+import { issueLines } from '../domain/input-problems';
 
 export const DEFAULT_CONTACT_POLICY_CONFIG_PATH = path.join(PROJECT_ROOT, 'config', 'contact-policy.json');
 
@@ -68,8 +69,7 @@ const shown = (figure: PolicyFigure, value: number | null) =>
 export function parseContactPolicyConfig(raw: unknown, source = 'contact policy config', log: Logger = logger): ContactPolicySet {
   const parsed = contactPolicyConfigSchema.safeParse(raw);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new Error(`${source} is invalid:\n  ${issues.join('\n  ')}`);
+    throw new Error(`${source} is invalid:\n  ${issueLines(parsed.error).join('\n  ')}`);
   }
   const cfg = parsed.data;
   const problems: string[] = [];

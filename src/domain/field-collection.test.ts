@@ -5,7 +5,7 @@
  */
 import { validVisitReport } from '../../test/field-collection-seeds';
 import { DOCUMENTS, visitReportSchema } from './field-collection';
-import { parseOrReject } from './update-payloads';
+import { parseOrReject } from './input-problems';
 
 const report = () => validVisitReport(7, 'collector-01', '2026-11-25T02:40:00.000Z') as unknown as Record<string, Record<string, unknown>>;
 

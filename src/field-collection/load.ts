@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../paths';
 import { fieldCollectionConfigSchema, type FieldCollectionConfig } from './schema';
+import { issueLines } from '../domain/input-problems';
 
 export const DEFAULT_FIELD_COLLECTION_PATH = path.join(PROJECT_ROOT, 'config', 'field-collection.json');
 
@@ -17,8 +18,7 @@ export class FieldCollectionConfigError extends Error {
 export function parseFieldCollectionConfig(raw: unknown, source = 'field collection config'): FieldCollectionConfig {
   const parsed = fieldCollectionConfigSchema.safeParse(raw);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(root)'}: ${issue.message}`);
-    throw new FieldCollectionConfigError(`Invalid ${source}:\n${lines.join('\n')}`);
+    throw new FieldCollectionConfigError(`Invalid ${source}:\n  ${issueLines(parsed.error).join('\n  ')}`);
   }
   return parsed.data;
 }

@@ -18,6 +18,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { UNRATED } from '../domain/account';
 import { PROJECT_ROOT } from '../paths';
+import { issueLines } from '../domain/input-problems';
 
 export const DEFAULT_SCREENING_CONFIG_PATH = path.join(PROJECT_ROOT, 'config', 'screening.json');
 
@@ -68,8 +69,7 @@ export type RiskTierRule = ScreeningConfig['riskTiers'][number];
 export function parseScreeningConfig(raw: unknown, source = 'screening config'): ScreeningConfig {
   const parsed = screeningConfigSchema.safeParse(raw);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new Error(`${source} is invalid:\n  ${issues.join('\n  ')}`);
+    throw new Error(`${source} is invalid:\n  ${issueLines(parsed.error).join('\n  ')}`);
   }
   return parsed.data;
 }

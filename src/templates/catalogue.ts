@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../paths';
 import { templateFileSchema, type TemplateFile } from './schema';
+import { issueLines } from '../domain/input-problems';
 
 export const DEFAULT_TEMPLATES_DIR = path.join(PROJECT_ROOT, 'templates');
 
@@ -30,8 +31,7 @@ export function loadTemplateCatalogue(dir = DEFAULT_TEMPLATES_DIR): TemplateCata
     }
     const parsed = templateFileSchema.safeParse(raw);
     if (!parsed.success) {
-      const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(root)'}: ${issue.message}`);
-      throw new TemplateFileError(`Invalid template ${file}:\n${lines.join('\n')}`);
+      throw new TemplateFileError(`Invalid template ${file}:\n  ${issueLines(parsed.error).join('\n  ')}`);
     }
     const template = parsed.data;
     if (name !== `${template.id}.v${template.version}.json`)

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { BUCKETS } from '../domain/buckets';
 import { ACTIVE_STAGES } from '../domain/stages';
+import { issueLines } from '../domain/input-problems';
 
 export const CHANNELS = ['SMS', 'CALL', 'EMAIL'] as const;
 
@@ -104,8 +105,7 @@ export class TreatmentsConfigError extends Error {
 export function parseTreatments(raw: unknown, source = 'treatments config'): TreatmentsConfig {
   const parsed = treatmentsConfigSchema.safeParse(raw);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(root)'}: ${issue.message}`);
-    throw new TreatmentsConfigError(`Invalid ${source}:\n${lines.join('\n')}`);
+    throw new TreatmentsConfigError(`Invalid ${source}:\n  ${issueLines(parsed.error).join('\n  ')}`);
   }
   return parsed.data;
 }

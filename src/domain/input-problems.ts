@@ -1,7 +1,8 @@
 /**
- * An update's payload, parsed in its validator (SPEC §7: bad input gets a clear error and
- * changes nothing). The rejection names every wrong or missing part by its path, never the
- * values (they may be personal data). Workflow-safe: zod only.
+ * What is wrong with an input that crossed a boundary (SPEC §7: bad input gets a clear error
+ * and changes nothing): an update's payload, an HTTP body, a CLI file, a config file. Every
+ * wrong or missing part is named by its path, never by its value (it may be personal data).
+ * Workflow-safe: zod only.
  */
 import type { z } from 'zod';
 
@@ -27,6 +28,10 @@ export function payloadProblems(error: z.ZodError, raw: unknown, root = '(payloa
   });
 }
 
+/** `path: message` for each issue, as the config files report them; `root` names the whole file. */
+export const issueLines = (error: z.ZodError, root = '(root)'): string[] => error.issues.map((issue) => `${issue.path.join('.') || root}: ${issue.message}`);
+
+/** An update's payload, parsed in its validator: a bad one is rejected, and the rejection lists every problem. */
 export function parseOrReject<S extends z.ZodType>(update: string, schema: S, raw: unknown): z.output<S> {
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw new Error(`${update} rejected: ${payloadProblems(parsed.error, raw).join('; ')}`);
