@@ -114,9 +114,7 @@ export async function accountCollectionGeneration2(input: AccountCollectionInput
     return { ...runSummary(accountId, state), treatment: treatment.id, onHold: false, holds: [] };
   }
 
-
   const carriedState = (): CarriedState => carriedRunState(state);
-
 
   async function walkCadence(): Promise<void> {
     const startedAt = state.remindingStartedAt ?? Date.now();

@@ -77,7 +77,6 @@ import { setParsedSignalHandler } from './signal-payloads';
 import { ArrearsStage, AssignedAgent, OnHold, Treatment } from './search-attributes';
 import { stageMover } from './stage-transitions';
 
-
 /** Contacting the borrower: an outside provider, its own timeouts and retries, visible as its own task. */
 const contactSteps = proxyActivities<Pick<Activities, 'contactBorrower'>>(outsideStepOptions);
 

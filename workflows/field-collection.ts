@@ -44,7 +44,6 @@ import { parseOrReject } from '../src/domain/input-problems';
 import { accountStepRetry, databaseStepOptions, outsideStepOptions } from './account-step-options';
 import { confirmAppointmentUpdate, overrideStageUpdate, recordVisitNoShowUpdate, submitVisitReportUpdate, type NextStep } from './messages';
 
-
 /** A family member's phone: an outside provider, like the borrower's contacts. */
 const familyContacts = proxyActivities<Pick<Activities, 'contactFamilyForCallback'>>(outsideStepOptions);
 
