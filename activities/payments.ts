@@ -6,6 +6,7 @@
 import { log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { loadAccountFigures } from '../src/db/account-figures';
+import { recordStageTransition, type StageTransition } from '../src/db/audit';
 import { accountCurrency, recordPayment, type RecordPaymentOutcome } from '../src/db/payments';
 import type { AccountFigures } from '../src/domain/account';
 import { FailureType } from '../src/domain/failures';
@@ -18,11 +19,22 @@ export type ApplyPaymentOutcome = RecordPaymentOutcome | 'CURRENCY_MISMATCH';
 export interface ApplyPaymentResult {
   outcome: ApplyPaymentOutcome;
   figures: AccountFigures;
+  /** Asked with `cureTransition`: whether this payment cured the account and the transition is recorded. */
+  cureRecorded?: boolean;
+}
+
+export interface ApplyPaymentInput extends BusinessMoment {
+  event: PaymentEvent;
+  /**
+   * The run's move to CURED, recorded here if the payment clears the overdue amount: a
+   * cure then takes one local activity instead of two (bench:payments, issue 5).
+   */
+  cureTransition?: StageTransition;
 }
 
 export function createPaymentActivities({ pool, businessTimeZone }: ActivityDeps) {
   return {
-    async applyPaymentEvent({ event, ...moment }: { event: PaymentEvent } & BusinessMoment): Promise<ApplyPaymentResult> {
+    async applyPaymentEvent({ event, cureTransition, ...moment }: ApplyPaymentInput): Promise<ApplyPaymentResult> {
       const currency = await accountCurrency(pool, event.accountId);
       if (!currency) {
         throw ApplicationFailure.create({ type: FailureType.AccountNotFound, message: `account ${event.accountId} is not in the loan book`, nonRetryable: true });
@@ -30,7 +42,11 @@ export function createPaymentActivities({ pool, businessTimeZone }: ActivityDeps
       const outcome: ApplyPaymentOutcome = currency === event.currency ? await recordPayment(pool, event, 'SIGNAL') : 'CURRENCY_MISMATCH';
       const figures = (await loadAccountFigures(pool, event.accountId, businessDayOf(moment, businessTimeZone))) as AccountFigures;
       log.info('payment event applied', { accountId: event.accountId, eventId: event.eventId, outcome, amountOverdue: figures.amountOverdue });
-      return { outcome, figures };
+      if (!cureTransition) return { outcome, figures };
+      const counted = outcome === 'RECORDED' || outcome === 'ALREADY_RECORDED';
+      const cureRecorded = counted && figures.amountOverdue === 0;
+      if (cureRecorded) await recordStageTransition(pool, cureTransition);
+      return { outcome, figures, cureRecorded };
     },
   };
 }

@@ -70,10 +70,11 @@ const TASK_QUEUE = 'record-history';
  * keep replaying. accountCollection v1: database steps as regular activities; v2: as
  * local activities (patch `database-steps-as-local-activities`); v3: early collection (patch
  * `early-collection`: treatments, agent calls, promises, holds); v4: field collection (patch
- * `field-collection`: appointment, visit, report, overrideStage). dailyScreening v1: the
+ * `field-collection`: appointment, visit, report, overrideStage); v5: a cure recorded with its
+ * payment in one local activity (patch `cure-in-one-step`). dailyScreening v1: the
  * first. Raise one with each deliberately incompatible change of that workflow.
  */
-const GENERATION = { accountCollection: 'v4', dailyScreening: 'v1' } as const;
+const GENERATION = { accountCollection: 'v5', dailyScreening: 'v1' } as const;
 
 const log = createLogger(process.env.LOG_LEVEL ?? 'warn', 'record-history');
 const EventType = temporal.api.enums.v1.EventType;

@@ -46,14 +46,19 @@ async function replay(workflowBundle: { codePath: string } | WorkflowBundleWithS
 const SCENARIOS = ['continued-as-new', 'partial-duplicate-bad-signal', 'reminded-then-cured'];
 
 test('the recorded scenarios are all there, for every workflow generation still running', () => {
-  // v1: database steps as regular activities; v2: as local activities; v3: early collection; v4: field collection (each patched)
+  // v1: database steps as regular activities; v2: as local activities; v3: early collection; v4: field collection;
+  // v5: a cure recorded with its payment in one local activity (each patched)
   const expected = [
-    ...['v1', 'v2', 'v3', 'v4'].flatMap((generation) => SCENARIOS.map((scenario) => `${generation}-${scenario}`)),
+    ...['v1', 'v2', 'v3', 'v4', 'v5'].flatMap((generation) => SCENARIOS.map((scenario) => `${generation}-${scenario}`)),
     'v1-daily-screening',
     // v3: a run that escalated before field collection existed; v4: field collection
     'v3-escalated-then-cured',
     'v4-field-appointment-no-show-report',
     'v4-field-override-hold-unconfirmed',
+    'v5-escalated-then-cured',
+    'v5-call-promise-hold-cured',
+    'v5-field-appointment-no-show-report',
+    'v5-field-override-hold-unconfirmed',
   ];
   expect(recordedHistories().map((h) => h.workflowId)).toEqual(expect.arrayContaining(expected));
 });

@@ -13,6 +13,7 @@
  */
 import { log } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import type { StageTransition } from '../src/db/audit';
 import type { AccountFigures } from '../src/domain/account';
 import { figuresRefreshSchema } from '../src/domain/figures-refresh';
 import { paymentEventSchema, type PaymentEvent } from '../src/domain/payment-event';
@@ -42,6 +43,13 @@ export interface PaymentEventSteps {
   figures(): AccountFigures | undefined;
   /** After a payment is counted (generation 3 re-reads its statement). */
   afterCounted?: () => Promise<void>;
+  /**
+   * The move to CURED, for the payment step to record if the payment cures the account
+   * (generation 3 with the cure-in-one-step patch); undefined: the run records its cure itself.
+   */
+  cureTransition?: (event: PaymentEvent) => StageTransition | undefined;
+  /** The payment step recorded `transition`: the run is CURED (called before takeFigures publishes). */
+  cureRecorded?: (transition: StageTransition) => void;
 }
 
 /**
@@ -63,7 +71,11 @@ export function handlePaymentEvents(steps: PaymentEventSteps): void {
   const now = () => ({ at: Date.now() });
 
   async function applyPayment(event: PaymentEvent): Promise<void> {
-    const { outcome, figures } = await serially(() => db.applyPaymentEvent({ event, ...now() }));
+    let cure: StageTransition | undefined;
+    const { outcome, figures, cureRecorded } = await serially(() => {
+      cure = steps.cureTransition?.(event); // from the stage the run is in when the step starts
+      return db.applyPaymentEvent({ event, ...now(), ...(cure ? { cureTransition: cure } : {}) });
+    });
     if (outcome === 'CURRENCY_MISMATCH' || outcome === 'CONFLICTING_DUPLICATE') {
       log.warn('payment event not counted', { accountId, eventId: event.eventId, outcome });
       await db.recordAuditEvent({
@@ -76,6 +88,7 @@ export function handlePaymentEvents(steps: PaymentEventSteps): void {
       });
       return;
     }
+    if (cure && cureRecorded) steps.cureRecorded?.(cure);
     steps.takeFigures(figures);
     if (ledger.reversedEventIds.has(event.eventId)) {
       // Its reversal came first: the figures (read from Postgres) already leave it out.

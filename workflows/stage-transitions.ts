@@ -5,6 +5,7 @@
  */
 import { log, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import type { StageTransition } from '../src/db/audit';
 import type { Stage } from '../src/domain/stages';
 
 export interface StageState {
@@ -23,24 +24,38 @@ export interface StageMoves {
   publishSearchAttributes: () => void;
 }
 
-export function stageMover({ accountId, state, db, effectKey, publishSearchAttributes }: StageMoves): (to: Stage, reason: string) => Promise<void> {
+export interface StageMover {
+  /** Moves the run to `to` and records the transition (a local activity). */
+  (to: Stage, reason: string): Promise<void>;
+  /** The record of a move from the current stage, for a step that writes it itself (its key given). */
+  transition(to: Stage, reason: string, idempotencyKey: string): StageTransition;
+  /** Moves the run as `transition` says, once Postgres holds it; the caller publishes the search attributes. */
+  recorded(transition: StageTransition): void;
+}
+
+export function stageMover({ accountId, state, db, effectKey, publishSearchAttributes }: StageMoves): StageMover {
   const info = workflowInfo();
-  return async (to, reason) => {
-    const from = state.transitionCount === 0 ? null : state.stage;
-    const n = state.transitionCount++;
-    state.stage = to;
-    if (to === 'REMINDING') state.remindingStartedAt ??= Date.now();
-    publishSearchAttributes();
-    log.info('stage changed', { accountId, from, to, reason });
-    await db.recordStageTransition({
-      idempotencyKey: effectKey('stage', n),
-      accountId,
-      workflowId: info.workflowId,
-      runId: info.runId,
-      fromStage: from,
-      toStage: to,
-      reason,
-      occurredAt: new Date().toISOString(),
-    });
+  const transition = (to: Stage, reason: string, idempotencyKey: string): StageTransition => ({
+    idempotencyKey,
+    accountId,
+    workflowId: info.workflowId,
+    runId: info.runId,
+    fromStage: state.transitionCount === 0 ? null : state.stage,
+    toStage: to,
+    reason,
+    occurredAt: new Date().toISOString(),
+  });
+  const enter = (t: StageTransition) => {
+    state.transitionCount++;
+    state.stage = t.toStage as Stage;
+    if (t.toStage === 'REMINDING') state.remindingStartedAt ??= Date.now();
+    log.info('stage changed', { accountId, from: t.fromStage, to: t.toStage, reason: t.reason });
   };
+  const moveTo = async (to: Stage, reason: string) => {
+    const t = transition(to, reason, effectKey('stage', state.transitionCount));
+    enter(t);
+    publishSearchAttributes();
+    await db.recordStageTransition(t);
+  };
+  return Object.assign(moveTo, { transition, recorded: enter });
 }
