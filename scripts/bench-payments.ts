@@ -27,9 +27,11 @@ import { freePort } from '../src/setup/dev-server';
 import { connectClient } from '../src/temporal/client';
 import { startAccountCollections } from '../src/temporal/start-account-collections';
 import type { AccountCollectionResult } from '../workflows/messages';
-import { BENCH_NAMESPACE, createBenchRun, devServerPid, out, processCpuMs, processMemory, runBench, seedOverdueAccounts, startBenchServers } from './bench-support';
+import { cureTaskTimesOf } from './bench-history-breakdown';
+import { BENCH_NAMESPACE, createBenchRun, devServerPid, metricsDelta, out, postgresPid, processCpuMs, processTreeCpuMs, processMemory, runBench, scrapeMetrics, seedOverdueAccounts, startBenchServers } from './bench-support';
 
 const USAGE = `npm run bench:payments -- [--accounts N] [--rate R] [--seconds S] [--sample K] [--poll-ms P]
+                           [--temporal-address HOST:PORT [--temporal-pids PID,...]]
 
   --accounts N   overdue accounts, one workflow each (default 2000)
   --rate R       payment events sent per second, open loop (default 100)
@@ -37,6 +39,12 @@ const USAGE = `npm run bench:payments -- [--accounts N] [--rate R] [--seconds S]
   --sample K     cured workflows whose results are checked for double counting (default 200)
   --poll-ms P    how often visibility is asked for newly CURED workflows (default 100); each
                  ask costs the dev server CPU, and a coarser poll adds up to P ms to a latency
+  --temporal-address HOST:PORT
+                 a Temporal server already running there instead of a dev server (namespace
+                 "default" with our search attributes), e.g. one on Postgres as in docker-compose
+  --temporal-pids PID,...
+                 its processes (each with the processes under it, e.g. its Postgres), whose CPU
+                 the figures then include
 `;
 
 const TASK_QUEUE = 'arrears-bench';
@@ -137,6 +145,8 @@ async function main(): Promise<void> {
       seconds: { type: 'string', default: '20' },
       sample: { type: 'string', default: '200' },
       'poll-ms': { type: 'string', default: '100' },
+      'temporal-address': { type: 'string' },
+      'temporal-pids': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -158,9 +168,10 @@ async function main(): Promise<void> {
 
   try {
     // 1. the servers; the worker and the API as their own processes
-    const { postgres, devServer } = await startBenchServers(run);
+    const { postgres, devServer } = await startBenchServers(run, undefined, flags['temporal-address']);
     const codecKey = randomBytes(32).toString('base64');
     const apiPort = await freePort();
+    const workerMetrics = `127.0.0.1:${await freePort()}`;
     const childEnv: NodeJS.ProcessEnv = {
       ...process.env,
       DATABASE_URL: postgres.url,
@@ -172,6 +183,7 @@ async function main(): Promise<void> {
       API_HOST: '127.0.0.1',
       API_PORT: String(apiPort),
       LOG_LEVEL: 'warn',
+      WORKER_METRICS_ADDRESS: workerMetrics,
     };
     const runTypeScript = (name: string, entry: string[]): ManagedProcess => {
       // BENCH_PROFILE_DIR=dir writes a V8 CPU profile of each process there when it exits.
@@ -184,7 +196,8 @@ async function main(): Promise<void> {
     const api = runTypeScript('api', ['src', 'api', 'main.ts']);
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     await waitFor(api, async () => (await fetch(`${apiUrl}/health`)).ok, 60_000);
-    const serverPid = devServerPid(devServer.address);
+    const externalPids = (flags['temporal-pids'] ?? '').split(',').filter(Boolean).map(Number);
+    const serverPid = flags['temporal-address'] ? externalPids[0] : devServerPid(devServer.address);
     out(`setup: servers up in ${((Date.now() - began) / 1000).toFixed(1)} s (postgres, temporal ${devServer.address}, worker pid ${worker.child.pid}, api ${apiUrl} pid ${api.child.pid})`);
 
     // 2. accounts and workflows
@@ -208,7 +221,9 @@ async function main(): Promise<void> {
     await waitForCount(workflowTasksDone(client, accountIds), accounts, 900_000, 'runs with no workflow task pending');
     out(`setup: no run has a workflow task pending after ${Date.now() - t} ms`);
     const memoryAtRest = { worker: processMemory(worker.child.pid), api: processMemory(api.child.pid), server: processMemory(serverPid) };
-    const cpuOf = () => ({ worker: processCpuMs(worker.child.pid), api: processCpuMs(api.child.pid), server: processCpuMs(serverPid), bench: process.cpuUsage().user / 1000 + process.cpuUsage().system / 1000 });
+    const postgresRoot = postgresPid(path.join(run.runDir, 'postgres'));
+    const serverCpu = () => (externalPids.length ? externalPids.reduce<number | undefined>((n, pid) => (n === undefined ? undefined : (processTreeCpuMs(pid) ?? NaN) + n), 0) : processCpuMs(serverPid));
+    const cpuOf = () => ({ postgres: processTreeCpuMs(postgresRoot), worker: processCpuMs(worker.child.pid), api: processCpuMs(api.child.pid), server: serverCpu(), bench: process.cpuUsage().user / 1000 + process.cpuUsage().system / 1000 });
 
     // 3. the load, open loop
     const originals = plannedEvents(accountIds);
@@ -240,6 +255,7 @@ async function main(): Promise<void> {
         },
       );
 
+    const metricsAtStart = await scrapeMetrics(`http://${workerMetrics}/metrics`);
     const cpuAtStart = cpuOf();
     const sendStart = Date.now();
     const closeTimeFloor = new Date(sendStart - 1000).toISOString();
@@ -315,6 +331,7 @@ async function main(): Promise<void> {
     await watcher;
     const measuredEnd = Date.now();
     const cpuAtEnd = cpuOf();
+    const metricsAtEnd = await scrapeMetrics(`http://${workerMetrics}/metrics`);
 
     // 5. figures
     const originalsSent = sends.filter((s) => !s.duplicate);
@@ -389,6 +406,10 @@ async function main(): Promise<void> {
       .filter((r) => curedSeen.has(r.workflow_id))
       .map((r) => (curedSeen.get(r.workflow_id) as number) - r.ms)
       .sort((a, b) => a - b);
+    // the cure's workflow task, from the histories of cured runs spread over the load
+    const byCure = [...curedSeen.entries()].sort((a, b) => a[1] - b[1]).map(([id]) => id);
+    const step = Math.max(1, Math.floor(byCure.length / Math.max(1, sampleSize)));
+    const taskTimes = await cureTaskTimesOf(client, byCure.filter((_, i) => i % step === 0).slice(0, sampleSize));
     const memoryAfter = { worker: processMemory(worker.child.pid), api: processMemory(api.child.pid), server: processMemory(serverPid) };
     const fmt = (n: number) => (Number.isNaN(n) ? 'n/a' : `${Math.round(n)} ms`);
     const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
@@ -414,6 +435,12 @@ async function main(): Promise<void> {
     out(`  breakdown accept->relay claimed the outbox row: ${pair(stages[0]?.relay)}`);
     out(`  breakdown relay claim->CURED recorded in Postgres (signal + workflow + activities): ${pair(stages[0]?.worker)}`);
     out(`  breakdown CURED recorded->visible in visibility: p50 ${fmt(percentile(visibleLag, 50))}, p99 ${fmt(percentile(visibleLag, 99))}`);
+    const spread = (xs: number[]) => {
+      const sorted = [...xs].sort((a, b) => a - b);
+      return `p50 ${fmt(percentile(sorted, 50))}, p99 ${fmt(percentile(sorted, 99))}`;
+    };
+    out(`  the cure's workflow task, from ${taskTimes.length} histories: signal->task scheduled ${spread(taskTimes.map((t) => t.signalToScheduled))}; queued (scheduled->started) ${spread(taskTimes.map((t) => t.queued))}; worker (started->completed) ${spread(taskTimes.map((t) => t.worker))}; signal->closed ${spread(taskTimes.map((t) => t.signalToClosed))}`);
+    out(`  ... ${taskTimes.filter((t) => t.sticky).length} of them from the sticky queue; ${taskTimes.reduce((n, t) => n + t.troubled, 0)} workflow tasks timed out or failed after the signal`);
     out(`accounts cured: ${curedSeenCount} of ${curedExpected} expected${unaccepted ? ` (${unaccepted} completing payments not accepted)` : ''}${unexpectedCured ? `, ${unexpectedCured} cured unexpectedly` : ''}`);
     out(`last CURED seen: ${curedSeen.size ? Math.max(...curedSeen.values()) - sendEnd : NaN} ms after the last send (waited ${measuredEnd - sendEnd} ms)`);
     out(`duplicates counted twice: ${countedTwice} of ${dupFirst.length - resultErrors} workflow results sampled (${sampledWithDuplicates} of them were sent a duplicate${resultErrors ? `, ${resultErrors} results unreadable` : ''})`);
@@ -429,8 +456,10 @@ async function main(): Promise<void> {
       const [a, b] = [cpuAtStart[name], cpuAtEnd[name]];
       return a === undefined || b === undefined ? 'n/a' : `${((b - a) / 1000).toFixed(1)} s (${(((b - a) / wall) * 100).toFixed(0)} % of one core)`;
     };
-    out(`CPU while sending and measuring (${(wall / 1000).toFixed(1)} s): dev server ${cpuShare('server')}, worker ${cpuShare('worker')}, API ${cpuShare('api')}, load generator ${cpuShare('bench')}`);
+    out(`CPU while sending and measuring (${(wall / 1000).toFixed(1)} s): ${flags['temporal-address'] ? 'Temporal server' : 'dev server'} ${cpuShare('server')}, Postgres ${cpuShare('postgres')}, worker ${cpuShare('worker')}, API ${cpuShare('api')}, load generator ${cpuShare('bench')}`);
     out(`worker RSS: ${memoryLine('worker')}`);
+    out('worker metrics while sending and measuring (SDK, seconds or counts):');
+    for (const line of metricsDelta(metricsAtStart, metricsAtEnd, /workflow_task|activity_execution|sticky|slots|activation|poll/)) out(`  ${line}`);
     out(`API RSS (HTTP + relay): ${memoryLine('api')}`);
     out(`dev server RSS: ${memoryLine('server')}`);
     out(`total run: ${((Date.now() - began) / 1000).toFixed(1)} s`);

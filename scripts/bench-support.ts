@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { migrateUp } from '../src/db/migrate';
 import { inTransaction, type Pool } from '../src/db/pool';
+import { daytimeZoneAt } from '../src/domain/time-zones';
 import { createLogger } from '../src/logger';
 import { DEFAULT_DATA_DIR } from '../src/paths';
 import { freePort, startDevServer, type RunningDevServer } from '../src/setup/dev-server';
@@ -62,14 +63,20 @@ export interface BenchServers {
   devServer: RunningDevServer;
 }
 
-/** Postgres (migrated) and the dev server, both stopped by the run's clean-up. */
-export async function startBenchServers(run: BenchRun, database = 'arrears_bench'): Promise<BenchServers> {
+/**
+ * Postgres (migrated) and the dev server, both stopped by the run's clean-up. With
+ * `temporalAddress`, a Temporal server already running there (its namespace and our search
+ * attributes registered) is used instead of a dev server, and left running.
+ */
+export async function startBenchServers(run: BenchRun, database = 'arrears_bench', temporalAddress?: string): Promise<BenchServers> {
   const { log, runDir } = run;
-  const cli = await ensureTemporalCli({ log });
-  const [pgPort, temporalPort] = [await freePort(), await freePort()];
+  const pgPort = await freePort();
   const postgres = await startPostgres({ clusterDir: path.join(runDir, 'postgres'), port: pgPort, database, log, unsafeFast: false });
   run.onCleanup('postgres', () => postgres.stop());
   await migrateUp(postgres.url, log);
+  if (temporalAddress) return { postgres, devServer: { address: temporalAddress, stop: async () => undefined } };
+  const cli = await ensureTemporalCli({ log });
+  const temporalPort = await freePort();
   const devServer = await startDevServer({ cli, port: temporalPort, dbFile: path.join(runDir, 'temporal.sqlite'), namespace: BENCH_NAMESPACE, logFile: path.join(runDir, 'temporal.log'), log });
   run.onCleanup('dev server', () => devServer.stop());
   return { postgres, devServer };
@@ -84,7 +91,11 @@ export interface OverdueBook {
   prefix: string;
 }
 
-/** N borrowers with one account each and one installment `daysPastDue` days overdue, in one transaction. */
+/**
+ * N borrowers with one account each and one installment `daysPastDue` days overdue, in one
+ * transaction. The borrowers live where it is midday now, so every first reminder goes out
+ * at once: none is refused for the night and then falls due in the middle of a load.
+ */
 export async function seedOverdueAccounts(pool: Pool, book: OverdueBook): Promise<string[]> {
   const ids = Array.from({ length: book.count }, (_, i) => `${book.prefix}${String(i + 1).padStart(6, '0')}`);
   const borrowers = ids.map((id) => `B-${id}`);
@@ -92,7 +103,7 @@ export async function seedOverdueAccounts(pool: Pool, book: OverdueBook): Promis
   const interest = Math.round(book.overdue * 0.15);
   const fees = Math.round(book.overdue * 0.05);
   await inTransaction(pool, async (db) => {
-    await db.query('INSERT INTO borrowers (id) SELECT * FROM unnest($1::text[])', [borrowers]);
+    await db.query('INSERT INTO borrowers (id, time_zone) SELECT b, $2 FROM unnest($1::text[]) AS t(b)', [borrowers, daytimeZoneAt(Date.now())]);
     await db.query(
       `INSERT INTO borrower_personal_data (borrower_id, full_name, mobile_phone) SELECT b, 'Bench Borrower', '+8613800000000' FROM unnest($1::text[]) AS t(b)`,
       [borrowers],
@@ -138,6 +149,42 @@ export function processCpuMs(pid: number | undefined): number | undefined {
   }
 }
 
+/** The postmaster's pid of the embedded Postgres whose cluster is `clusterDir`; undefined if none. */
+export function postgresPid(clusterDir: string): number | undefined {
+  try {
+    return Number(fs.readFileSync(path.join(clusterDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * CPU time in ms of a process and every process under it, the exited ones included
+ * (Linux /proc): Postgres does its work in one backend process per connection.
+ */
+export function processTreeCpuMs(root: number | undefined): number | undefined {
+  if (root === undefined) return undefined;
+  try {
+    const stats = new Map<number, { ppid: number; ticks: number }>();
+    for (const entry of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const fields = fs.readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ');
+        // ppid is field 4; utime, stime, cutime, cstime are 14-17, in clock ticks (100 per second)
+        stats.set(Number(entry), { ppid: Number(fields[1]), ticks: [11, 12, 13, 14].reduce((n, i) => n + Number(fields[i]), 0) });
+      } catch {
+        // the process ended meanwhile
+      }
+    }
+    const inTree = (pid: number): boolean => pid === root || (pid > 1 && stats.has(pid) && inTree((stats.get(pid) as { ppid: number }).ppid));
+    let ticks = 0;
+    for (const [pid, stat] of stats) if (inTree(pid)) ticks += stat.ticks;
+    return (ticks * 1000) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Resident and peak resident memory of a process (Linux /proc), in bytes; undefined elsewhere. */
 export function processMemory(pid: number | undefined): { rss: number; peak: number } | undefined {
   if (pid === undefined) return undefined;
@@ -165,3 +212,49 @@ export function runBench(name: string, main: () => Promise<void>): void {
   );
 }
 
+
+/** A Prometheus text exposition, each series summed over its labels (by name). */
+export async function scrapeMetrics(url: string): Promise<Map<string, number>> {
+  const series = new Map<string, number>();
+  try {
+    const text = await (await fetch(url)).text();
+    for (const line of text.split('\n')) {
+      if (!line || line.startsWith('#')) continue;
+      const m = /^([a-zA-Z_:][\w:]*)(\{([^}]*)\})?\s+(\S+)/.exec(line);
+      if (!m) continue;
+      const le = /le="([^"]+)"/.exec(m[3] ?? '')?.[1];
+      const key = le === undefined ? (m[1] as string) : `${m[1]}|${le}`;
+      series.set(key, (series.get(key) ?? 0) + Number(m[4]));
+    }
+  } catch {
+    // no metrics: the figures are left out
+  }
+  return series;
+}
+
+/**
+ * Histograms and counters of the SDK's worker metrics between two scrapes: for each
+ * histogram the count, mean and p50/p99 (upper bounds of the buckets they fall in).
+ */
+export function metricsDelta(before: Map<string, number>, after: Map<string, number>, pattern: RegExp): string[] {
+  const delta = (key: string) => (after.get(key) ?? 0) - (before.get(key) ?? 0);
+  const lines: string[] = [];
+  const names = [...new Set([...after.keys()].map((k) => k.split('|')[0] as string))].filter((n) => pattern.test(n)).sort();
+  for (const name of names) {
+    if (name.endsWith('_bucket')) {
+      const base = name.slice(0, -'_bucket'.length);
+      const count = delta(`${base}_count`);
+      if (count <= 0) continue;
+      const buckets = [...after.keys()]
+        .filter((k) => k.startsWith(`${name}|`))
+        .map((k) => ({ le: k.endsWith('|+Inf') ? Infinity : Number(k.split('|')[1]), n: delta(k) }))
+        .sort((a, b) => a.le - b.le);
+      const q = (p: number) => buckets.find((b) => b.n >= p * count)?.le ?? Infinity;
+      lines.push(`${base}: ${count} observed, mean ${(delta(`${base}_sum`) / count).toFixed(3)}, p50 <= ${q(0.5)}, p99 <= ${q(0.99)}`);
+    } else if (!name.endsWith('_sum') && !name.endsWith('_count')) {
+      const d = delta(name);
+      if (d !== 0 || /slots|cache_size/.test(name)) lines.push(`${name}: ${/slots|cache_size/.test(name) ? `${after.get(name)} at the end` : `+${d}`}`);
+    }
+  }
+  return lines;
+}

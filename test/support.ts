@@ -16,6 +16,7 @@ import { connectClient } from '../src/temporal/client';
 import { registerSearchAttributes } from '../src/temporal/register-search-attributes';
 import { createArrearsWorker } from '../workers/create-worker';
 import { ephemeralExecutable, type ResolvedTool } from '../src/setup/temporal-tools';
+import { daytimeZoneAt } from '../src/domain/time-zones';
 
 function required(name: string): string {
   const value = process.env[name];
@@ -73,18 +74,7 @@ export interface SeedAccount {
   jurisdiction?: 'CN' | 'US';
 }
 
-/**
- * A fixed-offset zone (Etc/GMT±N) in which `instant` falls between 12:00 and 13:00, so
- * a test's contacts land well inside every preset's contact hours whatever the time of
- * day the test runs at (the contact policy judges the borrower's local time).
- */
-export function daytimeZoneAt(instant: number): string {
-  let offset = 12 - new Date(instant).getUTCHours();
-  if (offset < -12) offset += 24;
-  if (offset > 14) offset -= 24;
-  // Etc/GMT's sign is inverted: Etc/GMT-8 is UTC+8.
-  return offset === 0 ? 'Etc/GMT' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
-}
+export { daytimeZoneAt };
 
 /** A borrower with one account and its schedule; returns the account id. */
 export async function seedAccount(pool: Pool, seed: SeedAccount): Promise<string> {

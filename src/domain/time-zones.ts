@@ -32,3 +32,16 @@ export function calendarDateIn(instant: Date | number, timeZone: string): IsoDat
   const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('year')}-${part('month')}-${part('day')}`;
 }
+
+/**
+ * A fixed-offset zone (Etc/GMT±N) in which `instant` falls between 12:00 and 13:00, so
+ * a test's contacts land well inside every preset's contact hours whatever the time of
+ * day the test runs at (the contact policy judges the borrower's local time).
+ */
+export function daytimeZoneAt(instant: number): string {
+  let offset = 12 - new Date(instant).getUTCHours();
+  if (offset < -12) offset += 24;
+  if (offset > 14) offset -= 24;
+  // Etc/GMT's sign is inverted: Etc/GMT-8 is UTC+8.
+  return offset === 0 ? 'Etc/GMT' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
+}
