@@ -19,6 +19,20 @@ describe('parseConfig', () => {
     expect(cfg.ARREARS_CODEC_PREVIOUS_KEYS).toEqual([]);
   });
 
+  it('runs the worker with 2 workflow threads, 200 workflow-task slots and up to 100 autoscaled pollers unless told otherwise', () => {
+    const cfg = parseConfig({});
+    expect([cfg.WORKER_WORKFLOW_THREADS, cfg.WORKER_WORKFLOW_TASK_SLOTS, cfg.WORKER_WORKFLOW_TASK_POLLERS]).toEqual([2, 200, 100]);
+    expect(cfg.WORKER_METRICS_ADDRESS).toBeUndefined();
+    const tuned = parseConfig({ WORKER_WORKFLOW_THREADS: '1', WORKER_WORKFLOW_TASK_SLOTS: '40', WORKER_WORKFLOW_TASK_POLLERS: '10', WORKER_METRICS_ADDRESS: '0.0.0.0:9464' });
+    expect([tuned.WORKER_WORKFLOW_THREADS, tuned.WORKER_WORKFLOW_TASK_SLOTS, tuned.WORKER_WORKFLOW_TASK_POLLERS, tuned.WORKER_METRICS_ADDRESS]).toEqual([1, 40, 10, '0.0.0.0:9464']);
+  });
+
+  it('refuses worker tuning out of range and a metrics address without a port, naming the variable', () => {
+    expect(configError({ WORKER_WORKFLOW_THREADS: '0' }).message).toMatch(/WORKER_WORKFLOW_THREADS/);
+    expect(configError({ WORKER_WORKFLOW_TASK_SLOTS: '1' }).message).toMatch(/WORKER_WORKFLOW_TASK_SLOTS/);
+    expect(configError({ WORKER_METRICS_ADDRESS: 'localhost' }).message).toMatch(/WORKER_METRICS_ADDRESS/);
+  });
+
   it('refuses an API_PORT that is not a number, naming the variable', () => {
     expect(configError({ API_PORT: 'eighty' }).message).toMatch(/API_PORT/);
   });

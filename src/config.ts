@@ -71,6 +71,26 @@ export const configSchema = z.object({
   SCREENING_SCHEDULE_ID: z.string().min(1).regex(/^[\w.-]+$/).default('arrears-daily-screening'),
   /** Account workflows started or signalled at once by the screening fan-out. */
   SCREENING_START_CONCURRENCY: z.coerce.number().int().min(1).max(512).default(32),
+  /** host:port where the worker serves the Temporal SDK's metrics for Prometheus (/metrics); unset: none. */
+  WORKER_METRICS_ADDRESS: z.string().regex(/^[\w.-]+:\d+$/, 'expected host:port (e.g. 127.0.0.1:9464)').optional(),
+  /**
+   * Threads that run workflow code in the worker (the SDK's workflowThreadPoolSize, 1 by
+   * default with a reused V8 context). A workflow's activations pass through one thread one
+   * at a time, and each call into the sandbox waits on a watchdog thread, so a second
+   * thread keeps the CPU busy while the first waits (bench:payments).
+   */
+  WORKER_WORKFLOW_THREADS: z.coerce.number().int().min(1).max(16).default(2),
+  /**
+   * Workflow tasks the worker holds at once (maxConcurrentWorkflowTaskExecutions, 40 in the
+   * SDK). A cure's task waits on its local activity's Postgres round trip; with 40 in hand
+   * the worker stopped polling while tasks queued at the server (bench:payments).
+   */
+  WORKER_WORKFLOW_TASK_SLOTS: z.coerce.number().int().min(2).max(2000).default(200),
+  /**
+   * Workflow-task polls the worker keeps open at most, scaled up and down on the server's
+   * hints (autoscaling; a fixed 10 in the SDK): one poll carries one task.
+   */
+  WORKER_WORKFLOW_TASK_POLLERS: z.coerce.number().int().min(2).max(500).default(100),
   /** SMTP relay for e-mail reminders; unset: e-mails wait in the email_outbox table. */
   SMTP_HOST: z.string().min(1).optional(),
   SMTP_PORT: port.default(587),

@@ -14,6 +14,12 @@ export interface ArrearsWorkerOptions {
   deps: ActivityDeps;
   /** A prebuilt workflow bundle (tests build it once); otherwise bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Threads running workflow code (the SDK's workflowThreadPoolSize); default 1. */
+  workflowThreads?: number;
+  /** Workflow tasks held at once (the SDK's maxConcurrentWorkflowTaskExecutions); default 40. */
+  workflowTaskSlots?: number;
+  /** At most this many workflow-task polls open, autoscaled; default the SDK's fixed 10. */
+  workflowTaskPollers?: number;
 }
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
@@ -26,5 +32,8 @@ export async function createArrearsWorker(opts: ArrearsWorkerOptions): Promise<W
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities(opts.deps),
     dataConverter: createDataConverter(opts.codecKeys),
+    ...(opts.workflowThreads ? { workflowThreadPoolSize: opts.workflowThreads } : {}),
+    ...(opts.workflowTaskSlots ? { maxConcurrentWorkflowTaskExecutions: opts.workflowTaskSlots } : {}),
+    ...(opts.workflowTaskPollers ? { workflowTaskPollerBehavior: { type: 'autoscaling', minimum: 2, maximum: opts.workflowTaskPollers } } : {}),
   });
 }

@@ -17,7 +17,7 @@ import { createArrearsWorker } from './create-worker';
 async function main(): Promise<void> {
   const cfg = config();
   if (!cfg.DATABASE_URL) throw new Error('DATABASE_URL is not set');
-  installTemporalRuntime(logger);
+  installTemporalRuntime(logger, { metricsAddress: cfg.WORKER_METRICS_ADDRESS });
   const pool = createPool(cfg.DATABASE_URL);
   // The files the cadence runs on, read once: a bad one stops the worker here, naming the file and field.
   const treatments = loadTreatments();
@@ -36,6 +36,9 @@ async function main(): Promise<void> {
     namespace: cfg.TEMPORAL_NAMESPACE,
     taskQueue: cfg.TEMPORAL_TASK_QUEUE,
     codecKeys,
+    workflowThreads: cfg.WORKER_WORKFLOW_THREADS,
+    workflowTaskSlots: cfg.WORKER_WORKFLOW_TASK_SLOTS,
+    workflowTaskPollers: cfg.WORKER_WORKFLOW_TASK_POLLERS,
     deps: {
       pool,
       smsProvider,

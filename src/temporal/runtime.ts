@@ -32,14 +32,18 @@ class PinoTemporalLogger implements TemporalLogger {
 let installed = false;
 
 /** Once per process, before any worker or native connection is created. */
-export function installTemporalRuntime(log: Logger, { coreLogLevel = 'WARN' }: { coreLogLevel?: 'WARN' | 'ERROR' } = {}): void {
+export function installTemporalRuntime(log: Logger, { coreLogLevel = 'WARN', metricsAddress }: { coreLogLevel?: 'WARN' | 'ERROR'; metricsAddress?: string } = {}): void {
   if (installed) return;
   // The Rust core's own logs go to stderr at `coreLogLevel`. Not forwarded to pino
   // (telemetryOptions.logging.forward): with forwarding, a process that installed the
   // runtime does not exit, not even on SIGTERM (SDK 1.24).
   Runtime.install({
     logger: new PinoTemporalLogger(log.child({ component: 'temporal' })),
-    telemetryOptions: { logging: { filter: { core: coreLogLevel, other: 'ERROR' } } },
+    telemetryOptions: {
+      logging: { filter: { core: coreLogLevel, other: 'ERROR' } },
+      // The SDK's worker metrics (task latencies, slots, sticky cache) for Prometheus to scrape.
+      ...(metricsAddress ? { metrics: { prometheus: { bindAddress: metricsAddress } } } : {}),
+    },
   });
   installed = true;
 }
