@@ -10,7 +10,7 @@ import { recordStageTransition, type StageTransition } from '../src/db/audit';
 import { accountCurrency, recordPayment, type RecordPaymentOutcome } from '../src/db/payments';
 import type { AccountFigures } from '../src/domain/account';
 import { FailureType } from '../src/domain/failures';
-import type { PaymentEvent } from '../src/domain/payment-event';
+import { paymentCounts, type PaymentEvent } from '../src/domain/payment-event';
 import { businessDayOf, type BusinessMoment } from './business-day';
 import type { ActivityDeps } from './deps';
 
@@ -43,8 +43,7 @@ export function createPaymentActivities({ pool, businessTimeZone }: ActivityDeps
       const figures = (await loadAccountFigures(pool, event.accountId, businessDayOf(moment, businessTimeZone))) as AccountFigures;
       log.info('payment event applied', { accountId: event.accountId, eventId: event.eventId, outcome, amountOverdue: figures.amountOverdue });
       if (!cureTransition) return { outcome, figures };
-      const counted = outcome === 'RECORDED' || outcome === 'ALREADY_RECORDED';
-      const cureRecorded = counted && figures.amountOverdue === 0;
+      const cureRecorded = paymentCounts(outcome) && figures.amountOverdue === 0;
       if (cureRecorded) await recordStageTransition(pool, cureTransition);
       return { outcome, figures, cureRecorded };
     },

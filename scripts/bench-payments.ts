@@ -222,7 +222,11 @@ async function main(): Promise<void> {
     out(`setup: no run has a workflow task pending after ${Date.now() - t} ms`);
     const memoryAtRest = { worker: processMemory(worker.child.pid), api: processMemory(api.child.pid), server: processMemory(serverPid) };
     const postgresRoot = postgresPid(path.join(run.runDir, 'postgres'));
-    const serverCpu = () => (externalPids.length ? externalPids.reduce<number | undefined>((n, pid) => (n === undefined ? undefined : (processTreeCpuMs(pid) ?? NaN) + n), 0) : processCpuMs(serverPid));
+    const serverCpu = () => {
+      if (!externalPids.length) return processCpuMs(serverPid);
+      const trees = externalPids.map(processTreeCpuMs);
+      return trees.every((ms) => ms !== undefined) ? trees.reduce((sum: number, ms) => sum + (ms as number), 0) : undefined;
+    };
     const cpuOf = () => ({ postgres: processTreeCpuMs(postgresRoot), worker: processCpuMs(worker.child.pid), api: processCpuMs(api.child.pid), server: serverCpu(), bench: process.cpuUsage().user / 1000 + process.cpuUsage().system / 1000 });
 
     // 3. the load, open loop

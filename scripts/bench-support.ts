@@ -137,16 +137,24 @@ export function devServerPid(address: string): number | undefined {
   return undefined;
 }
 
-/** CPU time (user + system) a process has used so far, in ms (Linux /proc); undefined if unknown. */
-export function processCpuMs(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
+/**
+ * A process's parent and CPU times from /proc/<pid>/stat, in ms: its own (utime + stime)
+ * and its exited children's (cutime + cstime). Undefined if it is gone or there is no /proc.
+ */
+function processStat(pid: number): { ppid: number; ownMs: number; exitedChildrenMs: number } | undefined {
   try {
+    // after the command name: ppid is field 4; utime, stime, cutime, cstime are 14-17, in clock ticks (100 per second)
     const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux)
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    const ms = (i: number) => (Number(fields[i]) * 1000) / 100;
+    return { ppid: Number(fields[1]), ownMs: ms(11) + ms(12), exitedChildrenMs: ms(13) + ms(14) };
   } catch {
     return undefined;
   }
+}
+
+/** CPU time (user + system) a process has used so far, in ms (Linux /proc); undefined if unknown. */
+export function processCpuMs(pid: number | undefined): number | undefined {
+  return pid === undefined ? undefined : processStat(pid)?.ownMs;
 }
 
 /** The postmaster's pid of the embedded Postgres whose cluster is `clusterDir`; undefined if none. */
@@ -163,26 +171,16 @@ export function postgresPid(clusterDir: string): number | undefined {
  * (Linux /proc): Postgres does its work in one backend process per connection.
  */
 export function processTreeCpuMs(root: number | undefined): number | undefined {
-  if (root === undefined) return undefined;
-  try {
-    const stats = new Map<number, { ppid: number; ticks: number }>();
-    for (const entry of fs.readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      try {
-        const fields = fs.readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ');
-        // ppid is field 4; utime, stime, cutime, cstime are 14-17, in clock ticks (100 per second)
-        stats.set(Number(entry), { ppid: Number(fields[1]), ticks: [11, 12, 13, 14].reduce((n, i) => n + Number(fields[i]), 0) });
-      } catch {
-        // the process ended meanwhile
-      }
-    }
-    const inTree = (pid: number): boolean => pid === root || (pid > 1 && stats.has(pid) && inTree((stats.get(pid) as { ppid: number }).ppid));
-    let ticks = 0;
-    for (const [pid, stat] of stats) if (inTree(pid)) ticks += stat.ticks;
-    return (ticks * 1000) / 100;
-  } catch {
-    return undefined;
+  if (root === undefined || processStat(root) === undefined) return undefined;
+  const stats = new Map<number, NonNullable<ReturnType<typeof processStat>>>();
+  for (const entry of fs.readdirSync('/proc')) {
+    const stat = /^\d+$/.test(entry) ? processStat(Number(entry)) : undefined; // undefined: not a process, or it ended meanwhile
+    if (stat) stats.set(Number(entry), stat);
   }
+  const inTree = (pid: number): boolean => pid === root || (pid > 1 && stats.has(pid) && inTree(stats.get(pid)!.ppid));
+  let ms = 0;
+  for (const [pid, stat] of stats) if (inTree(pid)) ms += stat.ownMs + stat.exitedChildrenMs;
+  return ms;
 }
 
 /** Resident and peak resident memory of a process (Linux /proc), in bytes; undefined elsewhere. */

@@ -79,6 +79,8 @@ import { stageMover } from './stage-transitions';
 
 /** A payment that cures records its stage transition in the same local activity. */
 export const CURE_IN_ONE_STEP = 'cure-in-one-step';
+/** Why a run moved to CURED when a payment cured it, whichever step records the move. */
+const CURED_BY_PAYMENT = 'payment cleared the overdue amount';
 
 /** Contacting the borrower: an outside provider, its own timeouts and retries, visible as its own task. */
 const contactSteps = proxyActivities<Pick<Activities, 'contactBorrower'>>(outsideStepOptions);
@@ -509,7 +511,7 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
     // search-attribute write less per cure, at 100 cures/s (issue 5). Keyed by the event, so
     // it cannot collide with the run's numbered moves.
     cureTransition: (event) =>
-      cureInOneStep && state.stage !== 'CURED' ? moveTo.transition('CURED', 'payment cleared the overdue amount', effectKey('stage-cure', event.eventId)) : undefined,
+      cureInOneStep && state.stage !== 'CURED' ? moveTo.transition('CURED', CURED_BY_PAYMENT, effectKey('stage-cure', event.eventId)) : undefined,
     cureRecorded: (transition) => moveTo.recorded(transition),
   });
 
@@ -720,7 +722,7 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
       // A promise pending at the cure is judged now, for the reports (kept, normally).
       if (state.pendingPromise) await settlePendingPromise(state.pendingPromise);
     });
-    if (state.stage !== 'CURED') await moveTo('CURED', state.paymentsCounted > 0 ? 'payment cleared the overdue amount' : 'nothing overdue');
+    if (state.stage !== 'CURED') await moveTo('CURED', state.paymentsCounted > 0 ? CURED_BY_PAYMENT : 'nothing overdue');
     await condition(allHandlersFinished);
     if (isCured()) return { accountId, outcome: state.stage, summary: summarise() };
     // A reversal landed while the cure was being recorded: its sender saw an open run,

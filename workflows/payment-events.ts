@@ -16,7 +16,7 @@ import type { Activities } from '../activities';
 import type { StageTransition } from '../src/db/audit';
 import type { AccountFigures } from '../src/domain/account';
 import { figuresRefreshSchema } from '../src/domain/figures-refresh';
-import { paymentEventSchema, type PaymentEvent } from '../src/domain/payment-event';
+import { paymentCounts, paymentEventSchema, type PaymentEvent } from '../src/domain/payment-event';
 import { paymentReversalSchema } from '../src/domain/payment-reversal';
 import { figuresRefreshedSignal, paymentReceivedSignal, paymentReversedSignal } from './messages';
 import { setParsedSignalHandler } from './signal-payloads';
@@ -76,7 +76,7 @@ export function handlePaymentEvents(steps: PaymentEventSteps): void {
       cure = steps.cureTransition?.(event); // from the stage the run is in when the step starts
       return db.applyPaymentEvent({ event, ...now(), ...(cure ? { cureTransition: cure } : {}) });
     });
-    if (outcome === 'CURRENCY_MISMATCH' || outcome === 'CONFLICTING_DUPLICATE') {
+    if (!paymentCounts(outcome)) {
       log.warn('payment event not counted', { accountId, eventId: event.eventId, outcome });
       await db.recordAuditEvent({
         idempotencyKey: `payment-rejected/${event.eventId}`,

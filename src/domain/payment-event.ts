@@ -26,6 +26,15 @@ export const paymentEventSchema = z.strictObject({
 export type PaymentEvent = z.infer<typeof paymentEventSchema>;
 
 /**
+ * Whether a payment step's outcome counts toward the figures: not a payment in another
+ * currency, nor a second body under an event id already recorded. The workflow and the
+ * step that records a cure with the payment judge it alike.
+ */
+export function paymentCounts(outcome: 'RECORDED' | 'ALREADY_RECORDED' | 'CONFLICTING_DUPLICATE' | 'CURRENCY_MISMATCH'): boolean {
+  return outcome === 'RECORDED' || outcome === 'ALREADY_RECORDED';
+}
+
+/**
  * Where a bad payload went wrong, without echoing its values: the issue paths and
  * codes are safe to log, the values may hold personal data.
  */
