@@ -6,9 +6,8 @@
  * Migrated by the real runner (`npm run migrate`) in a child process: jest cannot load
  * node-pg-migrate, an ESM-only package.
  */
-import { execFile } from 'node:child_process';
+import { ChildProcess, execFile } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { PROJECT_ROOT } from '../src/paths';
 import { recreateDatabase } from '../src/setup/postgres';
 import { testDatabaseUrl } from './support';
@@ -18,6 +17,14 @@ import { testDatabaseUrl } from './support';
  * recreated empty each time; the test cluster goes away with the run.
  */
 export async function ownTestDatabase(name: string): Promise<string> {
+  const url = await emptyTestDatabase(name);
+  const migration = await migrationRunOn(url).exited;
+  if (migration.code !== 0) throw new Error(`migrating ${name} failed (exit ${migration.code}): ${migration.stderr}`);
+  return url;
+}
+
+/** The URL of a database of the file's own, recreated with no tables at all. */
+export async function emptyTestDatabase(name: string): Promise<string> {
   if (!/^\w+$/.test(name)) throw new Error(`own test database name: letters, digits and "_" only: ${name}`);
   const shared = new URL(testDatabaseUrl('shared'));
   const database = `${shared.pathname.slice(1)}_${name}`;
@@ -26,9 +33,22 @@ export async function ownTestDatabase(name: string): Promise<string> {
   const admin = new URL(shared);
   admin.pathname = '/postgres';
   await recreateDatabase(admin.toString(), database);
-  await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'src', 'db', 'migrate-cli.ts')], {
-    cwd: PROJECT_ROOT,
-    env: { ...process.env, DATABASE_URL: url.toString(), LOG_LEVEL: 'warn' },
-  });
   return url.toString();
+}
+
+export interface MigrationRun {
+  child: ChildProcess;
+  /** Settles when the runner ends, with its exit code and what it wrote to stderr. */
+  exited: Promise<{ code: number | null; stderr: string }>;
+}
+
+/** Starts `npm run migrate`'s runner on `url`, as every starter does. */
+export function migrationRunOn(url: string): MigrationRun {
+  let resolve!: (ended: { code: number | null; stderr: string }) => void;
+  const exited = new Promise<{ code: number | null; stderr: string }>((r) => (resolve = r));
+  const child = execFile(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'src', 'db', 'migrate-cli.ts')], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn' },
+  }, (err, _stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stderr }));
+  return { child, exited };
 }
