@@ -11,6 +11,7 @@ import { tryBookStaff } from '../src/db/staff-bookings';
 import type { AppointmentProposed, BookVisitInput, VisitBooked, VisitReport } from '../src/domain/field-collection';
 import { FailureType } from '../src/domain/failures';
 import { accountWorkflowId } from '../src/domain/ids';
+import { calendarDateIn } from '../src/domain/time-zones';
 import { seedVisitAccount, type VisitAccountSeed } from '../src/field-collection/test-fixtures';
 import { addFieldStaff, validVisitReport } from '../test/field-collection-seeds';
 import { activityTestbed, runActivity } from '../test/activity-testbed';
@@ -30,6 +31,16 @@ beforeAll(async () => {
   collectors = [await addFieldStaff(bed.pool, 'COLLECTOR', shanghaiDays), await addFieldStaff(bed.pool, 'COLLECTOR', shanghaiDays)];
   security = await addFieldStaff(bed.pool, 'SECURITY', shanghaiDays);
 });
+
+/**
+ * The day `instant` falls on in the staff member's own zone, as their calendar lists it:
+ * the shared database holds other files' staff, in other zones (one in UTC+14), and
+ * any free one may be booked.
+ */
+async function staffDateOf(staffId: string, instant: string | number): Promise<string> {
+  const { rows } = await bed.pool.query<{ time_zone: string }>('SELECT time_zone FROM staff WHERE id = $1', [staffId]);
+  return calendarDateIn(typeof instant === 'number' ? instant : Date.parse(instant), rows[0]?.time_zone ?? 'UTC');
+}
 
 async function propose(accountId: string, at: number, requiresSecurity = false): Promise<Extract<AppointmentProposed, { outcome: 'PROPOSED' }>> {
   const result = await runActivity(bed.activities.proposeAppointment, { idempotencyKey: uniqueId('appt'), accountId, workflowId: accountWorkflowId(accountId), confirmWindowHours: 72, requiresSecurity, at });
@@ -209,8 +220,8 @@ describe('confirmAppointment', () => {
     // another slot, once confirmed: refused
     await expect(confirm(accountId, proposal.appointmentId, 's1', AT + 2 * HOUR)).rejects.toMatchObject({ type: FailureType.AppointmentNotOpen, nonRetryable: true });
 
-    // the collector's day in their own zone (Shanghai), with the address to go to
-    const day = await listStaffAppointments(bed.pool, preferred, '2037-02-04');
+    // the collector's day in their own zone, with the address to go to
+    const day = await listStaffAppointments(bed.pool, preferred, await staffDateOf(preferred, visit.startsAt));
     expect(day.filter((a) => a.appointmentId === proposal.appointmentId)).toEqual([
       {
         appointmentId: proposal.appointmentId,
@@ -229,7 +240,8 @@ describe('confirmAppointment', () => {
         reportDueBy: visit.reportDueBy,
       },
     ]);
-    expect((await listStaffAppointments(bed.pool, preferred, '2037-02-05')).some((a) => a.appointmentId === proposal.appointmentId)).toBe(false);
+    const dayAfter = await staffDateOf(preferred, Date.parse(visit.startsAt) + 24 * HOUR);
+    expect((await listStaffAppointments(bed.pool, preferred, dayAfter)).some((a) => a.appointmentId === proposal.appointmentId)).toBe(false);
     expect(await listProposedAppointments(bed.pool, { accountId })).toEqual([]);
   });
 
@@ -259,7 +271,7 @@ describe('confirmAppointment', () => {
       ['COLLECTOR', visit.collectorId, '2037-02-19T10:00:00.000Z'],
       ['SECURITY', visit.securityId, '2037-02-19T10:00:00.000Z'],
     ]);
-    expect((await listStaffAppointments(bed.pool, visit.securityId as string, '2037-02-19')).find((x) => x.appointmentId === proposal.appointmentId)?.role).toBe('SECURITY');
+    expect((await listStaffAppointments(bed.pool, visit.securityId as string, await staffDateOf(visit.securityId as string, visit.startsAt))).find((x) => x.appointmentId === proposal.appointmentId)?.role).toBe('SECURITY');
     expect(security).toEqual(expect.any(String));
   });
 
@@ -326,7 +338,7 @@ describe('bookVisit', () => {
     expect(await bookingsOf(visit.appointmentId)).toEqual([{ staffId: visit.collectorId, role: 'COLLECTOR', status: 'BOOKED', startsAt: visit.startsAt, endsAt: visit.endsAt }]);
     const row = await appointmentRow(visit.appointmentId);
     expect([row.status, row.confirmed_at, row.visit_number, Number(row.rescheduled_from)]).toEqual(['CONFIRMED', null, 2, earlier.appointmentId]);
-    const [listed] = (await listStaffAppointments(bed.pool, visit.collectorId, '2037-03-03')).filter((a) => a.appointmentId === visit.appointmentId);
+    const [listed] = (await listStaffAppointments(bed.pool, visit.collectorId, await staffDateOf(visit.collectorId, visit.startsAt))).filter((a) => a.appointmentId === visit.appointmentId);
     expect([listed?.kind, listed?.address]).toEqual(['UNANNOUNCED', '7 Garden Road, Minhang']);
   });
 
@@ -338,7 +350,7 @@ describe('bookVisit', () => {
     const unknown = (await seedVisitAccount(bed.pool, { ...SHANGHAI_EVENINGS, homeAddress: null })).accountId;
     const visit = await bookVisit(visitInput(unknown, at, { requiresSecurity: true }));
     expect([visit.startsAt, visit.addressKind, visit.securityId === null]).toEqual(['2037-03-10T10:00:00.000Z', 'HOME', false]);
-    const [listed] = (await listStaffAppointments(bed.pool, visit.collectorId, '2037-03-10')).filter((a) => a.appointmentId === visit.appointmentId);
+    const [listed] = (await listStaffAppointments(bed.pool, visit.collectorId, await staffDateOf(visit.collectorId, visit.startsAt))).filter((a) => a.appointmentId === visit.appointmentId);
     expect(listed?.address).toBeNull();
   });
 
