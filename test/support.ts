@@ -6,7 +6,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, type Worker } from '@temporalio/worker';
 import { OutboxSmsProvider } from '../activities/providers/sms-provider';
 import { buildApiServer } from '../src/api/server';
 import { createDataConverter, createEncryptionCodec, type CodecKeys } from '../src/codec/data-converter';
@@ -143,6 +143,7 @@ export async function eventually<T>(check: () => Promise<T>, done: (value: T) =>
 
 export interface TestWorker {
   client: Client;
+  worker: Worker;
   /** Shuts the worker down (after its in-flight tasks) and closes both connections. */
   stop(): Promise<void>;
 }
@@ -165,6 +166,7 @@ export async function startTestWorker({ address, taskQueue, codecKeys, pool }: {
   const running = worker.run();
   return {
     client,
+    worker,
     async stop() {
       worker.shutdown();
       await running.catch(() => undefined);

@@ -3,7 +3,7 @@ import { METADATA_ENCODING_KEY, type Payload } from '@temporalio/common';
 import { decodeFromPayloadsAtIndex, encodeToPayloads, loadDataConverter } from '@temporalio/common/lib/internal-non-workflow';
 import { newCodecKeys } from '../../test/support';
 import { createDataConverter } from './data-converter';
-import { ENCRYPTED_ENCODING, EncryptionCodec, METADATA_KEY_ID } from './encryption-codec';
+import { ENCRYPTED_ENCODING, EncryptionCodec, METADATA_KEY_ID, PayloadDecryptionError } from './encryption-codec';
 
 const key = (keyId: string) => ({ keyId, key: randomBytes(32).toString('base64') });
 
@@ -52,7 +52,9 @@ describe('EncryptionCodec', () => {
 
   it('refuses a payload whose key is not configured, naming the key id', async () => {
     const [encoded] = await new EncryptionCodec(key('retired-key')).encode([borrowerPayload()]);
-    await expect(new EncryptionCodec(key('key-b')).decode([encoded as Payload])).rejects.toThrow(/retired-key/);
+    const refused = new EncryptionCodec(key('key-b')).decode([encoded as Payload]);
+    await expect(refused).rejects.toThrow(/retired-key/);
+    await expect(refused).rejects.toBeInstanceOf(PayloadDecryptionError);
   });
 
   it('refuses a tampered ciphertext (GCM authentication)', async () => {
@@ -60,7 +62,9 @@ describe('EncryptionCodec', () => {
     const [encoded] = await codec.encode([borrowerPayload()]);
     const data = Buffer.from(encoded?.data ?? []);
     data[20] = (data[20] as number) ^ 0x01; // a byte of the ciphertext, past the 12-byte IV
-    await expect(codec.decode([{ ...encoded, data }])).rejects.toThrow(/authenticate/);
+    const refused = codec.decode([{ ...encoded, data }]);
+    await expect(refused).rejects.toThrow(/does not authenticate under codec key k1/);
+    await expect(refused).rejects.toBeInstanceOf(PayloadDecryptionError);
   });
 
   it('passes an unencrypted payload through decode untouched', async () => {

@@ -13,6 +13,13 @@ export const METADATA_KEY_ID = 'encryption-key-id';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
+/**
+ * A payload this codec cannot decrypt: its key is not configured, or it does not
+ * authenticate. Its own class, so a caller that can rebuild what it reads (the screening
+ * schedule) tells it from other failures.
+ */
+export class PayloadDecryptionError extends ValueError {}
+
 export interface CodecKey {
   keyId: string;
   /** base64 of exactly 32 bytes */
@@ -57,15 +64,20 @@ export class EncryptionCodec implements PayloadCodec {
       const encoding = payload.metadata?.[METADATA_ENCODING_KEY];
       if (!encoding || Buffer.from(encoding).toString() !== ENCRYPTED_ENCODING) return payload;
       const keyIdBytes = payload.metadata?.[METADATA_KEY_ID];
-      if (!keyIdBytes) throw new ValueError('encrypted payload has no key id');
+      if (!keyIdBytes) throw new PayloadDecryptionError('encrypted payload has no key id');
       const keyId = Buffer.from(keyIdBytes).toString();
       const key = this.keys.get(keyId);
-      if (!key) throw new ValueError(`no codec key ${keyId} is configured to decrypt this payload`);
+      if (!key) throw new PayloadDecryptionError(`no codec key ${keyId} is configured to decrypt this payload`);
       const data = Buffer.from(payload.data ?? []);
-      if (data.length < IV_BYTES + TAG_BYTES) throw new ValueError('encrypted payload is truncated');
+      if (data.length < IV_BYTES + TAG_BYTES) throw new PayloadDecryptionError('encrypted payload is truncated');
       const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, IV_BYTES));
       decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
-      const plain = Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]);
+      let plain: Buffer;
+      try {
+        plain = Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]);
+      } catch (err) {
+        throw new PayloadDecryptionError(`encrypted payload does not authenticate under codec key ${keyId} (altered, or written under another key of that id)`, err);
+      }
       return temporal.api.common.v1.Payload.decode(plain);
     });
   }

@@ -60,3 +60,25 @@ test('a new time and zone update the schedule; a pause set by an operator stays'
   expect(described.action).toMatchObject({ args: [{ timeZone: 'Europe/Berlin' }] });
   expect(described.state).toMatchObject({ paused: true, note: 'paused by operations' });
 });
+
+test('a schedule written under a key the worker no longer holds is recreated under the current key; its pause stays', async () => {
+  const s = settings();
+  const retired = newCodecKeys();
+  const oldClient = await connectClient({ address: testTemporalAddress(), namespace: 'default', codecKeys: retired });
+  try {
+    await ensureScreeningSchedule(oldClient, s, log);
+    await oldClient.schedule.getHandle(s.scheduleId).pause('paused by operations');
+  } finally {
+    await oldClient.connection.close();
+  }
+  // `client` holds a new key and not the retired one (a rotation that dropped it).
+  await expect(client.schedule.getHandle(s.scheduleId).describe()).rejects.toThrow(`no codec key ${retired.current.keyId} is configured`);
+
+  expect(await ensureScreeningSchedule(client, { ...s, time: '07:15' }, log)).toBe('recreated');
+
+  const described = await client.schedule.getHandle(s.scheduleId).describe();
+  expect(described.action).toMatchObject({ workflowType: 'dailyScreening', args: [{ timeZone: 'Asia/Shanghai' }] });
+  expect(described.spec.calendars?.[0]).toMatchObject({ hour: [{ start: 7, end: 7 }], minute: [{ start: 15, end: 15 }] });
+  expect(described.state).toMatchObject({ paused: true, note: 'paused by operations' });
+  expect(await ensureScreeningSchedule(client, s, log)).toBe('updated');
+});

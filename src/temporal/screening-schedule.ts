@@ -3,7 +3,8 @@
  * configured local time in a configured zone. Ensured at every worker start: created
  * if missing, otherwise updated to the configured spec and action, so a changed
  * SCREENING_TIME takes effect on the next start. Its state (an operator's pause and
- * note) is left as it is.
+ * note) is left as it is. One written under a codec key the worker no longer holds is
+ * recreated (see recreateSchedule).
  *
  * Policies: a run still going at the next tick makes that tick skip (SKIP); after an
  * outage, a missed tick is caught up within 23 hours, so at most one missed day runs
@@ -19,6 +20,7 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import type { Logger } from 'pino';
+import { PayloadDecryptionError } from '../codec/encryption-codec';
 import type { Config } from '../config';
 import type { dailyScreening } from '../../workflows/daily-screening';
 import { DAILY_SCREENING_WORKFLOW, type DailyScreeningInput } from '../../workflows/screening-messages';
@@ -56,18 +58,55 @@ export function screeningScheduleDefinition(s: ScreeningScheduleSettings): Pick<
   };
 }
 
-export async function ensureScreeningSchedule(client: Client, s: ScreeningScheduleSettings, log: Logger): Promise<'created' | 'updated'> {
+const SCHEDULE_NOTE = 'Arrears: screens the loan book and starts the account workflows';
+
+export async function ensureScreeningSchedule(client: Client, s: ScreeningScheduleSettings, log: Logger): Promise<'created' | 'updated' | 'recreated'> {
   const definition = screeningScheduleDefinition(s);
   try {
-    await client.schedule.create<typeof dailyScreening>({ scheduleId: s.scheduleId, ...definition, state: { note: 'Arrears: screens the loan book and starts the account workflows' } });
+    await client.schedule.create<typeof dailyScreening>({ scheduleId: s.scheduleId, ...definition, state: { note: SCHEDULE_NOTE } });
     log.info({ scheduleId: s.scheduleId, time: s.time, timeZone: s.timeZone }, 'screening schedule created');
     return 'created';
   } catch (err) {
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
   }
-  await client.schedule.getHandle(s.scheduleId).update<typeof dailyScreening>((previous) => ({ ...previous, ...definition }));
+  const handle = client.schedule.getHandle(s.scheduleId);
+  try {
+    // An update reads the schedule first, its action's input included.
+    await handle.update<typeof dailyScreening>((previous) => ({ ...previous, ...definition }));
+  } catch (err) {
+    if (!(err instanceof PayloadDecryptionError)) throw err;
+    await recreateSchedule(client, s, definition, err, log);
+    return 'recreated';
+  }
   log.info({ scheduleId: s.scheduleId, time: s.time, timeZone: s.timeZone }, 'screening schedule updated');
   return 'updated';
+}
+
+/**
+ * The schedule's input was encrypted under a key this worker does not hold (a rotation
+ * that dropped the previous key before every worker had started under the new one).
+ * Everything in it is ours to rebuild from the configuration, so it is deleted and created
+ * again under the current key, keeping an operator's pause and note (read without
+ * decoding); only its list of recent runs is lost. Otherwise the worker would not start.
+ */
+async function recreateSchedule(
+  client: Client,
+  s: ScreeningScheduleSettings,
+  definition: ReturnType<typeof screeningScheduleDefinition>,
+  reason: PayloadDecryptionError,
+  log: Logger,
+): Promise<void> {
+  const { schedule } = await client.workflowService.describeSchedule({ namespace: client.options.namespace, scheduleId: s.scheduleId });
+  const paused = schedule?.state?.paused ?? false;
+  const note = schedule?.state?.notes || SCHEDULE_NOTE;
+  await client.schedule.getHandle(s.scheduleId).delete();
+  try {
+    await client.schedule.create<typeof dailyScreening>({ scheduleId: s.scheduleId, ...definition, state: { paused, note } });
+  } catch (err) {
+    // Another worker starting at the same moment recreated it first: the same definition.
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+  }
+  log.warn({ scheduleId: s.scheduleId, paused, reason: reason.message }, 'screening schedule recreated under the current codec key: its input could not be decrypted');
 }
 
 /**
