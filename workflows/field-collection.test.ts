@@ -191,7 +191,10 @@ test('a high-risk account is visited by a collector and a security colleague', a
 
 test('bad confirmations, no-shows, reports and overrides are rejected, naming what is wrong, and change nothing', async () => {
   const { handle } = await overriddenTo('APPOINTMENT');
-  const { appointment } = await until(handle, (s) => !!s.appointment);
+  // The appointment call is with the agent, so no activity is in flight when the
+  // confirmation below cancels the reaching (see overriddenTo). Waiting for the
+  // appointment alone raced the call task's creation and, under load, hung the test.
+  const { appointment } = await until(handle, (s) => !!s.appointment && !!s.openCallTask);
   const { appointmentId, slots } = appointment!;
   const confirm = (payload: object) => handle.executeUpdate(confirmAppointmentUpdate, { args: [payload as never] });
   const good = { appointmentId, slotId: slots[0]!.slotId, address: { kind: 'HOME', text: '12 Test Lane, Flat 3' }, confirmedBy: 'BORROWER', channel: 'CALL' };
