@@ -6,8 +6,9 @@
  * Migrated by the real runner (`npm run migrate`) in a child process: jest cannot load
  * node-pg-migrate, an ESM-only package.
  */
-import { ChildProcess, execFile } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { PROJECT_ROOT } from '../src/paths';
 import { recreateDatabase } from '../src/setup/postgres';
 import { testDatabaseUrl } from './support';
@@ -18,7 +19,7 @@ import { testDatabaseUrl } from './support';
  */
 export async function ownTestDatabase(name: string): Promise<string> {
   const url = await emptyTestDatabase(name);
-  const migration = await migrationRunOn(url).exited;
+  const migration = await migrationRunOn(url);
   if (migration.code !== 0) throw new Error(`migrating ${name} failed (exit ${migration.code}): ${migration.stderr}`);
   return url;
 }
@@ -36,19 +37,18 @@ export async function emptyTestDatabase(name: string): Promise<string> {
   return url.toString();
 }
 
-export interface MigrationRun {
-  child: ChildProcess;
-  /** Settles when the runner ends, with its exit code and what it wrote to stderr. */
-  exited: Promise<{ code: number | null; stderr: string }>;
+export interface MigrationEnded {
+  code: number | null;
+  stderr: string;
 }
 
-/** Starts `npm run migrate`'s runner on `url`, as every starter does. */
-export function migrationRunOn(url: string): MigrationRun {
-  let resolve!: (ended: { code: number | null; stderr: string }) => void;
-  const exited = new Promise<{ code: number | null; stderr: string }>((r) => (resolve = r));
-  const child = execFile(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'src', 'db', 'migrate-cli.ts')], {
+/** Runs `npm run migrate`'s runner on `url`, as every starter does; settles when it ends. */
+export function migrationRunOn(url: string): Promise<MigrationEnded> {
+  return promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'src', 'db', 'migrate-cli.ts')], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn' },
-  }, (err, _stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stderr }));
-  return { child, exited };
+  }).then(
+    ({ stderr }) => ({ code: 0, stderr }),
+    (err: { code?: unknown; stderr?: string }) => ({ code: typeof err.code === 'number' ? err.code : 1, stderr: err.stderr ?? String(err) }),
+  );
 }

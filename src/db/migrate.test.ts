@@ -31,10 +31,10 @@ test('a runner that finds the migration lock taken waits for it, then migrates',
     await otherRunner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
     const run = migrationRunOn(url);
     // Still running while the lock is held (a failing runner ends in well under this).
-    const early = await Promise.race([run.exited, new Promise<'waiting'>((r) => setTimeout(() => r('waiting'), 4_000))]);
+    const early = await Promise.race([run, new Promise<'waiting'>((r) => setTimeout(() => r('waiting'), 4_000))]);
     expect(early).toBe('waiting');
     await otherRunner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]);
-    expect(await run.exited).toEqual({ code: 0, stderr: '' });
+    expect(await run).toEqual({ code: 0, stderr: '' });
   } finally {
     await otherRunner.end();
   }
@@ -43,7 +43,7 @@ test('a runner that finds the migration lock taken waits for it, then migrates',
 
 test('runners started together all succeed, and each migration is applied once', async () => {
   const url = await emptyTestDatabase('migrate_together');
-  const runs = await Promise.all([1, 2, 3].map(() => migrationRunOn(url).exited));
+  const runs = await Promise.all([1, 2, 3].map(() => migrationRunOn(url)));
   expect(runs).toEqual([1, 2, 3].map(() => ({ code: 0, stderr: '' })));
   expect(await appliedMigrations(url)).toBe(MIGRATION_FILES);
 });

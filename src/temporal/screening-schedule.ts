@@ -14,6 +14,7 @@ import {
   type Client,
   ScheduleAlreadyRunning,
   ScheduleNotFoundError,
+  type ScheduleHandle,
   ScheduleOverlapPolicy,
   type ScheduleOptions,
   type ScheduleOptionsStartWorkflowAction,
@@ -75,7 +76,7 @@ export async function ensureScreeningSchedule(client: Client, s: ScreeningSchedu
     await handle.update<typeof dailyScreening>((previous) => ({ ...previous, ...definition }));
   } catch (err) {
     if (!(err instanceof PayloadDecryptionError)) throw err;
-    await recreateSchedule(client, s, definition, err, log);
+    await recreateSchedule(client, handle, s, definition, err, log);
     return 'recreated';
   }
   log.info({ scheduleId: s.scheduleId, time: s.time, timeZone: s.timeZone }, 'screening schedule updated');
@@ -91,6 +92,7 @@ export async function ensureScreeningSchedule(client: Client, s: ScreeningSchedu
  */
 async function recreateSchedule(
   client: Client,
+  handle: ScheduleHandle,
   s: ScreeningScheduleSettings,
   definition: ReturnType<typeof screeningScheduleDefinition>,
   reason: PayloadDecryptionError,
@@ -99,7 +101,7 @@ async function recreateSchedule(
   const { schedule } = await client.workflowService.describeSchedule({ namespace: client.options.namespace, scheduleId: s.scheduleId });
   const paused = schedule?.state?.paused ?? false;
   const note = schedule?.state?.notes || SCHEDULE_NOTE;
-  await client.schedule.getHandle(s.scheduleId).delete();
+  await handle.delete();
   try {
     await client.schedule.create<typeof dailyScreening>({ scheduleId: s.scheduleId, ...definition, state: { paused, note } });
   } catch (err) {
