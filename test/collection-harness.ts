@@ -10,7 +10,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { OutboxSmsProvider } from '../activities/providers/sms-provider';
-import { createDataConverter } from '../src/codec/data-converter';
+import { createDataConverter, type CodecKeys } from '../src/codec/data-converter';
 import type { ContactPolicySet } from '../src/contact-policy/policy';
 import type { Pool } from '../src/db/pool';
 import { accountWorkflowId } from '../src/domain/ids';
@@ -25,6 +25,9 @@ export type OverdueSeed = Pick<SeedAccount, 'timeZone' | 'jurisdiction' | 'borro
 export interface CollectionHarness {
   readonly env: TestWorkflowEnvironment;
   readonly pool: Pool;
+  /** The worker's task queue and the client's payload keys, for a test that starts or decodes by itself. */
+  readonly taskQueue: string;
+  readonly codecKeys: CodecKeys;
   /** The test server's clock: time skipping moves it ahead of the wall clock. */
   serverNow(): Promise<number>;
   /** 1,000.00 overdue since 10 days ago, 1,000.00 more due in 40 days (server time); a borrower where it is midday unless told. */
@@ -41,7 +44,19 @@ export interface CollectionHarness {
   refusal(update: Promise<unknown>): Promise<string>;
 }
 
-export function collectionHarness({ name, treatments, contactPolicies }: { name: string; treatments: TreatmentsConfig; contactPolicies: ContactPolicySet }): CollectionHarness {
+export interface CollectionHarnessOptions {
+  name: string;
+  treatments?: TreatmentsConfig;
+  contactPolicies?: ContactPolicySet;
+  /**
+   * The worker's activities, built once the pool is open; default: the real ones with the
+   * outbox SMS provider and the treatments and contact policies above. A suite that holds
+   * activities mid-flight wraps the real ones here.
+   */
+  activities?: (pool: Pool) => object;
+}
+
+export function collectionHarness({ name, treatments, contactPolicies, activities }: CollectionHarnessOptions): CollectionHarness {
   const codecKeys = newCodecKeys();
   const taskQueue = uniqueId(`tq-${name}`);
   let env: TestWorkflowEnvironment;
@@ -56,7 +71,7 @@ export function collectionHarness({ name, treatments, contactPolicies }: { name:
       connection: env.nativeConnection,
       taskQueue,
       workflowBundle: testWorkflowBundle(),
-      activities: createActivities({ pool, smsProvider: new OutboxSmsProvider(pool), treatments, contactPolicies }),
+      activities: activities ? activities(pool) : createActivities({ pool, smsProvider: new OutboxSmsProvider(pool), treatments, contactPolicies }),
       dataConverter: createDataConverter(codecKeys),
     });
     workerRun = worker.run();
@@ -86,6 +101,8 @@ export function collectionHarness({ name, treatments, contactPolicies }: { name:
     get pool() {
       return pool;
     },
+    taskQueue,
+    codecKeys,
     serverNow,
     async overdueAccount(seed = {}) {
       const now = await serverNow();

@@ -9,7 +9,6 @@ import { WorkflowFailedError, WorkflowNotFoundError, type WorkflowHandle } from 
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow/codec-helpers';
 import { loadDataConverter } from '@temporalio/common/lib/internal-non-workflow/data-converter-helpers';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { OutboxSmsProvider, type SmsMessage, type SmsProvider } from '../activities/providers/sms-provider';
 import { createDataConverter } from '../src/codec/data-converter';
@@ -17,7 +16,8 @@ import { recordPayment } from '../src/db/payments';
 import { accountWorkflowId, WORKFLOW_ID_PREFIX } from '../src/domain/ids';
 import type { PaymentEvent } from '../src/domain/payment-event';
 import type { Pool } from '../src/db/pool';
-import { createTimeSkippingEnv, daytimeZoneAt, eventually, isoDateFrom, newCodecKeys, seedAccount, testPool, testWorkflowBundle, uniqueId } from '../test/support';
+import { collectionHarness } from '../test/collection-harness';
+import { daytimeZoneAt, eventually, isoDateFrom, seedAccount, uniqueId } from '../test/support';
 import { accountCollection } from './account-collection';
 import { figuresRefreshedSignal, paymentReceivedSignal, paymentReversedSignal, summaryQuery, type AccountSummary } from './messages';
 
@@ -59,23 +59,12 @@ class GatewayWithCheckpoint implements SmsProvider {
 }
 let gateway: GatewayWithCheckpoint;
 
-const codecKeys = newCodecKeys();
-let env: TestWorkflowEnvironment;
-let pool: Pool;
-let worker: Worker;
-let workerRun: Promise<void>;
-const taskQueue = uniqueId('tq');
-
-beforeAll(async () => {
-  pool = testPool();
-  env = await createTimeSkippingEnv(codecKeys);
-  gateway = new GatewayWithCheckpoint(new OutboxSmsProvider(pool));
-  const activities = createActivities({ pool, smsProvider: gateway });
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: testWorkflowBundle(),
-    activities: {
+const harness = collectionHarness({
+  name: 'account',
+  activities(pool) {
+    gateway = new GatewayWithCheckpoint(new OutboxSmsProvider(pool));
+    const activities = createActivities({ pool, smsProvider: gateway });
+    return {
       ...activities,
       async recordStageTransition(transition: Parameters<typeof activities.recordStageTransition>[0]) {
         await checkpoints.pass(transition.accountId, `stage ${transition.toStage}`);
@@ -88,17 +77,14 @@ beforeAll(async () => {
         if (applied.cureRecorded) await checkpoints.pass(input.event.accountId, 'stage CURED');
         return applied;
       },
-    },
-    dataConverter: createDataConverter(codecKeys),
-  });
-  workerRun = worker.run();
+    };
+  },
 });
-
-afterAll(async () => {
-  worker?.shutdown();
-  await workerRun;
-  await env?.teardown();
-  await pool?.end();
+const { taskQueue, codecKeys } = harness;
+let env: TestWorkflowEnvironment;
+let pool: Pool;
+beforeAll(() => {
+  ({ env, pool } = harness);
 });
 
 /** The test server's clock: time skipping moves it ahead of the wall clock. */
