@@ -1,7 +1,10 @@
-// Lint: typescript-eslint's recommended rules, floating promises banned everywhere, and
-// the workflow sandbox rules (no Node built-ins, activities only as types) in workflows/.
+// Lint: typescript-eslint's recommended rules, floating promises banned everywhere, no
+// import circles (eslint-plugin-import-x's no-cycle, type imports included), the workflow
+// sandbox rules (no Node built-ins, activities only as types) in workflows/, and the
+// account workflow's contract importing nothing of the workflow's implementation.
 const js = require('@eslint/js');
 const tseslint = require('typescript-eslint');
+const importX = require('eslint-plugin-import-x');
 const { builtinModules } = require('node:module');
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
@@ -18,6 +21,15 @@ module.exports = tseslint.config(
     },
   },
   {
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/extensions': ['.ts', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/resolver-next': [importX.createNodeResolver({ extensions: ['.ts', '.js', '.json'] })],
+    },
+    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
+  },
+  {
     // Workflow code runs in Temporal's deterministic sandbox.
     files: ['workflows/**/*.ts'],
     ignores: ['workflows/**/*.test.ts'],
@@ -29,6 +41,21 @@ module.exports = tseslint.config(
           patterns: [
             { group: ['**/activities', '**/activities/*'], allowTypeImports: true, message: 'workflows reach activities through proxyActivities; import types only' },
             { group: ['pg', 'pino', '@temporalio/client', '@temporalio/worker', '@temporalio/activity'], message: 'not workflow-safe' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The contract is what clients, activities and the workflow share: it may not lean on the implementation.
+    files: ['workflows/account/contract/**/*.ts'],
+    ignores: ['workflows/account/contract/**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/run/*', '**/stages/*', '**/frozen/*', '**/account-collection', '**/activities', '**/activities/*'], message: 'the contract imports only src/ (domain), zod and the SDK' },
           ],
         },
       ],

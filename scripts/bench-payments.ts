@@ -20,13 +20,13 @@ import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
 import { createPool, type Pool } from '../src/db/pool';
 import { pendingSignalCount } from '../src/db/signal-outbox';
-import { accountWorkflowId } from '../src/domain/ids';
+import { accountHandle, accountWorkflowId } from '../src/temporal/account-workflow';
 import { PROJECT_ROOT } from '../src/paths';
 import { type ManagedProcess, startChildProcess, waitFor } from '../src/setup/child-process';
 import { freePort } from '../src/setup/dev-server';
 import { connectClient } from '../src/temporal/client';
 import { startAccountCollections } from '../src/temporal/start-account-collections';
-import type { AccountCollectionResult } from '../workflows/messages';
+import type { AccountCollectionResult } from '../workflows/account/contract';
 import { cureTaskTimesOf } from './bench-history-breakdown';
 import { BENCH_NAMESPACE, createBenchRun, devServerPid, metricsDelta, out, postgresPid, processCpuMs, processTreeCpuMs, processMemory, runBench, scrapeMetrics, seedOverdueAccounts, startBenchServers } from './bench-support';
 
@@ -119,7 +119,7 @@ const workflowTasksDone = (client: Client, accountIds: string[]) => async () => 
   await Promise.all(
     Array.from({ length: 16 }, async () => {
       while (next < accountIds.length) {
-        const { raw } = await client.workflow.getHandle(accountWorkflowId(accountIds[next++] as string)).describe();
+        const { raw } = await accountHandle(client, accountIds[next++] as string).describe();
         if (!raw.pendingWorkflowTask) done++;
       }
     }),

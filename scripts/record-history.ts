@@ -1,13 +1,13 @@
 /**
  * Records real histories of accountCollection and dailyScreening for the replay net
- * (workflows/account-collection.replay.test.ts): `npm run record-history`.
+ * (workflows/account/account-collection.replay.test.ts): `npm run record-history`.
  *
  * Standalone, not under jest: it starts its own embedded Postgres (a cluster of its
  * own under .data/record-history, fresh `arrears_record_test` database), the
  * official time-skipping test server and a worker on the real workflow code and
  * activities, drives a few fixed scenarios, and writes each history to
- * workflows/__fixtures__/histories/<name>.json. Payloads are encrypted with the
- * fixture codec key (workflows/__fixtures__/fixture-codec-key.json, a test-only key,
+ * workflows/account/__fixtures__/histories/<name>.json. Payloads are encrypted with the
+ * fixture codec key (workflows/account/__fixtures__/fixture-codec-key.json, a test-only key,
  * not a secret) so the replay test can decode them.
  *
  * Re-record only when a change is deliberately incompatible and ships behind
@@ -28,7 +28,7 @@ import { createDataConverter, type CodecKeys } from '../src/codec/data-converter
 import type { CodecKey } from '../src/codec/encryption-codec';
 import { migrateUp } from '../src/db/migrate';
 import { createPool, type Pool } from '../src/db/pool';
-import { accountWorkflowId } from '../src/domain/ids';
+import { accountHandle, accountWorkflowId } from '../src/temporal/account-workflow';
 import type { PaymentEvent } from '../src/domain/payment-event';
 import { createLogger } from '../src/logger';
 import { DEFAULT_DATA_DIR, PROJECT_ROOT } from '../src/paths';
@@ -39,7 +39,7 @@ import { registerSearchAttributes } from '../src/temporal/register-search-attrib
 import { installTemporalRuntime } from '../src/temporal/runtime';
 import { validVisitReport } from '../test/field-collection-seeds';
 import { eventually, isoDateFrom, seedAccount } from '../test/support';
-import type { accountCollection } from '../workflows/account-collection';
+import type { accountCollection } from '../workflows/account/account-collection';
 import type { dailyScreening } from '../workflows/daily-screening';
 import { DAILY_SCREENING_WORKFLOW } from '../workflows/screening-messages';
 import {
@@ -55,10 +55,10 @@ import {
   submitVisitReportUpdate,
   summaryQuery,
   type AccountCollectionInput,
-} from '../workflows/messages';
+} from '../workflows/account/contract';
 import { WORKFLOWS_PATH } from '../workers/create-worker';
 
-const FIXTURES_DIR = path.join(PROJECT_ROOT, 'workflows', '__fixtures__');
+const FIXTURES_DIR = path.join(PROJECT_ROOT, 'workflows', 'account', '__fixtures__');
 const HISTORIES_DIR = path.join(FIXTURES_DIR, 'histories');
 const KEY_FILE = path.join(FIXTURES_DIR, 'fixture-codec-key.json');
 const WORK_DIR = path.join(DEFAULT_DATA_DIR, 'record-history');
@@ -71,10 +71,12 @@ const TASK_QUEUE = 'record-history';
  * local activities (patch `database-steps-as-local-activities`); v3: early collection (patch
  * `early-collection`: treatments, agent calls, promises, holds); v4: field collection (patch
  * `field-collection`: appointment, visit, report, overrideStage); v5: a cure recorded with its
- * payment in one local activity (patch `cure-in-one-step`). dailyScreening v1: the
+ * payment in one local activity (patch `cure-in-one-step`); v6: the stage kernel's one
+ * transition per move (patch `one-transition-per-move`: every move keyed and recorded by its
+ * place in the chain; cease-contact in REMINDING hands the account on). dailyScreening v1: the
  * first. Raise one with each deliberately incompatible change of that workflow.
  */
-const GENERATION = { accountCollection: 'v5', dailyScreening: 'v1' } as const;
+const GENERATION = { accountCollection: 'v6', dailyScreening: 'v1' } as const;
 
 const log = createLogger(process.env.LOG_LEVEL ?? 'warn', 'record-history');
 const EventType = temporal.api.enums.v1.EventType;
@@ -348,7 +350,7 @@ async function dailyScreeningRun(ctx: Ctx): Promise<Recorded> {
   });
   const result = await handle.result();
   assert.ok(result.started >= 1, `the screening started a run for ${accountId}`);
-  await ctx.env.client.workflow.getHandle(accountWorkflowId(accountId)).terminate('recorded');
+  await accountHandle(ctx.env.client, accountId).terminate('recorded');
   const history = await handle.fetchHistory();
   assert.equal(lastEventType(history), EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
   return { name: 'daily-screening', workflowType: 'dailyScreening', history };

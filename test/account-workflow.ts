@@ -3,8 +3,7 @@
  * terminated after), and what reached it: the signals in its history.
  */
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { accountWorkflowId } from '../src/domain/ids';
-import { ACCOUNT_COLLECTION_WORKFLOW } from '../workflows/messages';
+import { startAccountCollection } from '../src/temporal/account-workflow';
 import { eventually } from './support';
 
 export interface RunningAccountWorkflow {
@@ -18,7 +17,7 @@ export function runningAccountWorkflow(setup: () => Promise<{ client: Client; ta
   beforeAll(async () => {
     const { client, taskQueue, accountId } = await setup();
     running.accountId = accountId;
-    running.handle = await client.workflow.start(ACCOUNT_COLLECTION_WORKFLOW, { taskQueue, workflowId: accountWorkflowId(accountId), args: [{ accountId }] });
+    running.handle = (await startAccountCollection(client, { accountId, taskQueue }, 'FAIL')).handle;
   });
   afterAll(async () => {
     await running.handle?.terminate('test over').catch(() => undefined);

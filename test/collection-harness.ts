@@ -16,8 +16,8 @@ import type { Pool } from '../src/db/pool';
 import { accountWorkflowId } from '../src/domain/ids';
 import type { PaymentEvent } from '../src/domain/payment-event';
 import type { TreatmentsConfig } from '../src/treatments/schema';
-import { accountCollection } from '../workflows/account-collection';
-import { paymentReceivedSignal, summaryQuery } from '../workflows/messages';
+import { accountCollection } from '../workflows/account/account-collection';
+import { paymentReceivedSignal, summaryQuery } from '../workflows/account/contract';
 import { createTimeSkippingEnv, daytimeZoneAt, isoDateFrom, newCodecKeys, seedAccount, testPool, testWorkflowBundle, uniqueId, type SeedAccount } from './support';
 
 export type OverdueSeed = Pick<SeedAccount, 'timeZone' | 'jurisdiction' | 'borrowerId' | 'mobilePhone' | 'email'>;

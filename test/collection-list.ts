@@ -5,7 +5,7 @@
  */
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { Pool } from '../src/db/pool';
-import { accountWorkflowId } from '../src/domain/ids';
+import { accountHandle } from '../src/temporal/account-workflow';
 import { connectClient } from '../src/temporal/client';
 import { newCodecKeys, testPool, testTemporalAddress, uniqueId } from './support';
 
@@ -41,7 +41,7 @@ export async function handWrittenList(pool: Pool, accountIds: string[], asOf = '
 /** The account's current run id, or undefined when it never had a workflow. */
 export async function currentRunOf(client: Client, accountId: string): Promise<string | undefined> {
   try {
-    return (await client.workflow.getHandle(accountWorkflowId(accountId)).describe()).runId;
+    return (await accountHandle(client, accountId).describe()).runId;
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return undefined;
     throw err;

@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { configSchema } from '../src/config';
-import { ARREARS_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { ARREARS_SEARCH_ATTRIBUTES } from '../workflows/account/contract/search-attributes';
 
 const ROOT = path.resolve(__dirname, '..');
 const COMPOSE_FILE = path.join(ROOT, 'docker-compose.yml');

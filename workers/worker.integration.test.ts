@@ -10,8 +10,8 @@ import { accountWorkflowId } from '../src/domain/ids';
 import { createLogger } from '../src/logger';
 import { startAccountCollections } from '../src/temporal/start-account-collections';
 import { eventually, isoDateFrom, newCodecKeys, seedAccount, startTestWorker, type TestWorker, testPool, testTemporalAddress, uniqueId } from '../test/support';
-import { accountCollection } from '../workflows/account-collection';
-import { paymentReceivedSignal, summaryQuery } from '../workflows/messages';
+import { accountCollection } from '../workflows/account/account-collection';
+import { paymentReceivedSignal, summaryQuery } from '../workflows/account/contract';
 
 const codecKeys = newCodecKeys();
 const taskQueue = uniqueId('arrears-it');

@@ -10,10 +10,10 @@ import { accountWorkflowId } from '../src/domain/ids';
 import { calendarDateIn } from '../src/domain/time-zones';
 import { createLogger } from '../src/logger';
 import { ensureScreeningSchedule, triggerScreening } from '../src/temporal/screening-schedule';
-import { PREVIOUS_RUN_MEMO } from '../src/temporal/start-or-refresh-collection';
+import { PREVIOUS_RUN_MEMO } from '../src/temporal/account-workflow';
 import { ownTestDatabase } from '../test/own-database';
 import { eventually, isoDateFrom, newCodecKeys, seedAccount, startTestWorker, type TestWorker, testTemporalAddress, uniqueId } from '../test/support';
-import { paymentReceivedSignal, summaryQuery } from './messages';
+import { paymentReceivedSignal, summaryQuery } from './account/contract';
 import { DAILY_SCREENING_WORKFLOW, TemporalScheduledStartTime, type DailyScreeningInput, type DailyScreeningResult } from './screening-messages';
 
 const log = createLogger('silent');

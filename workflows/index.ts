@@ -1,3 +1,3 @@
 /** The workflows this worker serves; workflow code lives one concern per file beside this. */
-export * from './account-collection';
+export * from './account/account-collection';
 export * from './daily-screening';

@@ -15,9 +15,9 @@ import { findAgentTask } from '../db/agent-queue';
 import { accountCurrency } from '../db/payments';
 import type { Queryable } from '../db/pool';
 import { callOutcomeSchema, type CallOutcome, type CallOutcomeRecorded, type CeaseContact, type HoldPlaced, type HoldReleased, type PromiseToPay } from '../domain/early-collection';
-import { accountWorkflowId } from '../domain/ids';
+import { accountHandle, accountWorkflowId } from '../temporal/account-workflow';
 import { payloadProblems } from '../domain/input-problems';
-import { ceaseContactSignal, holdPlacedSignal, holdReleasedSignal, recordCallOutcomeUpdate, recordPromiseUpdate, type PromiseAccepted } from '../../workflows/messages';
+import { ceaseContactSignal, holdPlacedSignal, holdReleasedSignal, recordCallOutcomeUpdate, recordPromiseUpdate, type PromiseAccepted } from '../../workflows/account/contract';
 
 export interface AccountMessageDeps {
   pool: Queryable;
@@ -80,14 +80,14 @@ export async function sendCallOutcome(deps: AccountMessageDeps, taskId: number, 
   if (!parsed.success) return { kind: 'INVALID', issues: issuesOf(parsed.error, payload) };
   const task = await findAgentTask(deps.pool, taskId);
   if (!task) return { kind: 'NOT_FOUND', error: `no call task ${taskId}` };
-  const handle = deps.temporal.workflow.getHandle(accountWorkflowId(task.accountId));
+  const handle = accountHandle(deps.temporal, task.accountId);
   return runUpdate(deps, task.accountId, () => handle.executeUpdate(recordCallOutcomeUpdate, { args: [parsed.data], updateId: `call-outcome-${taskId}` }));
 }
 
 /** A promise to pay; the workflow's validator judges the date against its treatment's horizon. */
 export async function sendPromise(deps: AccountMessageDeps, accountId: string, promise: PromiseToPay): Promise<UpdateOutcome<PromiseAccepted>> {
   if (!(await accountCurrency(deps.pool, accountId))) return unknownAccount(accountId);
-  const handle = deps.temporal.workflow.getHandle(accountWorkflowId(accountId));
+  const handle = accountHandle(deps.temporal, accountId);
   return runUpdate(deps, accountId, () => handle.executeUpdate(recordPromiseUpdate, { args: [promise] }));
 }
 

@@ -11,7 +11,7 @@ import { accountWorkflowId } from '../domain/ids';
 import { seedCallTask } from '../../test/call-tasks';
 import { apiTestbed } from '../../test/api-testbed';
 import { eventually, isoDateFrom, seedAccount, uniqueId } from '../../test/support';
-import { ACCOUNT_COLLECTION_WORKFLOW, summaryQuery, type AccountSummary } from '../../workflows/messages';
+import { ACCOUNT_COLLECTION_WORKFLOW, summaryQuery, type AccountSummary } from '../../workflows/account/contract';
 
 // at least one agent on duty, so the call task is assigned
 const bed = apiTestbed('agent-calls', async (pool) => {

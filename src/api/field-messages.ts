@@ -25,8 +25,8 @@ import {
   type VisitReportAccepted,
 } from '../domain/field-collection';
 import { accountCurrency } from '../db/payments';
-import { accountWorkflowId } from '../domain/ids';
-import { confirmAppointmentUpdate, overrideStageUpdate, recordVisitNoShowUpdate, submitVisitReportUpdate } from '../../workflows/messages';
+import { accountHandle } from '../temporal/account-workflow';
+import { confirmAppointmentUpdate, overrideStageUpdate, recordVisitNoShowUpdate, submitVisitReportUpdate } from '../../workflows/account/contract';
 import { issuesOf, runUpdate, unknownAccount, type AccountMessageDeps, type UpdateOutcome } from './account-messages';
 
 /** What field staff send: the appointment is in the path (or the command's argument). */
@@ -89,6 +89,6 @@ export async function sendStageOverride(deps: AccountMessageDeps, accountId: str
   const parsed = overrideStageSchema.safeParse(override);
   if (!parsed.success) return { kind: 'INVALID', issues: issuesOf(parsed.error, override) };
   if (!(await accountCurrency(deps.pool, accountId))) return unknownAccount(accountId);
-  const handle = deps.temporal.workflow.getHandle(accountWorkflowId(accountId));
+  const handle = accountHandle(deps.temporal, accountId);
   return runUpdate(deps, accountId, () => handle.executeUpdate(overrideStageUpdate, { args: [parsed.data] }));
 }

@@ -18,7 +18,7 @@ import { PROJECT_ROOT } from '../paths';
 import { apiTestbed } from '../../test/api-testbed';
 import { addFieldStaff } from '../../test/field-collection-seeds';
 import { eventually, isoDateFrom, seedAccount } from '../../test/support';
-import { ACCOUNT_COLLECTION_WORKFLOW, summaryQuery, type AccountSummary } from '../../workflows/messages';
+import { ACCOUNT_COLLECTION_WORKFLOW, summaryQuery, type AccountSummary } from '../../workflows/account/contract';
 
 let supervisor: string;
 let agent: string;

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { APPOINTMENT_STATUSES, listProposedAppointments } from '../db/appointments';
 import type { Pool } from '../db/pool';
 import { isoDateSchema } from '../domain/dates';
-import { ADDRESS_KINDS, confirmAppointmentSchema, OVERRIDABLE_STAGES, overrideStageSchema, visitNoShowSchema, visitReportSchema } from '../domain/field-collection';
+import { ADDRESS_KINDS, confirmAppointmentSchema, proposedSlotSchema, visitBookedSchema, OVERRIDABLE_STAGES, overrideStageSchema, visitNoShowSchema, visitReportSchema } from '../domain/field-collection';
 import { accountIdSchema } from '../domain/ids';
 import { staffIdSchema } from '../domain/early-collection';
 import { STAGES } from '../domain/stages';
@@ -20,7 +20,7 @@ import { sendAppointmentConfirmation, sendStageOverride, sendVisitNoShow, sendVi
 import { replyToUpdate, updateErrorResponses } from './message-replies';
 import { viewStaffDay } from './staff-appointments';
 
-const slotView = z.object({ slotId: z.string(), startsAt: z.string(), endsAt: z.string() });
+const slotView = proposedSlotSchema;
 
 const staffDayView = z.object({
   staffId: z.string(),
@@ -57,17 +57,7 @@ const proposalView = z.object({
   reachedVia: z.enum(['CALL', 'SMS', 'EMAIL', 'FAMILY']).nullable(),
 });
 
-const visitBookedView = z.object({
-  outcome: z.literal('BOOKED'),
-  appointmentId: z.number().int(),
-  kind: z.enum(['ARRANGED', 'UNANNOUNCED']),
-  startsAt: z.string(),
-  endsAt: z.string(),
-  collectorId: z.string(),
-  securityId: z.string().nullable(),
-  addressKind: z.enum(ADDRESS_KINDS),
-  reportDueBy: z.string(),
-});
+const visitBookedView = visitBookedSchema;
 
 const appointmentParams = z.object({ appointmentId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 

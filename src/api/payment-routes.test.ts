@@ -11,7 +11,7 @@ import { createLogger } from '../logger';
 import { SignalRelay } from '../payments/signal-relay';
 import { startAccountCollections } from '../temporal/start-account-collections';
 import { eventually, isoDateFrom, newCodecKeys, seedAccount, startTestApi, startTestWorker, type TestApi, type TestWorker, testDatabaseUrl, testPool, testTemporalAddress, uniqueId } from '../../test/support';
-import { summaryQuery } from '../../workflows/messages';
+import { summaryQuery } from '../../workflows/account/contract';
 
 const codecKeys = newCodecKeys();
 const taskQueue = uniqueId('payments-api');

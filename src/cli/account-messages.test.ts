@@ -8,7 +8,7 @@ import { accountWorkflowId } from '../domain/ids';
 import { arrearsCli } from '../../test/arrears-cli';
 import { seedCallTask } from '../../test/call-tasks';
 import { runningAccountWorkflow, signalsReceived } from '../../test/account-workflow';
-import { summaryQuery } from '../../workflows/messages';
+import { summaryQuery } from '../../workflows/account/contract';
 import { eventually, isoDateFrom, newCodecKeys, seedAccount, startTestWorker, type TestWorker, testPool, testTemporalAddress, uniqueId } from '../../test/support';
 
 const codecKeys = newCodecKeys();

@@ -12,7 +12,7 @@ import { createLogger } from '../logger';
 import { connectClient } from '../temporal/client';
 import { startAccountCollections } from '../temporal/start-account-collections';
 import { eventually, isoDateFrom, newCodecKeys, seedAccount, startTestWorker, type TestWorker, testPool, testTemporalAddress, uniqueId } from '../../test/support';
-import { summaryQuery } from '../../workflows/messages';
+import { summaryQuery } from '../../workflows/account/contract';
 
 const retiredKeys = newCodecKeys();
 const currentKeys = newCodecKeys();

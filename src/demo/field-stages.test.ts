@@ -8,7 +8,7 @@ import { addStaff } from '../db/staff';
 import { accountWorkflowId } from '../domain/ids';
 import { addFieldStaff } from '../../test/field-collection-seeds';
 import { eventually, isoDateFrom, newCodecKeys, seedAccount, startTestWorker, testPool, testTemporalAddress, type TestWorker, uniqueId } from '../../test/support';
-import { ACCOUNT_COLLECTION_WORKFLOW, summaryQuery } from '../../workflows/messages';
+import { ACCOUNT_COLLECTION_WORKFLOW, summaryQuery } from '../../workflows/account/contract';
 import type { Pool } from '../db/pool';
 import { DEMO_OVERRIDE_REASON, DEMO_SUPERVISOR, fieldDemoCandidates, moveDemoAccountsToTheField } from './field-stages';
 

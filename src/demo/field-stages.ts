@@ -13,9 +13,9 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { AccountMessageDeps } from '../api/account-messages';
 import { sendStageOverride } from '../api/field-messages';
 import type { OVERRIDABLE_STAGES } from '../domain/field-collection';
-import { accountWorkflowId } from '../domain/ids';
+import { accountHandle } from '../temporal/account-workflow';
 import type { Stage } from '../domain/stages';
-import { summaryQuery, type AccountSummary } from '../../workflows/messages';
+import { summaryQuery, type AccountSummary } from '../../workflows/account/contract';
 import { demoTimeZone } from './portfolio';
 
 export const DEMO_SUPERVISOR = 'supervisor-01';
@@ -72,7 +72,7 @@ export async function moveDemoAccountsToTheField(deps: AccountMessageDeps, candi
   for (const accountId of candidates) {
     const to = wanted();
     if (!to) break;
-    const handle = deps.temporal.workflow.getHandle(accountWorkflowId(accountId));
+    const handle = accountHandle(deps.temporal, accountId);
     // a run just started by the screening is SCREENED until its treatment is chosen
     const summary = await settle(summaryOf(handle), (s) => s === null || s.stage !== 'SCREENED', deadline);
     const stage: Stage | undefined = summary?.stage;
@@ -95,7 +95,7 @@ export async function moveDemoAccountsToTheField(deps: AccountMessageDeps, candi
 /** A proposal and a visit to try the commands on, once the workflows have made them. */
 async function findSamples(deps: AccountMessageDeps, demo: FieldDemo, deadline: number): Promise<void> {
   const summaries = async (accountIds: string[]) =>
-    (await Promise.all(accountIds.map((id) => deps.temporal.workflow.getHandle(accountWorkflowId(id)).query(summaryQuery).catch(() => undefined)))).filter(
+    (await Promise.all(accountIds.map((id) => accountHandle(deps.temporal, id).query(summaryQuery).catch(() => undefined)))).filter(
       (s): s is AccountSummary => s !== undefined,
     );
   const proposals = demo.appointment.length ? await settle(() => summaries(demo.appointment), (all) => all.some((s) => s.appointment), deadline) : [];

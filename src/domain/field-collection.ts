@@ -10,6 +10,9 @@ import type { Stage } from './stages';
 export const ADDRESS_KINDS = ['HOME', 'WORKPLACE'] as const;
 export type AddressKind = (typeof ADDRESS_KINDS)[number];
 
+/** A time offered to the borrower for a visit (the schema: for the carried state and the API's views). */
+export const proposedSlotSchema = z.object({ slotId: z.string(), startsAt: z.string(), endsAt: z.string() });
+
 /** A time offered to the borrower for a visit. */
 export interface ProposedSlot {
   /** short and stable within one appointment: s1, s2, … (what the borrower answers with) */
@@ -100,6 +103,19 @@ export interface VisitBooked {
   addressKind: AddressKind;
   reportDueBy: string;
 }
+
+/** A booked visit's shape, for the carried state and the API's views. */
+export const visitBookedSchema = z.object({
+  outcome: z.literal('BOOKED'),
+  appointmentId: z.number().int(),
+  kind: z.enum(['ARRANGED', 'UNANNOUNCED']),
+  startsAt: z.string(),
+  endsAt: z.string(),
+  collectorId: z.string(),
+  securityId: z.string().nullable(),
+  addressKind: z.enum(ADDRESS_KINDS),
+  reportDueBy: z.string(),
+}) satisfies z.ZodType<VisitBooked>;
 
 export type VisitBooking = VisitBooked | { outcome: 'NO_FREE_SLOT'; lookAgainAt: string };
 

@@ -17,7 +17,7 @@ import { SignalRelay } from '../payments/signal-relay';
 import { startAccountCollections } from '../temporal/start-account-collections';
 import { ownTestDatabase } from '../../test/own-database';
 import { eventually, isoDateFrom, newCodecKeys, startTestWorker, type TestWorker, testTemporalAddress, uniqueId } from '../../test/support';
-import { summaryQuery } from '../../workflows/messages';
+import { summaryQuery } from '../../workflows/account/contract';
 import { type ImportFormat, importLoanBook } from './import-loan-book';
 import { formatIssue } from './records';
 import { uciAccountId } from './uci-credit-card';

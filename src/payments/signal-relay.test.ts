@@ -16,7 +16,7 @@ import { freePort, type RunningDevServer, startDevServer } from '../setup/dev-se
 import type { ResolvedTool } from '../setup/temporal-tools';
 import { startAccountCollections } from '../temporal/start-account-collections';
 import { eventually, isoDateFrom, newCodecKeys, seedAccount, startTestWorker, type TestWorker, testDatabaseUrl, testPool, uniqueId } from '../../test/support';
-import { summaryQuery } from '../../workflows/messages';
+import { summaryQuery } from '../../workflows/account/contract';
 import { acceptPayment } from './accept-payment';
 import { SignalRelay } from './signal-relay';
 

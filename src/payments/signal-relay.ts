@@ -16,8 +16,8 @@ import { paymentEventOf } from '../db/payments';
 import { inTransaction, type Pool } from '../db/pool';
 import { claimDueSignals, type DeliveryOutcome, markSignalFailed, markSignalsDelivered, type OutboxRow } from '../db/signal-outbox';
 import { calendarDateIn, DEFAULT_BUSINESS_TIME_ZONE } from '../domain/time-zones';
-import { accountWorkflowId } from '../domain/ids';
-import { ACCOUNT_COLLECTION_WORKFLOW, type AccountCollectionInput, paymentReceivedSignal, paymentReversedSignal } from '../../workflows/messages';
+import { paymentReceivedSignal, paymentReversedSignal } from '../../workflows/account/contract';
+import { accountHandle, latestRunId, startAccountCollection } from '../temporal/account-workflow';
 
 export interface SignalRelayOptions {
   databaseUrl: string;
@@ -87,7 +87,7 @@ export class SignalRelay {
   private async deliver(row: OutboxRow): Promise<DeliveryOutcome> {
     const { payment } = row;
     if (!payment) throw new Error(`payment ${row.event_id} is missing`);
-    const handle = this.opts.client.workflow.getHandle(accountWorkflowId(row.account_id));
+    const handle = accountHandle(this.opts.client, row.account_id);
     try {
       if (row.kind === 'PAYMENT_RECEIVED') await handle.signal(paymentReceivedSignal, paymentEventOf(payment));
       else await handle.signal(paymentReversedSignal, { eventId: row.event_id, accountId: row.account_id });
@@ -100,13 +100,8 @@ export class SignalRelay {
     if (row.kind === 'PAYMENT_REVERSED') {
       const figures = await loadAccountFigures(this.opts.pool, row.account_id, calendarDateIn(Date.now(), this.opts.businessTimeZone ?? DEFAULT_BUSINESS_TIME_ZONE));
       if (figures && figures.amountOverdue > 0) {
-        const input: AccountCollectionInput = { accountId: row.account_id };
-        await this.opts.client.workflow.start(ACCOUNT_COLLECTION_WORKFLOW, {
-          taskQueue: this.opts.taskQueue,
-          workflowId: accountWorkflowId(row.account_id),
-          args: [input],
-          workflowIdConflictPolicy: 'USE_EXISTING',
-        });
+        const previousRunId = await latestRunId(this.opts.client, row.account_id);
+        await startAccountCollection(this.opts.client, { accountId: row.account_id, taskQueue: this.opts.taskQueue, ...(previousRunId ? { previousRunId } : {}) }, 'USE_EXISTING');
         this.opts.log.info({ accountId: row.account_id, eventId: row.event_id }, 'reversal re-opened the arrears: new run started');
         return 'STARTED';
       }

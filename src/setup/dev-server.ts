@@ -8,7 +8,7 @@ import net from 'node:net';
 import { Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Logger } from 'pino';
-import { ARREARS_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+import { ARREARS_SEARCH_ATTRIBUTES } from '../../workflows/account/contract/search-attributes';
 import { startChildProcess, waitFor } from './child-process';
 import { ephemeralExecutable, type ResolvedTool } from './temporal-tools';
 

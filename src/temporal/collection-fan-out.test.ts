@@ -9,7 +9,7 @@ import { currentRunOf, handWrittenList, listTestContext } from '../../test/colle
 import { uniqueId } from '../../test/support';
 import type { FanOutProgress } from '../../workflows/screening-messages';
 import { fanOutCollectionList, type FanOutOptions } from './collection-fan-out';
-import { PREVIOUS_RUN_MEMO } from './start-or-refresh-collection';
+import { PREVIOUS_RUN_MEMO } from './account-workflow';
 
 const log = createLogger('silent');
 const asOf = '2026-11-23';

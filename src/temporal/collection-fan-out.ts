@@ -16,7 +16,7 @@ import type { Pool } from '../db/pool';
 import type { IsoDate } from '../domain/dates';
 import { readCollectionList, type CollectionListEntry } from '../screening/scan';
 import type { FanOutProgress } from '../../workflows/screening-messages';
-import { startOrRefreshCollection } from './start-or-refresh-collection';
+import { startOrRefreshCollection } from './account-workflow';
 
 export interface FanOutOptions {
   screeningRunId: number;

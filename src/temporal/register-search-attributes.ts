@@ -5,7 +5,7 @@
  */
 import type { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { ARREARS_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+import { ARREARS_SEARCH_ATTRIBUTES } from '../../workflows/account/contract/search-attributes';
 
 const ALREADY_EXISTS = 6;
 

@@ -3,11 +3,9 @@
  * workflow is already running keeps it (the start is refused and counted as
  * existing), so running this again duplicates nothing.
  */
-import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
-import { accountWorkflowId } from '../domain/ids';
-import { ACCOUNT_COLLECTION_WORKFLOW, type AccountCollectionInput } from '../../workflows/messages';
-import { ArrearsStage } from '../../workflows/search-attributes';
+import { startAccountCollection } from './account-workflow';
 
 export interface StartCollectionsResult {
   started: number;
@@ -24,21 +22,9 @@ export async function startAccountCollections(
   async function lane(): Promise<void> {
     while (next < accountIds.length) {
       const accountId = accountIds[next++] as string;
-      const input: AccountCollectionInput = { accountId };
-      try {
-        await client.workflow.start(ACCOUNT_COLLECTION_WORKFLOW, {
-          taskQueue,
-          workflowId: accountWorkflowId(accountId),
-          args: [input],
-          workflowIdConflictPolicy: 'FAIL',
-          // visible in UI filters from the first moment
-          typedSearchAttributes: [{ key: ArrearsStage, value: 'SCREENED' }],
-        });
-        result.started++;
-      } catch (err) {
-        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-        result.alreadyRunning++;
-      }
+      const { started } = await startAccountCollection(client, { accountId, taskQueue }, 'USE_EXISTING');
+      if (started) result.started++;
+      else result.alreadyRunning++;
     }
   }
   await Promise.all(Array.from({ length: Math.min(concurrency, accountIds.length) }, lane));

@@ -9,22 +9,23 @@
  * is about contact hours.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { testPolicies } from '../src/contact-policy/test-policies';
-import type { Pool } from '../src/db/pool';
-import { calendarDateIn } from '../src/domain/time-zones';
-import { loadTreatments } from '../src/treatments/load';
-import { collectionHarness } from '../test/collection-harness';
-import { daytimeZoneAt, eventually, isoDateFrom, seedAccount } from '../test/support';
+import { testPolicies } from '../../../src/contact-policy/test-policies';
+import type { Pool } from '../../../src/db/pool';
+import { calendarDateIn } from '../../../src/domain/time-zones';
+import { loadTreatments } from '../../../src/treatments/load';
+import { collectionHarness } from '../../../test/collection-harness';
+import { daytimeZoneAt, eventually, isoDateFrom, seedAccount } from '../../../test/support';
 import {
   ceaseContactSignal,
   holdPlacedSignal,
   holdReleasedSignal,
+  overrideStageUpdate,
   paymentReceivedSignal,
   recordCallOutcomeUpdate,
   recordPromiseUpdate,
   statementQuery,
   summaryQuery,
-} from './messages';
+} from '../contract';
 
 const DAY = 86_400_000;
 const MINUTE = 60_000;
@@ -149,7 +150,21 @@ test('the statement query lists the overdue installments with a running total', 
 
 // ---- promises to pay ----
 
+/**
+ * A promise is judged at 00:00 UTC (the start of a business day), and the cadence's next
+ * contact follows at once: in the borrower's zone that must be daytime, or the contact policy
+ * rightly holds it until 08:00 and the test would measure the time of day it ran at. So the
+ * server's clock moves on to 02:00 UTC first: the borrower then lives at UTC+10 (midday), where
+ * 00:00 UTC is 10:00.
+ */
+async function atTwoUtc(): Promise<void> {
+  const now = await serverNow();
+  const twoToday = Date.parse(`${calendarDateIn(now, 'UTC')}T02:00:00Z`);
+  await env.sleep(twoToday > now ? twoToday - now : twoToday + DAY - now);
+}
+
 test('a kept promise pauses the cadence until it is judged, then the cadence carries on with the time it had left', async () => {
+  await atTwoUtc();
   const { accountId, handle, firstAt } = await remindedAccount('standard');
   const today = calendarDateIn(await serverNow(), 'UTC');
   const promisedFor = isoDateFrom(Date.parse(`${today}T12:00:00Z`), 3);
@@ -174,6 +189,7 @@ test('a kept promise pauses the cadence until it is judged, then the cadence car
 });
 
 test('a broken promise is recorded and brings the next step forward', async () => {
+  await atTwoUtc();
   const { accountId, handle } = await remindedAccount('standard');
   const promisedFor = isoDateFrom(Date.parse(`${calendarDateIn(await serverNow(), 'UTC')}T12:00:00Z`), 1);
   const accepted = await handle.executeUpdate(recordPromiseUpdate, { args: [{ amount: '1000.00', currency: 'CNY', promisedFor, channel: 'CALL' }] });
@@ -241,7 +257,7 @@ test('a payment cures an account on hold', async () => {
   expect((await handle.result()).summary).toMatchObject({ stage: 'CURED', amountOverdue: 0 });
 });
 
-test('cease-contact stops outbound contact for good', async () => {
+test('cease-contact stops outbound contact for good and hands the account on to legal review', async () => {
   const { accountId, handle } = await remindedAccount('standard');
   await handle.signal(ceaseContactSignal, { requestId: 'C-1', scope: 'BORROWER' });
   await handle.signal(ceaseContactSignal, { requestId: 'C-1', scope: 'BORROWER' }); // counted once
@@ -249,10 +265,18 @@ test('cease-contact stops outbound contact for good', async () => {
   await env.sleep('30 days');
 
   expect((await attempts(accountId)).length).toBe(1);
-  expect(await handle.query(summaryQuery)).toMatchObject({ stage: 'REMINDING', contactCeased: true, nextStep: null });
+  // SPEC §2.10: no more outbound contact, and the case can still go to legal: it does, with its reason.
+  expect(await handle.query(summaryQuery)).toMatchObject({ stage: 'LEGAL', contactCeased: true, nextStep: null });
+  const moves = await pool.query('SELECT from_stage, to_stage, reason FROM stage_transitions WHERE account_id = $1 ORDER BY seq', [accountId]);
+  expect(moves.rows.at(-1)).toEqual({ from_stage: 'REMINDING', to_stage: 'LEGAL', reason: 'contact ceased: no outbound contact any more; the case goes to legal review' });
   const cease = await pool.query('SELECT account_id FROM contact_cease_requests WHERE request_id = $1', ['C-1']);
   expect(cease.rows).toEqual([{ account_id: null }]);
+  // A supervisor's override still answers: a visit is outbound contact, so it is refused with the reason.
+  expect(await harness.refusal(handle.executeUpdate(overrideStageUpdate, { args: [{ to: 'VISIT', supervisorId: 'supervisor-01', reason: 'borrower asked for a visit' }] }))).toBe(
+    'contact with the borrower has ceased: no field visit',
+  );
   await closeOut(handle);
+  expect((await attempts(accountId)).length).toBe(1);
 });
 
 // ---- the contact policy from the workflow's side ----

@@ -8,16 +8,16 @@
  */
 import type { Client } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import type { SmsMessage, SmsProvider } from '../activities/providers/sms-provider';
-import { createDataConverter } from '../src/codec/data-converter';
-import type { Pool } from '../src/db/pool';
-import { accountWorkflowId } from '../src/domain/ids';
-import { connectClient } from '../src/temporal/client';
-import { createArrearsWorker } from '../workers/create-worker';
-import { addFieldStaff } from '../test/field-collection-seeds';
-import { eventually, isoDateFrom, newCodecKeys, seedAccount, testPool, testTemporalAddress, testWorkflowBundle, uniqueId } from '../test/support';
-import { accountCollection } from './account-collection';
-import { overrideStageUpdate, paymentReceivedSignal, summaryQuery } from './messages';
+import type { SmsMessage, SmsProvider } from '../../../activities/providers/sms-provider';
+import { createDataConverter } from '../../../src/codec/data-converter';
+import type { Pool } from '../../../src/db/pool';
+import { accountWorkflowId } from '../../../src/domain/ids';
+import { connectClient } from '../../../src/temporal/client';
+import { createArrearsWorker } from '../../../workers/create-worker';
+import { addFieldStaff } from '../../../test/field-collection-seeds';
+import { eventually, isoDateFrom, newCodecKeys, seedAccount, testPool, testTemporalAddress, testWorkflowBundle, uniqueId } from '../../../test/support';
+import { accountCollection } from '../account-collection';
+import { overrideStageUpdate, paymentReceivedSignal, summaryQuery } from '../contract';
 
 /** An SMS gateway that takes messages only once opened. */
 class HeldGateway implements SmsProvider {

@@ -11,16 +11,16 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { testPolicies } from '../src/contact-policy/test-policies';
-import { addFamilyContact, recordConsent, verifyFamilyContact } from '../src/db/family-contacts';
-import type { Pool } from '../src/db/pool';
-import { fieldCollectionConfigSchema } from '../src/field-collection/schema';
-import { PROJECT_ROOT } from '../src/paths';
-import { loadTreatments } from '../src/treatments/load';
-import { collectionHarness, type OverdueSeed } from '../test/collection-harness';
-import { borrowerOf, setRiskTier } from '../test/early-collection-seeds';
-import { addFieldStaff, validVisitReport } from '../test/field-collection-seeds';
-import { eventually, uniqueId } from '../test/support';
+import { testPolicies } from '../../../src/contact-policy/test-policies';
+import { addFamilyContact, recordConsent, verifyFamilyContact } from '../../../src/db/family-contacts';
+import type { Pool } from '../../../src/db/pool';
+import { fieldCollectionConfigSchema } from '../../../src/field-collection/schema';
+import { PROJECT_ROOT } from '../../../src/paths';
+import { loadTreatments } from '../../../src/treatments/load';
+import { collectionHarness, type OverdueSeed } from '../../../test/collection-harness';
+import { borrowerOf, setRiskTier } from '../../../test/early-collection-seeds';
+import { addFieldStaff, validVisitReport } from '../../../test/field-collection-seeds';
+import { eventually, uniqueId } from '../../../test/support';
 import {
   confirmAppointmentUpdate,
   holdPlacedSignal,
@@ -31,7 +31,7 @@ import {
   submitVisitReportUpdate,
   summaryQuery,
   type AccountSummary,
-} from './messages';
+} from '../contract';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

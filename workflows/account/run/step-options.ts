@@ -4,7 +4,7 @@
  * step that reaches outside, and short Postgres steps as local activities.
  */
 import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
-import { NON_RETRYABLE_FAILURES } from '../src/domain/failures';
+import { NON_RETRYABLE_FAILURES } from '../../../src/domain/failures';
 
 export const accountStepRetry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: NON_RETRYABLE_FAILURES };
 

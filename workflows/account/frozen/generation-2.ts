@@ -28,23 +28,23 @@ import {
   sleep,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
-import type { AccountFigures } from '../src/domain/account';
-import { databaseStepOptions, outsideStepOptions } from './account-step-options';
-import { accountRunState, carriedRunState, runSummary } from './account-run-state';
-import type { accountCollection } from './account-collection';
-import { figuresLane, handlePaymentEvents } from './payment-events';
-import { figuresSearchAttributes, searchAttributesPublisher } from './publish-search-attributes';
+import type { Activities } from '../../../activities';
+import type { AccountFigures } from '../../../src/domain/account';
+import { databaseStepOptions, outsideStepOptions } from '../run/step-options';
+import { accountRunState, carriedRunState, runSummary } from '../run/run-state';
+import { figuresLane, handlePaymentEvents } from '../run/payment-events';
+import { figuresSearchAttributes, searchAttributesPublisher } from '../run/publish-search-attributes';
 import {
   summaryQuery,
   type AccountCollectionInput,
+  type AccountCollectionWorkflow,
   type AccountCollectionResult,
   type AccountSummary,
   type CarriedState,
-} from './messages';
-import { ArrearsStage, OnHold, Treatment } from './search-attributes';
-import { stageMover } from './stage-transitions';
-import { TREATMENTS } from './treatments';
+} from '../contract';
+import { ArrearsStage, OnHold, Treatment } from '../contract/search-attributes';
+import { stageMover } from '../run/stage-mover';
+import { TREATMENTS } from './generation-2-treatments';
 
 const activities = proxyActivities<Activities>(outsideStepOptions);
 
@@ -181,7 +181,7 @@ export async function accountCollectionGeneration2(input: AccountCollectionInput
     // so this chain carries on. A fresh run re-opens the arrears with a fresh cadence.
     log.info('overdue again as the cure was recorded: re-opening', { accountId, amountOverdue: state.figures?.amountOverdue });
     const reopened: CarriedState = { ...carriedState(), cadenceIndex: 0, remindingStartedAt: null, reopenings: state.reopenings + 1 };
-    return continueAsNew<typeof accountCollection>({ accountId, overrides, carried: reopened });
+    return continueAsNew<AccountCollectionWorkflow>({ accountId, overrides, carried: reopened });
   }
 
   // Keep history bounded: hand the state to a fresh run once every handler is done.
@@ -195,5 +195,5 @@ export async function accountCollectionGeneration2(input: AccountCollectionInput
   }
   await condition(allHandlersFinished);
   log.info('continuing as new', { accountId, historyLength: workflowInfo().historyLength });
-  return continueAsNew<typeof accountCollection>({ accountId, overrides, carried: carriedState() });
+  return continueAsNew<AccountCollectionWorkflow>({ accountId, overrides, carried: carriedState() });
 }

@@ -17,8 +17,8 @@ import path from 'node:path';
 import { historyFromJSON, type History } from '@temporalio/common/lib/proto-utils';
 import { bundleWorkflowCode, Worker, type ReplayResult, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
-import { createDataConverter } from '../src/codec/data-converter';
-import { testWorkflowBundle } from '../test/support';
+import { createDataConverter } from '../../src/codec/data-converter';
+import { testWorkflowBundle } from '../../test/support';
 import fixtureCodecKey from './__fixtures__/fixture-codec-key.json';
 
 const HISTORIES_DIR = path.join(__dirname, '__fixtures__', 'histories');

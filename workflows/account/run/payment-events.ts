@@ -12,14 +12,15 @@
  * code to the histories those generations recorded.
  */
 import { log } from '@temporalio/workflow';
-import type { Activities } from '../activities';
-import type { StageTransition } from '../src/db/audit';
-import type { AccountFigures } from '../src/domain/account';
-import { figuresRefreshSchema } from '../src/domain/figures-refresh';
-import { paymentCounts, paymentEventSchema, type PaymentEvent } from '../src/domain/payment-event';
-import { paymentReversalSchema } from '../src/domain/payment-reversal';
-import { figuresRefreshedSignal, paymentReceivedSignal, paymentReversedSignal } from './messages';
-import { setParsedSignalHandler } from './signal-payloads';
+import type { createAuditActivities } from '../../../activities/audit';
+import type { createPaymentActivities } from '../../../activities/payments';
+import type { StageTransition } from '../../../src/db/audit';
+import type { AccountFigures } from '../../../src/domain/account';
+import { figuresRefreshSchema } from '../../../src/domain/figures-refresh';
+import { paymentCounts, paymentEventSchema, type PaymentEvent } from '../../../src/domain/payment-event';
+import { paymentReversalSchema } from '../../../src/domain/payment-reversal';
+import { figuresRefreshedSignal, paymentReceivedSignal, paymentReversedSignal } from '../contract';
+import { setParsedSignalHandler } from '../run/signal-payloads';
 
 /** Which events a run has seen, counted and seen reversed (carried across continue-as-new). */
 export interface PaymentLedger {
@@ -35,7 +36,7 @@ export interface PaymentEventSteps {
   workflowId: string;
   /** updated in place: the run's own state */
   ledger: PaymentLedger;
-  db: Pick<Activities, 'applyPaymentEvent' | 'recordAuditEvent'>;
+  db: Pick<ReturnType<typeof createPaymentActivities>, 'applyPaymentEvent'> & Pick<ReturnType<typeof createAuditActivities>, 'recordAuditEvent'>;
   /** the run's one lane for reads of the figures (see figuresLane) */
   serially: <T>(task: () => Promise<T>) => Promise<T>;
   takeFigures(figures: AccountFigures): void;
@@ -50,6 +51,8 @@ export interface PaymentEventSteps {
   cureTransition?: (event: PaymentEvent) => StageTransition | undefined;
   /** The payment step recorded `transition`: the run is CURED (called before takeFigures publishes). */
   cureRecorded?: (transition: StageTransition) => void;
+  /** A payment step that was handed a cure transition has ended, whether it recorded it or not. */
+  cureStepEnded?: () => void;
 }
 
 /**
@@ -72,10 +75,16 @@ export function handlePaymentEvents(steps: PaymentEventSteps): void {
 
   async function applyPayment(event: PaymentEvent): Promise<void> {
     let cure: StageTransition | undefined;
-    const { outcome, figures, cureRecorded } = await serially(() => {
-      cure = steps.cureTransition?.(event); // from the stage the run is in when the step starts
-      return db.applyPaymentEvent({ event, ...now(), ...(cure ? { cureTransition: cure } : {}) });
-    });
+    let applied;
+    try {
+      applied = await serially(() => {
+        cure = steps.cureTransition?.(event); // from the stage the run is in when the step starts
+        return db.applyPaymentEvent({ event, ...now(), ...(cure ? { cureTransition: cure } : {}) });
+      });
+    } finally {
+      if (cure) steps.cureStepEnded?.();
+    }
+    const { outcome, figures, cureRecorded } = applied;
     if (!paymentCounts(outcome)) {
       log.warn('payment event not counted', { accountId, eventId: event.eventId, outcome });
       await db.recordAuditEvent({

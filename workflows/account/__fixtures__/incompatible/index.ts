@@ -4,8 +4,8 @@
  * as a careless reordering would. Replaying a real history on it must fail.
  */
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../../../activities';
-import type { AccountCollectionInput } from '../../messages';
+import type { Activities } from '../../../../activities';
+import type { AccountCollectionInput } from '../../contract';
 
 const activities = proxyActivities<Activities>({ startToCloseTimeout: '1 minute' });
 

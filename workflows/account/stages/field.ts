@@ -19,33 +19,45 @@
  * cease-contact ends field contact (the case can still go to legal); a payment that cures
  * the account ends everything (the caller cancels this scope).
  */
-import { ApplicationFailure, CancellationScope, condition, isCancellation, log, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
-import type { Activities } from '../activities';
-import type { ContactChannel } from '../src/domain/early-collection';
+import { CancellationScope, condition, isCancellation, log, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import type { createAppointmentActivities } from '../../../activities/appointments';
+import type { createFamilyContactActivities } from '../../../activities/family-contacts';
+import type { ContactChannel } from '../../../src/domain/early-collection';
 import {
   confirmAppointmentSchema,
   overrideStageSchema,
   visitNoShowSchema,
   visitReportSchema,
-  type AppointmentConfirmation,
   type FieldPolicy,
-  type ProposedSlot,
   type RecommendedAction,
   type StageOverride,
   type StageOverridden,
   type VisitBooked,
-  type VisitNoShow,
   type VisitNoShowRecorded,
-  type VisitReport,
   type VisitReportAccepted,
-} from '../src/domain/field-collection';
-import { isExitStage, type Stage } from '../src/domain/stages';
-import { parseOrReject } from '../src/domain/input-problems';
-import { accountStepRetry, databaseStepOptions, outsideStepOptions } from './account-step-options';
-import { confirmAppointmentUpdate, overrideStageUpdate, recordVisitNoShowUpdate, submitVisitReportUpdate, type NextStep } from './messages';
+} from '../../../src/domain/field-collection';
+import { isExitStage, type Stage } from '../../../src/domain/stages';
+import { accountStepRetry, databaseStepOptions, outsideStepOptions } from '../run/step-options';
+import {
+  FIELD_PHASES,
+  confirmAppointmentUpdate,
+  overrideStageUpdate,
+  recordVisitNoShowUpdate,
+  submitVisitReportUpdate,
+  type AppointmentProposal as Proposal,
+  type FieldCarried,
+  type FieldPhase,
+  type NextStep,
+} from '../contract';
+import type { ContactEnd, ContactRequest } from './stage';
+import { errorMessage, rootMessage, setStoringUpdateHandler } from '../run/update-handlers';
+
+const isFieldPhase = (stage: Stage | null): stage is FieldPhase => FIELD_PHASES.includes(stage as FieldPhase);
+
+type AppointmentActivities = ReturnType<typeof createAppointmentActivities>;
 
 /** A family member's phone: an outside provider, like the borrower's contacts. */
-const familyContacts = proxyActivities<Pick<Activities, 'contactFamilyForCallback'>>(outsideStepOptions);
+const familyContacts = proxyActivities<Pick<ReturnType<typeof createFamilyContactActivities>, 'contactFamilyForCallback'>>(outsideStepOptions);
 
 /**
  * The override's supervisor check runs while the cadence may be mid-contact. A regular
@@ -53,64 +65,15 @@ const familyContacts = proxyActivities<Pick<Activities, 'contactFamilyForCallbac
  * lands where it resolved, which replay can order differently against the cadence's own
  * activity and cancellation (a nondeterminism error seen on a worker restart).
  */
-const staffChecks = proxyActivities<Pick<Activities, 'checkSupervisor'>>({ startToCloseTimeout: '30 seconds', retry: accountStepRetry });
+const staffChecks = proxyActivities<Pick<AppointmentActivities, 'checkSupervisor'>>({ startToCloseTimeout: '30 seconds', retry: accountStepRetry });
 
 /** Short Postgres steps, as local activities (the calendar booking is one transaction). */
 const calendar = proxyLocalActivities<
-  Pick<Activities, 'loadFieldPolicy' | 'proposeAppointment' | 'markAppointmentReached' | 'confirmAppointment' | 'bookVisit' | 'closeAppointment' | 'recordVisitReport'>
+  Pick<AppointmentActivities, 'loadFieldPolicy' | 'proposeAppointment' | 'markAppointmentReached' | 'confirmAppointment' | 'bookVisit' | 'closeAppointment' | 'recordVisitReport'>
 >(databaseStepOptions);
 
 /** The patch that brings field collection to generation 3. */
 export const FIELD_COLLECTION = 'field-collection';
-
-// ---------- contacts: what the field story asks of the run's contact machinery ----------
-
-export interface ContactRequest {
-  channel: ContactChannel;
-  templateId: string;
-  templateVersion?: number;
-  callWindowHours: number;
-  /** the appointment whose slots or visit time the message gives */
-  appointmentId?: number;
-}
-
-export type ContactEnd =
-  /** handed to the SMS or e-mail provider */
-  | { end: 'DELIVERED' }
-  /** the agent called (answered: an outcome was recorded) or the call window passed */
-  | { end: 'CALLED'; answered: boolean; taskId: number }
-  /** no such contact method, opted out, or not the borrower's: try another */
-  | { end: 'UNREACHABLE' }
-  /** no contact now: cured, contact ceased */
-  | { end: 'STOPPED' };
-
-export type FieldPhase = 'APPOINTMENT' | 'VISIT';
-const isFieldPhase = (stage: Stage | null): stage is FieldPhase => stage === 'APPOINTMENT' || stage === 'VISIT';
-
-/** What a run hands to its successor at continue-as-new. */
-export interface FieldCarried {
-  policy: FieldPolicy | null;
-  phase: FieldPhase | null;
-  done: boolean;
-  proposals: number;
-  proposal: Proposal | null;
-  visitsBooked: number;
-  visit: VisitBooked | null;
-  failedVisits: number;
-  familyRequests: number;
-  closedAppointmentIds: number[];
-  reportedAppointmentIds: number[];
-  override: StageOverride | null;
-  overrides: number;
-  lastFailedAppointmentId: number | null;
-}
-
-interface Proposal {
-  appointmentId: number;
-  slots: ProposedSlot[];
-  confirmBy: string;
-  reachedVia: string | null;
-}
 
 export interface FieldRun {
   accountId: string;
@@ -453,10 +416,18 @@ export function fieldCollection(run: FieldRun, carried?: FieldCarried): FieldCol
     return v;
   }
 
-  setHandler(
-    confirmAppointmentUpdate,
-    async (raw: AppointmentConfirmation): Promise<VisitBooked> => {
-      const confirmation = confirmAppointmentSchema.parse(raw);
+  setStoringUpdateHandler(confirmAppointmentUpdate, {
+    schema: confirmAppointmentSchema,
+    validate(c) {
+      const proposal = field.proposal;
+      if (field.phase !== 'APPOINTMENT' || !proposal) throw new Error(`account ${accountId} has no appointment waiting for a confirmation`);
+      if (proposal.appointmentId !== c.appointmentId) throw new Error(`appointment ${c.appointmentId} is not the one on offer (${proposal.appointmentId})`);
+      if (field.visit !== null || field.confirming) throw new Error(`appointment ${c.appointmentId} is already confirmed`);
+      if (!proposal.slots.some((s) => s.slotId === c.slotId)) throw new Error(`slotId: ${c.slotId} was not proposed (${proposal.slots.map((s) => s.slotId).join(', ')})`);
+      if (Date.now() > Date.parse(proposal.confirmBy)) throw new Error(`appointment ${c.appointmentId}: the window to confirm closed at ${proposal.confirmBy}`);
+      if (run.onHold()) throw new Error(`account ${accountId} is on hold: no visit now`);
+    },
+    async store(confirmation): Promise<VisitBooked> {
       const p = field.policy!;
       field.confirming = true;
       try {
@@ -464,37 +435,27 @@ export function fieldCollection(run: FieldRun, carried?: FieldCarried): FieldCol
         field.visit = booked;
         log.info('appointment confirmed', { accountId, appointmentId: booked.appointmentId, startsAt: booked.startsAt, collectorId: booked.collectorId });
         return booked;
-      } catch (err) {
-        // A slot taken meanwhile, an address missing: the update fails, the proposal stands.
-        throw ApplicationFailure.create({ type: 'AppointmentNotConfirmed', message: errorMessage(err), nonRetryable: true });
       } finally {
         field.confirming = false;
       }
     },
-    {
-      validator: (raw: AppointmentConfirmation) => {
-        const c = parseOrReject('confirmAppointment', confirmAppointmentSchema, raw);
-        const proposal = field.proposal;
-        if (field.phase !== 'APPOINTMENT' || !proposal) throw new Error(`account ${accountId} has no appointment waiting for a confirmation`);
-        if (proposal.appointmentId !== c.appointmentId) throw new Error(`appointment ${c.appointmentId} is not the one on offer (${proposal.appointmentId})`);
-        if (field.visit !== null || field.confirming) throw new Error(`appointment ${c.appointmentId} is already confirmed`);
-        if (!proposal.slots.some((s) => s.slotId === c.slotId)) throw new Error(`slotId: ${c.slotId} was not proposed (${proposal.slots.map((s) => s.slotId).join(', ')})`);
-        if (Date.now() > Date.parse(proposal.confirmBy)) throw new Error(`appointment ${c.appointmentId}: the window to confirm closed at ${proposal.confirmBy}`);
-        if (run.onHold()) throw new Error(`account ${accountId} is on hold: no visit now`);
-      },
-    },
-  );
+    // A slot taken meanwhile, an address missing: the update fails, the proposal stands.
+    notStored: { type: 'AppointmentNotConfirmed', message: errorMessage },
+  });
 
-  setHandler(
-    recordVisitNoShowUpdate,
-    async (raw: VisitNoShow): Promise<VisitNoShowRecorded> => {
-      const noShow = visitNoShowSchema.parse(raw);
+  setStoringUpdateHandler(recordVisitNoShowUpdate, {
+    schema: visitNoShowSchema,
+    validate(n) {
+      const v = currentVisit(n.appointmentId, n.reportedBy);
+      if (Date.now() < Date.parse(v.startsAt)) throw new Error(`visit ${n.appointmentId} starts at ${v.startsAt}: a no-show only after it began`);
+    },
+    async store(noShow): Promise<VisitNoShowRecorded> {
       field.beingClosed.add(noShow.appointmentId);
       try {
         await close(noShow.appointmentId, 'NO_SHOW', noShow.note ?? 'borrower not present', noShow.reportedBy);
       } catch (err) {
         field.closedAppointmentIds.delete(noShow.appointmentId);
-        throw ApplicationFailure.create({ type: 'NoShowNotRecorded', message: `the no-show could not be stored: ${errorMessage(err)}`, nonRetryable: true });
+        throw err;
       } finally {
         field.beingClosed.delete(noShow.appointmentId);
       }
@@ -502,19 +463,15 @@ export function fieldCollection(run: FieldRun, carried?: FieldCarried): FieldCol
       log.info('visit: borrower not present', { accountId, appointmentId: noShow.appointmentId, failedVisits });
       return { appointmentId: noShow.appointmentId, failedVisits, willReschedule: failedVisits <= field.policy!.maxReschedules };
     },
-    {
-      validator: (raw: VisitNoShow) => {
-        const n = parseOrReject('recordVisitNoShow', visitNoShowSchema, raw);
-        const v = currentVisit(n.appointmentId, n.reportedBy);
-        if (Date.now() < Date.parse(v.startsAt)) throw new Error(`visit ${n.appointmentId} starts at ${v.startsAt}: a no-show only after it began`);
-      },
-    },
-  );
+    notStored: { type: 'NoShowNotRecorded', message: (err) => `the no-show could not be stored: ${errorMessage(err)}` },
+  });
 
-  setHandler(
-    submitVisitReportUpdate,
-    async (raw: VisitReport): Promise<VisitReportAccepted> => {
-      const report = visitReportSchema.parse(raw);
+  setStoringUpdateHandler(submitVisitReportUpdate, {
+    schema: visitReportSchema,
+    validate(report) {
+      currentVisit(report.appointmentId, report.submittedBy);
+    },
+    async store(report): Promise<VisitReportAccepted> {
       field.beingClosed.add(report.appointmentId);
       try {
         const recorded = await calendar.recordVisitReport({ accountId, workflowId, report, ...now() });
@@ -522,31 +479,29 @@ export function fieldCollection(run: FieldRun, carried?: FieldCarried): FieldCol
         field.reportedAppointmentIds.add(report.appointmentId);
         log.info('visit report recorded', { accountId, appointmentId: report.appointmentId, reportId: recorded.reportId, recommendedAction: report.recommendation.action });
         return { ...recorded, nextStage: field.policy!.afterReport[report.recommendation.action] };
-      } catch (err) {
-        throw ApplicationFailure.create({ type: 'VisitReportNotRecorded', message: `the visit report could not be stored: ${errorMessage(err)}`, nonRetryable: true });
       } finally {
         field.beingClosed.delete(report.appointmentId);
       }
     },
-    {
-      validator: (raw: VisitReport) => {
-        const report = parseOrReject('submitVisitReport', visitReportSchema, raw);
-        currentVisit(report.appointmentId, report.submittedBy);
-      },
-    },
-  );
+    notStored: { type: 'VisitReportNotRecorded', message: (err) => `the visit report could not be stored: ${errorMessage(err)}` },
+  });
 
-  setHandler(
-    overrideStageUpdate,
-    async (raw: StageOverride): Promise<StageOverridden> => {
-      const o = overrideStageSchema.parse(raw);
+  setStoringUpdateHandler(overrideStageUpdate, {
+    schema: overrideStageSchema,
+    validate(o) {
+      const stage = run.stage();
+      if (!run.ready() || isExitStage(stage) || run.isCured()) throw new Error(`account ${accountId} is ${run.isCured() ? 'cured' : `in ${stage}`}: nothing to override`);
+      if (run.onHold()) throw new Error(`account ${accountId} is on hold: release the hold first`);
+      if (run.ceased()) throw new Error(`contact with the borrower has ceased: no field visit`);
+      if (field.override || field.overrideBeingChecked) throw new Error('another override is already being taken');
+      if (field.phase === o.to || (field.phase === null && stage === o.to)) throw new Error(`account ${accountId} is already in ${o.to}`);
+    },
+    async store(o): Promise<StageOverridden> {
       const from = run.stage();
       field.overrideBeingChecked = true;
       try {
-        await staffChecks.checkSupervisor({ staffId: o.supervisorId });
-      } catch (err) {
         // Not a supervisor (or not active): the update fails, nothing changed.
-        throw ApplicationFailure.create({ type: 'OverrideRefused', message: `override refused: ${rootMessage(err)}`, nonRetryable: true });
+        await staffChecks.checkSupervisor({ staffId: o.supervisorId });
       } finally {
         field.overrideBeingChecked = false;
       }
@@ -556,18 +511,8 @@ export function fieldCollection(run: FieldRun, carried?: FieldCarried): FieldCol
       log.info('stage override accepted', { accountId, from, to: o.to, supervisorId: o.supervisorId });
       return { from, to: o.to };
     },
-    {
-      validator: (raw: StageOverride) => {
-        const o = parseOrReject('overrideStage', overrideStageSchema, raw);
-        const stage = run.stage();
-        if (!run.ready() || isExitStage(stage) || run.isCured()) throw new Error(`account ${accountId} is ${run.isCured() ? 'cured' : `in ${stage}`}: nothing to override`);
-        if (run.onHold()) throw new Error(`account ${accountId} is on hold: release the hold first`);
-        if (run.ceased()) throw new Error(`contact with the borrower has ceased: no field visit`);
-        if (field.override || field.overrideBeingChecked) throw new Error('another override is already being taken');
-        if (field.phase === o.to || (field.phase === null && stage === o.to)) throw new Error(`account ${accountId} is already in ${o.to}`);
-      },
-    },
-  );
+    notStored: { type: 'OverrideRefused', message: (err) => `override refused: ${rootMessage(err)}` },
+  });
 
   return {
     run: runFrom,
@@ -602,11 +547,4 @@ export function fieldCollection(run: FieldRun, carried?: FieldCarried): FieldCol
 }
 
 const withoutOutcome = ({ outcome: _outcome, ...rest }: VisitBooked) => rest;
-const errorMessage = (err: unknown) => (err instanceof Error ? err.message : String(err));
-/** The innermost cause's message (an activity's failure wraps the activity's own error). */
-function rootMessage(err: unknown): string {
-  let e = err as { cause?: unknown; message?: string } | undefined;
-  while (e && e.cause) e = e.cause as typeof e;
-  return e?.message ?? String(err);
-}
 

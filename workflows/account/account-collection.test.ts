@@ -9,17 +9,17 @@ import { WorkflowFailedError, WorkflowNotFoundError, type WorkflowHandle } from 
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow/codec-helpers';
 import { loadDataConverter } from '@temporalio/common/lib/internal-non-workflow/data-converter-helpers';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createActivities } from '../activities';
-import { OutboxSmsProvider, type SmsMessage, type SmsProvider } from '../activities/providers/sms-provider';
-import { createDataConverter } from '../src/codec/data-converter';
-import { recordPayment } from '../src/db/payments';
-import { accountWorkflowId, WORKFLOW_ID_PREFIX } from '../src/domain/ids';
-import type { PaymentEvent } from '../src/domain/payment-event';
-import type { Pool } from '../src/db/pool';
-import { collectionHarness } from '../test/collection-harness';
-import { daytimeZoneAt, eventually, isoDateFrom, seedAccount, uniqueId } from '../test/support';
+import { createActivities } from '../../activities';
+import { OutboxSmsProvider, type SmsMessage, type SmsProvider } from '../../activities/providers/sms-provider';
+import { createDataConverter } from '../../src/codec/data-converter';
+import { recordPayment } from '../../src/db/payments';
+import { accountWorkflowId, WORKFLOW_ID_PREFIX } from '../../src/domain/ids';
+import type { PaymentEvent } from '../../src/domain/payment-event';
+import type { Pool } from '../../src/db/pool';
+import { collectionHarness } from '../../test/collection-harness';
+import { daytimeZoneAt, eventually, isoDateFrom, seedAccount, uniqueId } from '../../test/support';
 import { accountCollection } from './account-collection';
-import { figuresRefreshedSignal, paymentReceivedSignal, paymentReversedSignal, summaryQuery, type AccountSummary } from './messages';
+import { figuresRefreshedSignal, paymentReceivedSignal, paymentReversedSignal, summaryQuery, type AccountSummary } from './contract';
 
 /** Places where a test holds one account's activity until it says go (or fail); unheld ones pass straight through. */
 class Checkpoints {

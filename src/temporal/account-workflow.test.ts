@@ -7,7 +7,7 @@ import type { Client } from '@temporalio/client';
 import { accountWorkflowId } from '../domain/ids';
 import { newCodecKeys, testTemporalAddress, uniqueId } from '../../test/support';
 import { connectClient } from './client';
-import { PREVIOUS_RUN_MEMO, startOrRefreshCollection } from './start-or-refresh-collection';
+import { PREVIOUS_RUN_MEMO, startOrRefreshCollection } from './account-workflow';
 
 const taskQueue = uniqueId('no-worker');
 const refresh = { refreshId: 'screening-test', asOf: '2026-11-23' };

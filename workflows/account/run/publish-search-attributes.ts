@@ -4,9 +4,9 @@
  */
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { upsertSearchAttributes } from '@temporalio/workflow';
-import type { AccountFigures } from '../src/domain/account';
-import { toMajorUnits } from '../src/domain/money';
-import { AmountOverdue, Bucket, DaysPastDue, RiskTier } from './search-attributes';
+import type { AccountFigures } from '../../../src/domain/account';
+import { toMajorUnits } from '../../../src/domain/money';
+import { AmountOverdue, Bucket, DaysPastDue, RiskTier } from '../contract/search-attributes';
 
 /** One per run: remembers what it last upserted. */
 export function searchAttributesPublisher(): (attributes: SearchAttributeUpdatePair[]) => void {

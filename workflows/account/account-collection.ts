@@ -8,12 +8,12 @@
  * made once per run and replay always makes the same one.
  */
 import { patched } from '@temporalio/workflow';
-import { accountCollectionGeneration2 } from './account-collection-generation-2';
-import { accountCollectionGeneration3 } from './account-collection-generation-3';
-import { accountCollectionInputSchema, type AccountCollectionInput, type AccountCollectionResult } from './messages';
-import { parseWorkflowInput } from './workflow-input';
+import { accountCollectionGeneration2 } from './frozen/generation-2';
+import { accountCollectionGeneration3 } from './run/kernel';
+import { accountCollectionInputSchema, type AccountCollectionInput, type AccountCollectionResult } from './contract';
+import { parseWorkflowInput } from '../workflow-input';
 
-export { DATABASE_STEPS_AS_LOCAL_ACTIVITIES } from './account-collection-generation-2';
+export { DATABASE_STEPS_AS_LOCAL_ACTIVITIES } from './frozen/generation-2';
 
 /** Generation 3: statement, treatment from config, SMS/call/e-mail cadence under the contact policy, promises, holds. */
 export const EARLY_COLLECTION = 'early-collection';

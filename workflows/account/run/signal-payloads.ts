@@ -5,7 +5,7 @@
  */
 import { log, setHandler, type SignalDefinition } from '@temporalio/workflow';
 import type { z } from 'zod';
-import { describeIssues } from '../src/domain/payment-event';
+import { describeIssues } from '../../../src/domain/payment-event';
 
 export function setParsedSignalHandler<S extends z.ZodType>(
   signal: SignalDefinition<[z.input<S>]>,

@@ -4,10 +4,10 @@
  * carried state at the start of a run, handed on at continue-as-new, and summarised for the
  * `summary` query. Pure: no commands, so generations 2 and 3 share it without touching replay.
  */
-import type { AccountFigures } from '../src/domain/account';
-import { formatMoney } from '../src/domain/money';
-import type { Stage } from '../src/domain/stages';
-import type { AccountSummary, CarriedState, NextStep } from './messages';
+import type { AccountFigures } from '../../../src/domain/account';
+import { formatMoney } from '../../../src/domain/money';
+import type { Stage } from '../../../src/domain/stages';
+import type { AccountSummary, CarriedState, NextStep } from '../contract';
 
 /** Ids remembered across continue-as-new, for de-duplication (Postgres keeps them all). */
 export const IDS_CARRIED = 1_000;

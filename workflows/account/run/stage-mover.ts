@@ -4,9 +4,9 @@
  * generation of accountCollection.
  */
 import { log, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities';
-import type { StageTransition } from '../src/db/audit';
-import type { Stage } from '../src/domain/stages';
+import type { createAuditActivities } from '../../../activities/audit';
+import type { StageTransition } from '../../../src/db/audit';
+import type { Stage } from '../../../src/domain/stages';
 
 export interface StageState {
   stage: Stage;
@@ -18,10 +18,15 @@ export interface StageState {
 export interface StageMoves {
   accountId: string;
   state: StageState;
-  db: Pick<Activities, 'recordStageTransition'>;
+  db: Pick<ReturnType<typeof createAuditActivities>, 'recordStageTransition'>;
   /** the run's idempotency key for the n-th effect of a kind */
   effectKey: (kind: string, n: number) => string;
   publishSearchAttributes: () => void;
+  /**
+   * Each move carries its place in the chain of runs (one transition per move, issue 14 §4):
+   * Postgres records one move per place. False for runs on older code (their history says so).
+   */
+  chained?: boolean;
 }
 
 export interface StageMover {
@@ -33,8 +38,10 @@ export interface StageMover {
   recorded(transition: StageTransition): void;
 }
 
-export function stageMover({ accountId, state, db, effectKey, publishSearchAttributes }: StageMoves): StageMover {
+export function stageMover({ accountId, state, db, effectKey, publishSearchAttributes, chained = false }: StageMoves): StageMover {
   const info = workflowInfo();
+  /** What every run of the chain shares (continue-as-new and re-openings keep the first run's id). */
+  const chainId = `${info.workflowId}/${info.firstExecutionRunId}`;
   const transition = (to: Stage, reason: string, idempotencyKey: string): StageTransition => ({
     idempotencyKey,
     accountId,
@@ -44,6 +51,7 @@ export function stageMover({ accountId, state, db, effectKey, publishSearchAttri
     toStage: to,
     reason,
     occurredAt: new Date().toISOString(),
+    ...(chained ? { chain: { chainId, seq: state.transitionCount } } : {}),
   });
   const enter = (t: StageTransition) => {
     state.transitionCount++;

@@ -1,0 +1,87 @@
+/**
+ * Carried state from every earlier version resumes on the current code (issue 14 §1). The
+ * fixtures are real: the state each generation handed to its successor at continue-as-new,
+ * taken from the recorded histories (__fixtures__/histories/v*-continued-as-new.json). Each
+ * parses with today's schema, and a run started from it on the time-skipping server takes
+ * up the account where the state left it (its stage, its ledger) and is cured by a payment.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { decodeFromPayloadsAtIndex, loadDataConverter } from '@temporalio/common/lib/internal-non-workflow';
+import { createDataConverter } from '../../../src/codec/data-converter';
+import { collectionHarness } from '../../../test/collection-harness';
+import { eventually } from '../../../test/support';
+import { accountWorkflowId } from '../../../src/domain/ids';
+import fixtureCodecKey from '../__fixtures__/fixture-codec-key.json';
+import { accountCollection } from '../account-collection';
+import { accountCollectionInputSchema, CARRIED_STATE_VERSION, summaryQuery, type AccountCollectionInput } from '.';
+
+const HISTORIES_DIR = path.join(__dirname, '..', '__fixtures__', 'histories');
+
+/** The input each recorded continue-as-new handed to the next run, by history. */
+async function recordedHandOvers(): Promise<{ history: string; input: AccountCollectionInput }[]> {
+  const converter = loadDataConverter(createDataConverter({ current: fixtureCodecKey, previous: [] }));
+  const handOvers: { history: string; input: AccountCollectionInput }[] = [];
+  for (const file of fs.readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('-continued-as-new.json')).sort()) {
+    const history = historyFromJSON(JSON.parse(fs.readFileSync(path.join(HISTORIES_DIR, file), 'utf8')));
+    for (const event of history.events ?? []) {
+      const payloads = event.workflowExecutionContinuedAsNewEventAttributes?.input?.payloads;
+      if (payloads) handOvers.push({ history: path.basename(file, '.json'), input: await decodeFromPayloadsAtIndex(converter, 0, payloads) });
+    }
+  }
+  return handOvers;
+}
+
+let handOvers: { history: string; input: AccountCollectionInput }[];
+beforeAll(async () => {
+  handOvers = await recordedHandOvers();
+});
+
+test('every generation that continues as new has its hand-over recorded', () => {
+  expect(handOvers.map((h) => h.history)).toEqual(['v1-continued-as-new', 'v2-continued-as-new', 'v3-continued-as-new', 'v4-continued-as-new', 'v5-continued-as-new']);
+  // written before the version number existed: version 1, by its absence
+  expect(handOvers.map((h) => h.input.carried?.version)).toEqual([undefined, undefined, undefined, undefined, undefined]);
+  expect(CARRIED_STATE_VERSION).toBe(2);
+});
+
+test('carried state of every earlier version parses with the current schema', () => {
+  for (const { history, input } of handOvers) {
+    const parsed = accountCollectionInputSchema.safeParse(input);
+    expect({ history, issues: parsed.error?.issues ?? [] }).toEqual({ history, issues: [] });
+  }
+});
+
+test('the schema is real: a carried treatment choice or field state of the wrong shape is refused', () => {
+  const v5 = handOvers.find((h) => h.history === 'v5-continued-as-new')!.input;
+  const early = v5.carried!.early!;
+  expect(accountCollectionInputSchema.safeParse({ ...v5, carried: { ...v5.carried, early: { ...early, choice: { treatmentId: 'gentle' } } } }).success).toBe(false);
+  expect(accountCollectionInputSchema.safeParse({ ...v5, carried: { ...v5.carried, early: { ...early, field: { phase: 'NEGOTIATION' } } } }).success).toBe(false);
+  expect(accountCollectionInputSchema.safeParse({ ...v5, carried: { ...v5.carried, version: CARRIED_STATE_VERSION + 1 } }).success).toBe(false);
+});
+
+describe('a run resumes from the carried state of each version', () => {
+  const harness = collectionHarness({ name: 'carried' });
+
+  test.each(['v1', 'v2', 'v3', 'v4', 'v5'])('%s', async (version) => {
+    const { input } = handOvers.find((h) => h.history === `${version}-continued-as-new`)!;
+    const carried = input.carried!;
+    // The recorded account is not in this database: the same state, for an overdue account that is.
+    const accountId = await harness.overdueAccount();
+    const resumed: AccountCollectionInput = { accountId, carried: { ...carried, ...(carried.figures ? { figures: { ...carried.figures, accountId } } : {}) } };
+    const handle = await harness.env.client.workflow.start(accountCollection, { taskQueue: harness.taskQueue, workflowId: accountWorkflowId(accountId), args: [resumed] });
+
+    // Set up once the treatment is known (a carried choice is kept; a version 1 state gets one now).
+    const summary = await eventually(() => handle.query(summaryQuery), (s) => s.treatment !== '(not chosen yet)');
+    expect(summary).toMatchObject({ accountId, paymentsCounted: carried.paymentsCounted });
+    expect(summary.treatment).toBe(carried.early?.choice.treatmentId ?? summary.treatment);
+    await harness.closeOut(handle);
+    // It took up the account where the state left it (a version 2 state's cadence had already
+    // walked its steps, so that run escalates at once): no fresh start at SCREENED, and its
+    // first move leaves the carried stage.
+    const { rows } = await harness.pool.query<{ from_stage: string; to_stage: string }>('SELECT from_stage, to_stage FROM stage_transitions WHERE account_id = $1 ORDER BY id', [accountId]);
+    expect(rows[0]?.from_stage).toBe(carried.stage);
+    expect(rows.map((r) => r.to_stage)).not.toContain('SCREENED');
+    expect(rows.at(-1)?.to_stage).toBe('CURED');
+  });
+});

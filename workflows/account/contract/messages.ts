@@ -1,0 +1,109 @@
+/**
+ * The account workflow's messages (SPEC §8): signals, queries and updates, as typed
+ * constants in a workflow-safe module that clients import too.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type {
+  AccountStatement,
+  CallOutcome,
+  CallOutcomeRecorded,
+  CeaseContact,
+  HoldPlaced,
+  HoldReleased,
+  PromiseStatus,
+  PromiseToPay,
+} from '../../../src/domain/early-collection';
+import type {
+  AppointmentConfirmation,
+  StageOverride,
+  StageOverridden,
+  VisitBooked,
+  VisitNoShow,
+  VisitNoShowRecorded,
+  VisitReport,
+  VisitReportAccepted,
+} from '../../../src/domain/field-collection';
+import type { FiguresRefreshed } from '../../../src/domain/figures-refresh';
+import type { PaymentEvent } from '../../../src/domain/payment-event';
+import type { PaymentReversal } from '../../../src/domain/payment-reversal';
+import type { AccountSummary } from './summary';
+
+/**
+ * A payment event (see PaymentEvent). The handler parses the payload with zod:
+ * a malformed one is logged and ignored, never fails the workflow.
+ */
+export const paymentReceivedSignal = defineSignal<[PaymentEvent]>('paymentReceived');
+
+/**
+ * A payment was reversed: Postgres already says so (`payments.reversed_at`); the
+ * workflow re-reads its figures. Each reversed event id counts once; a malformed
+ * payload is logged and ignored. The reversed payment no longer counts in
+ * `paymentsCounted` (it moves to `paymentsReversed`). On an open run the account
+ * stays in its stage with the new figures.
+ */
+export const paymentReversedSignal = defineSignal<[PaymentReversal]>('paymentReversed');
+
+/** The loan book changed for this account: re-read the figures (idempotent; bad payload ignored). */
+export const figuresRefreshedSignal = defineSignal<[FiguresRefreshed]>('figuresRefreshed');
+
+export const summaryQuery = defineQuery<AccountSummary>('summary');
+
+// ---- early collection (issue 6, SPEC §2 steps 2-4 and 10) ----
+
+/** The overdue statement: every overdue installment with its amounts and a running total. */
+export const statementQuery = defineQuery<AccountStatement | null>('statement');
+
+/**
+ * A dispute, complaint, hardship review, bankruptcy or death pauses all contact: the stage
+ * is ON_HOLD and the cadence's timers stop, resuming with the time they had left once the
+ * last hold is released. Idempotent by `holdId`; a malformed payload is logged and ignored.
+ */
+export const holdPlacedSignal = defineSignal<[HoldPlaced]>('holdPlaced');
+export const holdReleasedSignal = defineSignal<[HoldReleased]>('holdReleased');
+
+/** No outbound contact any more, for good (legal escalation stays possible). Idempotent by `requestId`. */
+export const ceaseContactSignal = defineSignal<[CeaseContact]>('ceaseContact');
+
+/**
+ * The agent's answer to a call task (GET /agent/tasks). The validator rejects a malformed
+ * outcome, or one for a task that is not this account's open call; the outcome is stored
+ * in Postgres before the update returns.
+ */
+export const recordCallOutcomeUpdate = defineUpdate<CallOutcomeRecorded, [CallOutcome]>('recordCallOutcome');
+
+export interface PromiseAccepted {
+  promiseId: number;
+  /** when it will be judged kept or broken */
+  checkAt: string;
+}
+/**
+ * A promise to pay: the cadence pauses until the promised date plus the grace period, then
+ * the payments decide: kept → back to watching, broken → the next step at once. The
+ * validator rejects a date in the past or beyond the horizon, a currency not the account's,
+ * and a second promise while one is pending.
+ */
+export const recordPromiseUpdate = defineUpdate<PromiseAccepted, [PromiseToPay]>('recordPromise');
+
+export type { PromiseStatus };
+
+/**
+ * The borrower (or an agent for them) picks one of the proposed slots and gives the address
+ * to visit (SPEC §2 step 5). The validator rejects a slot or appointment not on offer and a
+ * confirmation after the window; the handler books the collector (and security colleague)
+ * in Postgres, where an exclusion constraint refuses a double booking: a slot taken meanwhile
+ * fails the update with the slots still free, and nothing changes.
+ */
+export const confirmAppointmentUpdate = defineUpdate<VisitBooked, [AppointmentConfirmation]>('confirmAppointment');
+
+/** The collector found nobody at the visit: rescheduled a bounded number of times, then escalated. */
+export const recordVisitNoShowUpdate = defineUpdate<VisitNoShowRecorded, [VisitNoShow]>('recordVisitNoShow');
+
+/**
+ * The written visit report (SPEC §2 step 6). The validator rejects a report with missing or
+ * wrong parts, naming each; the workflow keeps waiting. Stored in Postgres (personal data
+ * apart) before the update answers; the account moves on by the recommended action.
+ */
+export const submitVisitReportUpdate = defineUpdate<VisitReportAccepted, [VisitReport]>('submitVisitReport');
+
+/** A supervisor moves the account to another stage, with a reason (audited). */
+export const overrideStageUpdate = defineUpdate<StageOverridden, [StageOverride]>('overrideStage');

@@ -1,0 +1,62 @@
+/**
+ * What the account workflow tells about itself: the `summary` query's answer and the run's
+ * result. Plain types, for the workflow, the API, the CLI and the demo alike.
+ */
+import type { Bucket } from '../../../src/domain/buckets';
+import type { PendingPromise } from '../../../src/domain/early-collection';
+import type { ProposedSlot, VisitBooked } from '../../../src/domain/field-collection';
+import type { Stage } from '../../../src/domain/stages';
+
+export interface NextStep {
+  action: string;
+  /** ISO instant */
+  at: string;
+}
+
+export interface AccountSummary {
+  accountId: string;
+  stage: Stage;
+  currency: string | null;
+  /** minor units */
+  amountOverdue: number;
+  /** for people: "CNY 5118.10" */
+  amountOverdueFormatted: string | null;
+  daysPastDue: number;
+  bucket: Bucket | null;
+  riskTier: string | null;
+  oldestUnpaidDueDate: string | null;
+  figuresAsOf: string | null;
+  treatment: string;
+  nextStep: NextStep | null;
+  onHold: boolean;
+  holds: string[];
+  /** Payment events counted toward the figures and not reversed since. */
+  paymentsCounted: number;
+  /** Payments counted earlier and reversed since (they no longer count). */
+  paymentsReversed: number;
+  /** config/treatments.json's version the treatment was chosen from (generation 3) */
+  treatmentConfigVersion?: string | null;
+  /** why this treatment */
+  treatmentWhy?: string | null;
+  /** the agent of the open call task */
+  assignedAgent?: string | null;
+  openCallTask?: { taskId: number; dueBy: string } | null;
+  pendingPromise?: (PendingPromise & { amountFormatted: string }) | null;
+  promisesKept?: number;
+  promisesBroken?: number;
+  /** cease-contact received: no outbound contact any more */
+  contactCeased?: boolean;
+  /** the last contact the policy refused, and until when */
+  lastBlockedContact?: { channel: string; rule: string; nextAllowedAt: string | null } | null;
+  /** APPOINTMENT: the proposal waiting for a confirmation (generation 3 with field collection) */
+  appointment?: { appointmentId: number; slots: ProposedSlot[]; confirmBy: string; reachedVia: string | null } | null;
+  /** VISIT: the visit booked, waiting for its report */
+  visit?: (Omit<VisitBooked, 'outcome'> & { failedVisits: number }) | null;
+}
+
+export interface AccountCollectionResult {
+  accountId: string;
+  outcome: Stage;
+  summary: AccountSummary;
+}
+
