@@ -44,6 +44,7 @@ import type { dailyScreening } from '../workflows/daily-screening';
 import { DAILY_SCREENING_WORKFLOW } from '../workflows/screening-messages';
 import {
   ACCOUNT_COLLECTION_WORKFLOW,
+  ceaseContactSignal,
   holdPlacedSignal,
   confirmAppointmentUpdate,
   holdReleasedSignal,
@@ -231,6 +232,22 @@ async function escalatedThenCured(ctx: Ctx): Promise<Recorded> {
   return { name: 'escalated-then-cured', workflowType: 'accountCollection', history };
 }
 
+/** A cease-contact request during the reminders: the account moves on to LEGAL (v6), then a payment cures it. */
+async function ceasedToLegalThenCured(ctx: Ctx): Promise<Recorded> {
+  const accountId = await overdueAccount(ctx, 'REPLAY-CEASED-LEGAL');
+  const handle = await start(ctx, { accountId, overrides: { treatment: 'standard' } });
+  await remindersSent(ctx, accountId, 1);
+  await handle.signal(ceaseContactSignal, { requestId: 'CEASE-REPLAY-1', scope: 'BORROWER' });
+  const handedOn = await eventually(() => handle.query(summaryQuery), (s) => s.stage === 'LEGAL');
+  assert.equal(handedOn.stage, 'LEGAL');
+  await handle.signal(paymentReceivedSignal, await payment(ctx, accountId, 'EVT-REPLAY-CEASED-1', 100_000));
+  const result = await handle.result();
+  assert.equal(result.outcome, 'CURED');
+  const history = await handle.fetchHistory();
+  assert.equal(lastEventType(history), EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+  return { name: 'ceased-to-legal-then-cured', workflowType: 'accountCollection', history };
+}
+
 /** Field staff for the field scenarios: on duty at every hour, so the scenarios never wait for a free slot. */
 async function seedFieldStaff({ pool }: Ctx): Promise<void> {
   for (const [id, role] of [
@@ -363,6 +380,7 @@ const SCENARIOS: { scenario: (ctx: Ctx) => Promise<Recorded>; server: 'time-skip
   { scenario: escalatedThenCured, server: 'time-skipping' },
   { scenario: fieldAppointmentNoShowReport, server: 'time-skipping' },
   { scenario: fieldOverrideHoldUnconfirmed, server: 'time-skipping' },
+  { scenario: ceasedToLegalThenCured, server: 'time-skipping' },
   { scenario: continuedAsNew, server: 'dev' },
   // Schedules and the fan-out's client calls need no skipped time either.
   { scenario: dailyScreeningRun, server: 'dev' },

@@ -47,9 +47,9 @@ const SCENARIOS = ['continued-as-new', 'partial-duplicate-bad-signal', 'reminded
 
 test('the recorded scenarios are all there, for every workflow generation still running', () => {
   // v1: database steps as regular activities; v2: as local activities; v3: early collection; v4: field collection;
-  // v5: a cure recorded with its payment in one local activity (each patched)
+  // v5: a cure recorded with its payment in one local activity; v6: the stage kernel (each patched)
   const expected = [
-    ...['v1', 'v2', 'v3', 'v4', 'v5'].flatMap((generation) => SCENARIOS.map((scenario) => `${generation}-${scenario}`)),
+    ...['v1', 'v2', 'v3', 'v4', 'v5', 'v6'].flatMap((generation) => SCENARIOS.map((scenario) => `${generation}-${scenario}`)),
     'v1-daily-screening',
     // v3: a run that escalated before field collection existed; v4: field collection
     'v3-escalated-then-cured',
@@ -59,6 +59,12 @@ test('the recorded scenarios are all there, for every workflow generation still 
     'v5-call-promise-hold-cured',
     'v5-field-appointment-no-show-report',
     'v5-field-override-hold-unconfirmed',
+    // v6: the stage kernel (one transition per move, replay-safe handlers, cease-contact hands on)
+    'v6-escalated-then-cured',
+    'v6-call-promise-hold-cured',
+    'v6-field-appointment-no-show-report',
+    'v6-field-override-hold-unconfirmed',
+    'v6-ceased-to-legal-then-cured',
   ];
   expect(recordedHistories().map((h) => h.workflowId)).toEqual(expect.arrayContaining(expected));
 });

@@ -41,6 +41,8 @@ export function kernelState(carried: CarriedState | undefined) {
     assignedAgent: early?.assignedAgent ?? null,
     escalated: early?.escalated ?? false,
     lastBlockedContact: null as { channel: string; rule: string; nextAllowedAt: string | null } | null,
+    /** call outcomes being stored (replay-safe handlers): claimed for the validator, not yet what the run reacts to */
+    callOutcomesBeingRecorded: new Set<number>(),
   };
 }
 export type KernelState = ReturnType<typeof kernelState>;
@@ -48,6 +50,11 @@ export type KernelState = ReturnType<typeof kernelState>;
 export interface AccountRun {
   readonly accountId: string;
   readonly workflowId: string;
+  /**
+   * Handlers change what the run reacts to only after their write is done, or hand the write
+   * to the run (patch replay-safe-handlers, issue 14 §3); false for runs on older code.
+   */
+  readonly replaySafeHandlers: boolean;
   readonly state: KernelState;
   /** The cadence's clock: stands still on hold and while a promise is pending. */
   readonly clock: CadenceClock;
@@ -75,7 +82,7 @@ export interface AccountRun {
   waitUntil(at: number): Promise<boolean>;
 }
 
-export type AccountRunMoves = Pick<AccountRun, 'accountId' | 'workflowId' | 'state' | 'effectKey' | 'isCured' | 'publishSearchAttributes' | 'refreshFigures' | 'moveTo' | 'audit'>;
+export type AccountRunMoves = Pick<AccountRun, 'accountId' | 'workflowId' | 'replaySafeHandlers' | 'state' | 'effectKey' | 'isCured' | 'publishSearchAttributes' | 'refreshFigures' | 'moveTo' | 'audit'>;
 
 /** The moves that follow from the state alone. */
 export function accountRun(parts: AccountRunMoves, cadenceElapsedMs: number): AccountRun {

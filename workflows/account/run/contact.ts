@@ -137,9 +137,23 @@ export function borrowerContact(run: AccountRun): BorrowerContact {
     schema: callOutcomeSchema,
     validate(outcome) {
       if (!state.callTaskIds.has(outcome.taskId) && state.openCallTask?.taskId !== outcome.taskId) throw new Error(`task ${outcome.taskId} is not a call task of account ${accountId}`);
-      if (state.answeredCallTaskIds.has(outcome.taskId)) throw new Error(`an outcome for task ${outcome.taskId} is already recorded`);
+      if (state.answeredCallTaskIds.has(outcome.taskId) || state.callOutcomesBeingRecorded.has(outcome.taskId))
+        throw new Error(`an outcome for task ${outcome.taskId} is already recorded`);
     },
     async store(outcome) {
+      if (run.replaySafeHandlers) {
+        // Stored first; only then does the run see the call answered (and by whom), with nothing awaited after.
+        state.callOutcomesBeingRecorded.add(outcome.taskId);
+        try {
+          const recorded = await callTasks.recordCallOutcome({ accountId, workflowId, outcome, ...now() });
+          state.answeredCallTaskIds.add(outcome.taskId);
+          if (outcome.rightPartyReached) state.rightPartyTaskIds.add(outcome.taskId);
+          log.info('call outcome recorded', { accountId, taskId: outcome.taskId, rightPartyReached: outcome.rightPartyReached });
+          return recorded;
+        } finally {
+          state.callOutcomesBeingRecorded.delete(outcome.taskId);
+        }
+      }
       // Claimed before the first await: a second outcome for the task is rejected by the validator.
       state.answeredCallTaskIds.add(outcome.taskId);
       // Known with the claim: the appointment's call reads it as soon as the call ends.

@@ -67,6 +67,12 @@ export const CURE_IN_ONE_STEP = 'cure-in-one-step';
  * waits for a payment step that is recording the cure (issue 14 §4).
  */
 export const ONE_TRANSITION_PER_MOVE = 'one-transition-per-move';
+/**
+ * Handlers that change what the run reacts to do so only after their write is done
+ * (recordCallOutcome, recordVisitNoShow), or make no write themselves: the hold and
+ * cease-contact signals change the run's state and hand the write to the run (issue 14 §3).
+ */
+export const REPLAY_SAFE_HANDLERS = 'replay-safe-handlers';
 /** Why a run moved to CURED when a payment cured it, whichever step records the move. */
 const CURED_BY_PAYMENT = 'payment cleared the overdue amount';
 
@@ -91,6 +97,7 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
   // Asked once, first: runs started before the patch keep recording a cure in two steps.
   const cureInOneStep = patched(CURE_IN_ONE_STEP);
   const oneTransitionPerMove = patched(ONE_TRANSITION_PER_MOVE);
+  const replaySafeHandlers = patched(REPLAY_SAFE_HANDLERS);
   /** Payment steps recording a cure right now (one transition per move). */
   let curesBeingRecorded = 0;
 
@@ -138,7 +145,7 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
     await db.recordAuditEvent({ idempotencyKey: effectKey(`audit-${kind.toLowerCase()}`, key), accountId, workflowId: info.workflowId, kind, detail, occurredAt: new Date().toISOString() });
   }
 
-  const run = accountRun({ accountId, workflowId: info.workflowId, state, effectKey, isCured, publishSearchAttributes, refreshFigures, moveTo, audit }, early?.cadenceElapsedMs ?? 0);
+  const run = accountRun({ accountId, workflowId: info.workflowId, replaySafeHandlers, state, effectKey, isCured, publishSearchAttributes, refreshFigures, moveTo, audit }, early?.cadenceElapsedMs ?? 0);
   const { clock } = run;
 
   // ---- the parts: each registers its handlers here, before the first await ----
@@ -146,7 +153,7 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
   const contacts = borrowerContact(run);
   const promises = promisesToPay(run);
   const cadence = reminding(run, contacts);
-  handleInterrupts(run);
+  const interrupts = handleInterrupts(run);
   const field = fieldCollection(
     {
       accountId,
@@ -167,6 +174,7 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
         state.nextStep = step;
       },
       ready: () => state.choice !== null && state.figures !== undefined,
+      replaySafeHandlers,
     },
     early?.field,
   );
@@ -257,6 +265,9 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
     },
   });
 
+  // The writes the hold and cease-contact signals hand to the run (replay-safe handlers).
+  if (replaySafeHandlers) void interrupts.write();
+
   // ---- the story ----
 
   publishSearchAttributes();
@@ -318,7 +329,7 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
     // A payment step recording the cure is the move; the run records its own only if none did.
     if (oneTransitionPerMove) await condition(() => curesBeingRecorded === 0);
     if (state.stage !== 'CURED') await moveTo('CURED', state.paymentsCounted > 0 ? CURED_BY_PAYMENT : 'nothing overdue');
-    await condition(allHandlersFinished);
+    await condition(() => allHandlersFinished() && interrupts.written());
     if (isCured()) return { accountId, outcome: state.stage, summary: summarise() };
     // A reversal landed while the cure was being recorded: its sender saw an open run,
     // so this chain carries on. A fresh run re-opens the arrears with a fresh cadence.
@@ -338,7 +349,7 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
   // cadence needs no cancelling: continue-as-new ends this run and its pending timer or
   // contact with it, and the next run resumes at the same step (a contact in flight is not
   // made twice: its idempotency key is the same in the next run).
-  await condition(allHandlersFinished);
+  await condition(() => allHandlersFinished() && interrupts.written());
   log.info('continuing as new', { accountId, historyLength: workflowInfo().historyLength });
   return continueAsNew<AccountCollectionWorkflow>({ accountId, overrides, carried: carriedState() });
 }

@@ -94,6 +94,8 @@ export interface FieldRun {
   setNextStep: (step: NextStep | null) => void;
   /** the run is set up (treatment chosen, figures known) and not over */
   ready: () => boolean;
+  /** updates change what the story reacts to only after their write (patch replay-safe-handlers) */
+  replaySafeHandlers: boolean;
 }
 
 export interface FieldCollection {
@@ -443,6 +445,12 @@ export function fieldCollection(run: FieldRun, carried?: FieldCarried): FieldCol
     notStored: { type: 'AppointmentNotConfirmed', message: errorMessage },
   });
 
+  function noShowRecorded(appointmentId: number): VisitNoShowRecorded {
+    const failedVisits = field.failedVisits + 1;
+    log.info('visit: borrower not present', { accountId, appointmentId, failedVisits });
+    return { appointmentId, failedVisits, willReschedule: failedVisits <= field.policy!.maxReschedules };
+  }
+
   setStoringUpdateHandler(recordVisitNoShowUpdate, {
     schema: visitNoShowSchema,
     validate(n) {
@@ -451,6 +459,16 @@ export function fieldCollection(run: FieldRun, carried?: FieldCarried): FieldCol
     },
     async store(noShow): Promise<VisitNoShowRecorded> {
       field.beingClosed.add(noShow.appointmentId);
+      if (run.replaySafeHandlers) {
+        // Stored first; only then does the visit count as closed (what the story reacts to).
+        try {
+          await calendar.closeAppointment({ appointmentId: noShow.appointmentId, status: 'NO_SHOW', note: noShow.note ?? 'borrower not present', closedBy: noShow.reportedBy, ...now() });
+          field.closedAppointmentIds.add(noShow.appointmentId);
+        } finally {
+          field.beingClosed.delete(noShow.appointmentId);
+        }
+        return noShowRecorded(noShow.appointmentId);
+      }
       try {
         await close(noShow.appointmentId, 'NO_SHOW', noShow.note ?? 'borrower not present', noShow.reportedBy);
       } catch (err) {
@@ -459,9 +477,7 @@ export function fieldCollection(run: FieldRun, carried?: FieldCarried): FieldCol
       } finally {
         field.beingClosed.delete(noShow.appointmentId);
       }
-      const failedVisits = field.failedVisits + 1;
-      log.info('visit: borrower not present', { accountId, appointmentId: noShow.appointmentId, failedVisits });
-      return { appointmentId: noShow.appointmentId, failedVisits, willReschedule: failedVisits <= field.policy!.maxReschedules };
+      return noShowRecorded(noShow.appointmentId);
     },
     notStored: { type: 'NoShowNotRecorded', message: (err) => `the no-show could not be stored: ${errorMessage(err)}` },
   });
