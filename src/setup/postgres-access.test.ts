@@ -22,6 +22,9 @@ describe('can the postgres user reach the embedded cluster', () => {
     fs.chmodSync(path.join(base, 'project'), 0o755);
     expect(closedFolderOnTheWay(path.join(base, 'project', 'node_modules'))).toBeUndefined();
     expect(closedFolderOnTheWay(path.join(base, 'project', '.data', 'postgres'))).toBeUndefined();
+    // the cluster folder itself is the postgres user's own, closed to others
+    fs.chmodSync(path.join(base, 'project', 'node_modules'), 0o700);
+    expect(closedFolderOnTheWay(path.join(base, 'project', 'node_modules'))).toBeUndefined();
   });
 
   it('started as root from a closed folder: says what is wrong and how to fix it', () => {

@@ -7,11 +7,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** The first folder on the way to `target` that users other than its owner cannot enter. */
+/**
+ * The first folder on the way to `target` (not `target` itself: the cluster folder is
+ * the postgres user's own, mode 0700) that users other than its owner cannot enter.
+ */
 export function closedFolderOnTheWay(target: string): { folder: string; mode: string } | undefined {
   const absolute = path.resolve(target);
   const parts = absolute.split(path.sep).filter(Boolean);
-  for (let depth = 0; depth <= parts.length; depth++) {
+  for (let depth = 0; depth < parts.length; depth++) {
     const folder = path.sep + parts.slice(0, depth).join(path.sep);
     let stat: fs.Stats;
     try {
