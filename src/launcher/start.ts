@@ -65,8 +65,13 @@ async function main(): Promise<void> {
     else log.info({ process: 'name' in event ? event.name : undefined, event: event.kind }, line);
   });
   const stopAll = (reason: string) => supervisor.stop(reason);
-  process.once('SIGINT', () => void stopAll('Ctrl-C').then(() => process.exit(0)));
-  process.once('SIGTERM', () => void stopAll('SIGTERM').then(() => process.exit(0)));
+  // The log is asynchronous: flush it, or the last lines (what was stopped) are lost.
+  const exit = (code: number) => log.flush(() => process.exit(code));
+  // `on`, not `once`: a second Ctrl-C (or the same one relayed by a parent) must not
+  // kill the launcher half way through its ordered stop.
+  const onSignal = (reason: string) => () => void stopAll(reason).then(() => exit(0));
+  process.on('SIGINT', onSignal('Ctrl-C'));
+  process.on('SIGTERM', onSignal('SIGTERM'));
 
   try {
     if (cfg.DATABASE_URL) await migrateUp(cfg.DATABASE_URL, log);
@@ -125,11 +130,11 @@ async function main(): Promise<void> {
     // stopped everything) only when a process keeps failing as soon as it starts.
     const reason = await supervisor.gaveUp;
     log.fatal({ reason }, 'stopped: a process keeps failing');
-    process.exit(1);
+    exit(1);
   } catch (err) {
     log.fatal({ err }, 'start failed');
     await stopAll('start failed');
-    process.exit(1);
+    exit(1);
   }
 }
 
