@@ -13,7 +13,7 @@ import { freePort, startDevServer, type RunningDevServer } from '../setup/dev-se
 import type { ResolvedTool } from '../setup/temporal-tools';
 import { connectClient } from '../temporal/client';
 import { type KillablePostgres, startKillablePostgres } from '../../test/killable-postgres';
-import { newCodecKeys, startTestApi, type TestApi, testPool, testTemporalAddress } from '../../test/support';
+import { eventually, newCodecKeys, startTestApi, type TestApi, testPool, testTemporalAddress } from '../../test/support';
 
 const keys = newCodecKeys();
 let dir: string;
@@ -54,7 +54,8 @@ describe('with Postgres killed', () => {
     process.kill(postgres.postmasterPid, 'SIGKILL');
     await postgres.exited;
 
-    const health = await get(api, '/health');
+    // A pooled connection's backend may outlive its postmaster for a moment.
+    const health = await eventually(() => get(api, '/health'), (h) => h.status !== 200, 20_000);
     expect(health).toEqual({ status: 503, retryAfter: '5', text: JSON.stringify({ status: 'degraded', postgres: 'unavailable', temporal: 'ok' }) });
 
     const response = await fetch(`${api.baseUrl}/payments`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payment) });

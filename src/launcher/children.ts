@@ -43,7 +43,6 @@ const known = (value: string | undefined, what: string): string => {
 function postgresChild({ cfg, log, stack }: LauncherPlan): SupervisedChild {
   return {
     name: 'postgres',
-    logFile: '(the launcher log, at trace level)',
     async start() {
       const postgres = await startPostgres({ clusterDir: path.join(cfg.ARREARS_DATA_DIR, 'postgres'), port: cfg.EMBEDDED_PG_PORT, database: 'arrears', log });
       await migrateUp(postgres.url, log);
