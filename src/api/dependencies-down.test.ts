@@ -13,7 +13,7 @@ import { freePort, startDevServer, type RunningDevServer } from '../setup/dev-se
 import type { ResolvedTool } from '../setup/temporal-tools';
 import { connectClient } from '../temporal/client';
 import { type KillablePostgres, startKillablePostgres } from '../../test/killable-postgres';
-import { eventually, newCodecKeys, startTestApi, type TestApi, testPool, testTemporalAddress } from '../../test/support';
+import { eventually, newCodecKeys, seedAccount, startTestApi, type TestApi, testPool, testTemporalAddress } from '../../test/support';
 
 const keys = newCodecKeys();
 let dir: string;
@@ -86,7 +86,7 @@ describe('with Temporal killed', () => {
     await server?.stop();
   });
 
-  it('health reports Temporal unavailable (its probe has a deadline), without the raw error', async () => {
+  it('health reports Temporal unavailable (its probe has a deadline), without the raw error; a hold answers 503 with Retry-After', async () => {
     expect((await get(api, '/health')).status).toBe(200);
 
     process.kill(server.pid!, 'SIGKILL');
@@ -94,5 +94,18 @@ describe('with Temporal killed', () => {
 
     const health = await get(api, '/health');
     expect(health).toEqual({ status: 503, retryAfter: '5', text: JSON.stringify({ status: 'degraded', postgres: 'ok', temporal: 'unavailable' }) });
+
+    // a hold for an account in the loan book: the signal cannot reach Temporal
+    const accountId = await seedAccount(pool, { installments: [{ dueDate: '2026-11-01', amount: 10_000 }] });
+    const response = await fetch(`${api.baseUrl}/accounts/${accountId}/holds`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ holdId: 'dispute-1', reason: 'DISPUTE' }),
+    });
+    expect({ status: response.status, retryAfter: response.headers.get('retry-after'), body: await response.json() }).toEqual({
+      status: 503,
+      retryAfter: '5',
+      body: { error: 'the workflow engine (Temporal) is not reachable right now; retry in 5 seconds' },
+    });
   });
 });
