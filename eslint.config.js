@@ -1,16 +1,18 @@
 // Lint: typescript-eslint's recommended rules, floating promises banned everywhere, no
 // import circles (eslint-plugin-import-x's no-cycle, type imports included), the workflow
 // sandbox rules (no Node built-ins, activities only as types) in workflows/, and the
-// account workflow's contract importing nothing of the workflow's implementation.
+// account workflow's contract importing nothing of the workflow's implementation, and
+// tests' waits that can fail (lint/test-waits.js).
 const js = require('@eslint/js');
 const tseslint = require('typescript-eslint');
 const importX = require('eslint-plugin-import-x');
 const { builtinModules } = require('node:module');
+const testWaits = require('./lint/test-waits.js');
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
 module.exports = tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.data/', '.tools/', 'coverage/', 'tools/', 'eslint.config.js', 'jest.config.js', 'test/summary-reporter.js'] },
+  { ignores: ['node_modules/', 'dist/', '.data/', '.tools/', 'coverage/', 'tools/', 'eslint.config.js', 'jest.config.js', 'lint/', 'test/summary-reporter.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -28,6 +30,12 @@ module.exports = tseslint.config(
       'import-x/resolver-next': [importX.createNodeResolver({ extensions: ['.ts', '.js', '.json'] })],
     },
     rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
+  },
+  {
+    // A test's wait is an assertion: it must be able to fail (lint/test-waits.js).
+    files: testWaits.files,
+    ignores: ['test/support.ts'],
+    rules: { 'no-restricted-syntax': ['error', ...testWaits.restrictedSyntax] },
   },
   {
     // Workflow code runs in Temporal's deterministic sandbox.

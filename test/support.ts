@@ -4,6 +4,7 @@
  * side by side against one database.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { inspect } from 'node:util';
 import type { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection, type Worker } from '@temporalio/worker';
@@ -120,10 +121,23 @@ export function isoDateFrom(nowMs: number, days: number): string {
   return new Date(nowMs + days * 86_400_000).toISOString().slice(0, 10);
 }
 
+/** What a wait last saw, short enough for a test report. */
+function describeSeen(last: { value: unknown } | { error: unknown }): string {
+  if ('error' in last) return `an error: ${last.error instanceof Error ? last.error.message : String(last.error)}`;
+  const text = inspect(last.value, { depth: 4, breakLength: Infinity, maxArrayLength: 20, maxStringLength: 200 });
+  return text.length > 2_000 ? `${text.slice(0, 2_000)}…` : text;
+}
+
+/** A wait whose condition never held: fails the test that waited, saying what it saw last. */
+export class WaitTimedOut extends Error {
+  override name = 'WaitTimedOut';
+}
+
 /**
- * Polls until `done(value)` (in real time: a time-skipping server's clock holds
- * meanwhile). Errors count as "not yet". On timeout it returns the last value, so the
- * caller's assertion shows what was seen, or throws the last error if there was none.
+ * Polls until `done(value)` and returns that value (in real time: a time-skipping
+ * server's clock holds meanwhile). Errors count as "not yet". On timeout it throws
+ * WaitTimedOut naming the condition and the last value (or error) seen, so a bare
+ * `await eventually(...)` is an assertion of its condition.
  */
 export async function eventually<T>(check: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -134,8 +148,7 @@ export async function eventually<T>(check: () => Promise<T>, done: (value: T) =>
     );
     if ('value' in last && done(last.value)) return last.value;
     if (Date.now() > deadline) {
-      if ('value' in last) return last.value;
-      throw last.error;
+      throw new WaitTimedOut(`waited ${timeoutMs} ms for ${done.toString()}; last saw ${describeSeen(last)}`, { cause: 'error' in last ? last.error : undefined });
     }
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -14,10 +14,19 @@ import type { Pool } from '../db/pool';
 import { registerAccountRoutes } from './account-routes';
 import { registerAgentRoutes } from './agent-routes';
 import { registerCodecRoutes } from './codec-routes';
+import { RETRY_AFTER_SECONDS } from './dependency-errors';
 import { registerErrorHandler } from './errors';
 import { registerFieldRoutes } from './field-routes';
 import { registerImportRoutes } from './import-routes';
 import { registerPaymentRoutes } from './payment-routes';
+
+/** How long /health waits for Temporal before calling it unavailable. */
+const HEALTH_DEADLINE_MS = 3_000;
+const answers = (probe: Promise<unknown>) =>
+  probe.then(
+    () => 'ok' as const,
+    () => 'unavailable' as const,
+  );
 
 export interface ApiDeps {
   log: Logger;
@@ -53,17 +62,13 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   registerCodecRoutes(app, deps.codec);
 
   app.get('/health', { schema: { hide: true } }, async (_request, reply) => {
+    // Each dependency as "ok" or "unavailable": the raw error names hosts and ports.
     const [postgres, temporal] = await Promise.all([
-      deps.pool.query('SELECT 1').then(
-        () => 'ok',
-        (err: Error) => err.message,
-      ),
-      deps.temporal.workflowService.getSystemInfo({}).then(
-        () => 'ok',
-        (err: Error) => err.message,
-      ),
+      answers(deps.pool.query('SELECT 1')),
+      answers(deps.temporal.connection.withDeadline(Date.now() + HEALTH_DEADLINE_MS, () => deps.temporal.workflowService.getSystemInfo({}))),
     ]);
     const healthy = postgres === 'ok' && temporal === 'ok';
+    if (!healthy) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     return reply.code(healthy ? 200 : 503).send({ status: healthy ? 'ok' : 'degraded', postgres, temporal });
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -3,7 +3,8 @@
  * Postgres (embedded, or DATABASE_URL) → migrations → Temporal dev server + Web UI
  * (SQLite under .data/, or TEMPORAL_ADDRESS) → worker and API processes → the demo
  * portfolio → the daily screening Schedule (ensured by the worker), triggered now: one
- * workflow per overdue account. Ctrl-C stops everything in order.
+ * workflow per overdue account. Every process it starts is supervised (children.ts,
+ * supervisor.ts): restarted with backoff when it dies; Ctrl-C stops them in reverse order.
  * A second start reuses .data/: nothing is loaded or started twice.
  */
 import path from 'node:path';
@@ -18,15 +19,13 @@ import { fieldDemoCandidates, moveDemoAccountsToTheField } from '../demo/field-s
 import { demoAnchor, loadDemoPortfolio } from '../demo/portfolio';
 import { isoDateOf } from '../domain/dates';
 import { createLogger } from '../logger';
-import { PROJECT_ROOT } from '../paths';
-import { type ManagedProcess, startChildProcess, waitFor } from '../setup/child-process';
-import { startDevServer, type RunningDevServer } from '../setup/dev-server';
-import { startPostgres, type RunningPostgres } from '../setup/postgres';
 import { ensureTemporalCli } from '../setup/temporal-tools';
 import { connectClient } from '../temporal/client';
 import { registerSearchAttributes } from '../temporal/register-search-attributes';
 import { triggerScreening } from '../temporal/screening-schedule';
+import { launcherChildren, type LocalStack } from './children';
 import { localCodecKey } from './codec-key';
+import { describeEvent, Supervisor } from './supervisor';
 import { printWelcome, type WelcomeFacts } from './welcome';
 
 const USAGE = `npm start [-- --accounts N] [-- --no-demo]
@@ -53,68 +52,41 @@ async function main(): Promise<void> {
   const logDir = path.join(dataDir, 'logs');
   const externalTemporal = Boolean(process.env.TEMPORAL_ADDRESS);
 
-  const children: ManagedProcess[] = [];
-  let devServer: RunningDevServer | undefined;
-  let postgres: RunningPostgres | undefined;
-  let stopping: Promise<void> | undefined;
-  const stopAll = (reason: string) =>
-    (stopping ??= (async () => {
-      log.info({ reason }, 'stopping');
-      await Promise.all(children.map((c) => c.stop()));
-      await devServer?.stop();
-      await postgres?.stop();
-      log.info('stopped');
-    })());
-  process.once('SIGINT', () => void stopAll('SIGINT').then(() => process.exit(0)));
-  process.once('SIGTERM', () => void stopAll('SIGTERM').then(() => process.exit(0)));
+  const codecKey = cfg.ARREARS_CODEC_KEY ? { keyId: cfg.ARREARS_CODEC_KEY_ID, key: cfg.ARREARS_CODEC_KEY } : localCodecKey(dataDir, cfg.ARREARS_CODEC_KEY_ID);
+  const codecKeys = codecKeysFrom({ ...cfg, ARREARS_CODEC_KEY: codecKey.key, ARREARS_CODEC_KEY_ID: codecKey.keyId });
+  const codecEndpoint = codecPublicUrl(cfg);
+  const apiUrl = `http://${cfg.API_HOST === '0.0.0.0' ? '127.0.0.1' : cfg.API_HOST}:${cfg.API_PORT}`;
+  // Servers of one's own (DATABASE_URL, TEMPORAL_ADDRESS) are used as they are, not supervised.
+  const stack: LocalStack = { apiUrl, databaseUrl: cfg.DATABASE_URL, temporalAddress: externalTemporal ? cfg.TEMPORAL_ADDRESS : undefined };
+  const cli = externalTemporal ? undefined : await ensureTemporalCli({ log });
+  const supervisor = new Supervisor(launcherChildren({ cfg, log, logDir, cli, codecEndpoint, codecKey, stack }), (event) => {
+    const line = describeEvent(event);
+    if (event.kind === 'died' || event.kind === 'restart-failed' || event.kind === 'gave-up') log.error({ process: event.name, event: event.kind }, line);
+    else log.info({ process: 'name' in event ? event.name : undefined, event: event.kind }, line);
+  });
+  const stopAll = (reason: string) => supervisor.stop(reason);
+  // The log is asynchronous: flush it, or the last lines (what was stopped) are lost.
+  const exit = (code: number) => log.flush(() => process.exit(code));
+  // `on`, not `once`: a second Ctrl-C (or the same one relayed by a parent) must not
+  // kill the launcher half way through its ordered stop.
+  const onSignal = (reason: string) => () => void stopAll(reason).then(() => exit(0));
+  process.on('SIGINT', onSignal('Ctrl-C'));
+  process.on('SIGTERM', onSignal('SIGTERM'));
 
   try {
-    const codecKey = cfg.ARREARS_CODEC_KEY ? { keyId: cfg.ARREARS_CODEC_KEY_ID, key: cfg.ARREARS_CODEC_KEY } : localCodecKey(dataDir, cfg.ARREARS_CODEC_KEY_ID);
-    const codecKeys = codecKeysFrom({ ...cfg, ARREARS_CODEC_KEY: codecKey.key, ARREARS_CODEC_KEY_ID: codecKey.keyId });
-
-    const cli = externalTemporal ? undefined : await ensureTemporalCli({ log });
-    postgres = await startPostgres({ databaseUrl: cfg.DATABASE_URL, clusterDir: path.join(dataDir, 'postgres'), port: cfg.EMBEDDED_PG_PORT, database: 'arrears', log });
-    await migrateUp(postgres.url, log);
-
-    const codecEndpoint = codecPublicUrl(cfg);
-    if (cli) {
-      const [, port] = cfg.TEMPORAL_ADDRESS.split(':');
-      devServer = await startDevServer({
-        cli,
-        port: Number(port ?? 7233),
-        uiPort: cfg.TEMPORAL_UI_PORT,
-        dbFile: path.join(dataDir, 'temporal-dev-server.sqlite'),
-        codecEndpoint,
-        namespace: cfg.TEMPORAL_NAMESPACE,
-        logFile: path.join(logDir, 'temporal-dev-server.log'),
-        log,
-      });
-    } else {
+    if (cfg.DATABASE_URL) await migrateUp(cfg.DATABASE_URL, log);
+    if (externalTemporal) {
       const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
       await registerSearchAttributes(connection, cfg.TEMPORAL_NAMESPACE);
       await connection.close();
     }
-    const temporalAddress = devServer?.address ?? cfg.TEMPORAL_ADDRESS;
-
-    const childEnv: NodeJS.ProcessEnv = {
-      ...process.env,
-      DATABASE_URL: postgres.url,
-      TEMPORAL_ADDRESS: temporalAddress,
-      ARREARS_CODEC_KEY: codecKey.key,
-      ARREARS_CODEC_KEY_ID: codecKey.keyId,
-    };
-    // tsx as a Node loader: the same entry points `npm run worker` / `npm run api` use
-    const runTypeScript = (name: string, entry: string[]) =>
-      startChildProcess(name, process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, ...entry)], { env: childEnv, logFile: path.join(logDir, `${name}.log`) });
-    const worker = runTypeScript('worker', ['workers', 'worker.ts']);
-    const api = runTypeScript('api', ['src', 'api', 'main.ts']);
-    children.push(worker, api);
-    const apiUrl = `http://${cfg.API_HOST === '0.0.0.0' ? '127.0.0.1' : cfg.API_HOST}:${cfg.API_PORT}`;
-    await waitFor(api, async () => (await fetch(`${apiUrl}/health`)).ok, 60_000);
+    await supervisor.start();
+    const databaseUrl = stack.databaseUrl!;
+    const temporalAddress = stack.temporalAddress!;
 
     let demo: WelcomeFacts['demo'] = { loaded: 0, overdue: 0, started: 0, alreadyRunning: 0 };
     if (!flags['no-demo']) {
-      const pool = createPool(postgres.url, 4);
+      const pool = createPool(databaseUrl, 4);
       const client = await connectClient({ address: temporalAddress, namespace: cfg.TEMPORAL_NAMESPACE, codecKeys });
       try {
         const today = isoDateOf(Date.now());
@@ -142,38 +114,31 @@ async function main(): Promise<void> {
     }
 
     printWelcome({
-      uiUrl: devServer?.uiUrl,
+      uiUrl: stack.uiUrl,
       temporalAddress,
       namespace: cfg.TEMPORAL_NAMESPACE,
       apiUrl,
       codecEndpoint,
       cliPath: cli?.kind === 'binary' ? path.relative(process.cwd(), cli.path) || cli.path : 'temporal',
-      databaseUrl: postgres.embedded ? postgres.url : '(DATABASE_URL)',
+      databaseUrl: cfg.DATABASE_URL ? '(DATABASE_URL)' : databaseUrl,
       logDir,
       demo,
       setupSeconds: (Date.now() - began) / 1000,
     });
     log.info({ setupMs: Date.now() - began }, 'ready');
-    // Stay up until Ctrl-C; if the worker or API dies, stop everything and say so.
-    await Promise.race(
-      children.map(
-        (c) =>
-          new Promise<void>((resolve) =>
-            c.child.once('exit', (code) => {
-              if (!stopping) log.error({ process: c.name, code, logFile: c.logFile }, 'a process exited; stopping');
-              resolve();
-            }),
-          ),
-      ),
-    );
-    if (stopping) return; // Ctrl-C reached the children too; the signal handler finishes the stop
-    await stopAll('child exited');
-    process.exit(1);
+    // Stay up until Ctrl-C; the supervisor restarts what dies, and gives up (having
+    // stopped everything) only when a process keeps failing as soon as it starts.
+    const reason = await supervisor.gaveUp;
+    log.fatal({ reason }, 'stopped: a process keeps failing');
+    exit(1);
   } catch (err) {
     log.fatal({ err }, 'start failed');
     await stopAll('start failed');
-    process.exit(1);
+    exit(1);
   }
 }
 
-void main();
+main().catch((err: unknown) => {
+  createLogger('info', 'launcher').fatal({ err }, 'start failed');
+  process.exit(1);
+});

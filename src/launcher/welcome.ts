@@ -62,7 +62,7 @@ export function welcomeText(f: WelcomeFacts): string {
   }
   lines.push(
     '',
-    'Early collection (README "Early collection"): each run has a treatment (filter Treatment = "fast") and a `statement` query.',
+    'Early collection (docs/lifecycle.md): each run has a treatment (filter Treatment = "fast") and a `statement` query.',
     '  npm run -s arrears -- agent-tasks                       # call tasks waiting for an agent',
     '  npm run -s arrears -- call-outcome <taskId> --agent agent-01 --reached --reason OVERSIGHT',
     `  npm run -s arrears -- promise <accountId> --amount 100.00 --currency CNY --date ${new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10)} --channel CALL`,
@@ -72,9 +72,9 @@ export function welcomeText(f: WelcomeFacts): string {
   return lines.join('\n');
 }
 
-/** Appointments and home visits (README "Appointments and home visits"): where they are and what to try. */
+/** Appointments and home visits (docs/lifecycle.md): where they are and what to try. */
 function fieldLines(field: FieldDemo): string[] {
-  const heading = 'Appointments and home visits (README "Appointments and home visits"):';
+  const heading = 'Appointments and home visits (docs/lifecycle.md):';
   if (field.unavailable) return [heading, `  none yet: ${field.unavailable}`];
   const list = (ids: string[]) => (ids.length ? ids.join(', ') : 'none');
   const p = field.proposal;

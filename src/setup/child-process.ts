@@ -7,15 +7,31 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
+/** How a process ended: an exit code, or the signal that killed it. */
+export interface ProcessExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export const describeExit = ({ code, signal }: ProcessExit) => (signal ? `killed by ${signal}` : `exited with code ${code}`);
+
 export interface ManagedProcess {
   name: string;
   child: ChildProcess;
   logFile: string;
+  /** Settles when the process has ended, for whatever reason. */
+  exited: Promise<ProcessExit>;
   stop(): Promise<void>;
 }
 
 /** Killed by a signal (Ctrl-C reaches the whole process group) leaves exitCode null: look at both. */
 export const hasExited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
+
+/** The exit of a process already running, seen even if it has ended by now. */
+export function exitOf(child: ChildProcess): Promise<ProcessExit> {
+  if (hasExited(child)) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+}
 
 export function startChildProcess(
   name: string,
@@ -27,11 +43,12 @@ export function startChildProcess(
   const out = fs.openSync(logFile, 'a');
   const child = spawn(command, args, { env, stdio: ['ignore', out, out] });
   fs.closeSync(out);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = exitOf(child);
   return {
     name,
     child,
     logFile,
+    exited,
     async stop() {
       if (hasExited(child)) return;
       const killer = setTimeout(() => child.kill('SIGKILL'), graceMs);

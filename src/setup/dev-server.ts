@@ -9,7 +9,7 @@ import { Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Logger } from 'pino';
 import { ARREARS_SEARCH_ATTRIBUTES } from '../../workflows/account/contract/search-attributes';
-import { startChildProcess, waitFor } from './child-process';
+import { type ProcessExit, startChildProcess, waitFor } from './child-process';
 import { ephemeralExecutable, type ResolvedTool } from './temporal-tools';
 
 export interface DevServerOptions {
@@ -29,6 +29,10 @@ export interface DevServerOptions {
 export interface RunningDevServer {
   address: string;
   uiUrl?: string;
+  /** The server process (absent when the SDK runs it for us and keeps the process to itself). */
+  pid?: number;
+  /** Settles when the server process ends; absent as `pid` is. */
+  exited?: Promise<ProcessExit>;
   stop(): Promise<void>;
 }
 
@@ -113,5 +117,5 @@ export async function startDevServer(opts: DevServerOptions): Promise<RunningDev
     server.child.kill('SIGKILL');
     throw err;
   }
-  return { address, uiUrl, stop: () => server.stop() };
+  return { address, uiUrl, pid: server.child.pid, exited: server.exited, stop: () => server.stop() };
 }

