@@ -225,3 +225,49 @@ export const planViewSchema = z.strictObject({
   bucketAtStart: z.enum(BUCKETS),
 });
 export type PlanView = z.infer<typeof planViewSchema>;
+
+// ---------- the activities' inputs and answers ----------
+
+export interface MakeOfferInput {
+  /** one per offer of one run chain: a retry finds the first */
+  idempotencyKey: string;
+  accountId: string;
+  workflowId: string;
+  /** a counter-offer's surplus, minor units (income minus outgoings as stated); else the latest visit report's */
+  statedSurplus?: number;
+  at: number;
+}
+
+export interface DecideWaiverInput {
+  accountId: string;
+  decision: WaiverDecision;
+  at: number;
+}
+
+export interface OfferRef {
+  accountId: string;
+  offerId: number;
+  at: number;
+}
+
+export interface RespondToOfferInput {
+  /** one per answer (the update's id): a retry finds the first */
+  idempotencyKey: string;
+  accountId: string;
+  workflowId: string;
+  response: PlanResponse;
+  at: number;
+}
+
+export type OfferAnswered =
+  | { outcome: 'PLAN_STARTED'; offerId: number; plan: PlanView }
+  | { outcome: 'DECLINED'; offerId: number }
+  /** the next offer is sized from this surplus (minor units) */
+  | { outcome: 'COUNTERED'; offerId: number; statedSurplus: number };
+
+export interface SetPlanStatusInput {
+  accountId: string;
+  planId: number;
+  status: Exclude<PlanStatus, 'OFFERED'>;
+  at: number;
+}
