@@ -5,6 +5,7 @@
  * the plan written with its adjustments, and payments allocated to its obligations.
  */
 import { ApplicationFailure } from '@temporalio/common';
+import { loadAccountFigures } from '../src/db/account-figures';
 import type { DecideWaiverInput, MakeOfferInput, Offer, OfferAnswered, OfferRef, PlanResponse, PlanView, RespondToOfferInput, SetPlanStatusInput, WaiverDecision } from '../src/domain/negotiation';
 import { FailureType } from '../src/domain/failures';
 import { accountWorkflowId } from '../src/domain/ids';
@@ -303,5 +304,27 @@ describe('a settlement', () => {
       { component: 'PENALTY_FEES', amount: 45_000, applied: true },
       { component: 'CONTRACT_INTEREST', amount: 45_000, applied: true },
     ]);
+  });
+});
+
+describe('the figures respect the plan', () => {
+  test('an account on a plan that is paid up is not overdue; late on the plan, it is overdue by the plan; broken, by the contract again', async () => {
+    const accountId = await overdueAccount('LOW');
+    expect(await loadAccountFigures(bed.pool, accountId, today)).toMatchObject({ amountOverdue: 300_000, daysPastDue: 80 });
+    const offer = await makeOffer(offerInput(accountId));
+    const started = await respond(answer(accountId, accept(offer.offerId, 'INSTALMENT_PLAN')));
+    if (started.outcome !== 'PLAN_STARTED') throw new Error(started.outcome);
+
+    // nothing of the plan due yet: current, though the contract still shows three installments unpaid
+    expect(await loadAccountFigures(bed.pool, accountId, today)).toMatchObject({ amountOverdue: 0, daysPastDue: 0, bucket: 'CURRENT', oldestUnpaidDueDate: null, overdueInstallments: 0 });
+    // day 15: the contract's day-10 installment and the plan's day-14 instalment are unpaid
+    const day15 = isoDateFrom(NOW, 15);
+    expect(await loadAccountFigures(bed.pool, accountId, day15)).toMatchObject({ amountOverdue: 120_357, daysPastDue: 5, oldestUnpaidDueDate: isoDateFrom(NOW, 10), overdueInstallments: 2 });
+    await pay(bed.pool, accountId, 120_357, today);
+    expect(await loadAccountFigures(bed.pool, accountId, day15)).toMatchObject({ amountOverdue: 0, daysPastDue: 0 });
+
+    await setPlanStatus({ accountId, planId: started.plan.planId, status: 'BROKEN', at: NOW });
+    const broken = await loadAccountFigures(bed.pool, accountId, day15);
+    expect(broken?.amountOverdue).toBeGreaterThan(0);
   });
 });
