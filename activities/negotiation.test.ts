@@ -5,7 +5,9 @@
  * the plan written with its adjustments, and payments allocated to its obligations.
  */
 import { ApplicationFailure } from '@temporalio/common';
+import { testPolicies } from '../src/contact-policy/test-policies';
 import { loadAccountFigures } from '../src/db/account-figures';
+import type { ContactStepInput, ContactStepResult } from '../src/domain/early-collection';
 import type { DecideWaiverInput, MakeOfferInput, Offer, OfferAnswered, OfferRef, PlanResponse, PlanView, RespondToOfferInput, SetPlanStatusInput, WaiverDecision } from '../src/domain/negotiation';
 import { FailureType } from '../src/domain/failures';
 import { accountWorkflowId } from '../src/domain/ids';
@@ -326,5 +328,50 @@ describe('the figures respect the plan', () => {
     await setPlanStatus({ accountId, planId: started.plan.planId, status: 'BROKEN', at: NOW });
     const broken = await loadAccountFigures(bed.pool, accountId, day15);
     expect(broken?.amountOverdue).toBeGreaterThan(0);
+  });
+});
+
+describe('the messages: the offer and the plan reminder, through the contact policy', () => {
+  const contact = (input: ContactStepInput): Promise<ContactStepResult> => runActivity(bed.activitiesWith({ contactPolicies: testPolicies() }).contactBorrower, input);
+  const step = (accountId: string, templateId: string, about: Pick<ContactStepInput, 'offerId' | 'planInstalment'>): ContactStepInput => ({
+    idempotencyKey: uniqueId('step'),
+    accountId,
+    workflowId: accountWorkflowId(accountId),
+    channel: 'SMS',
+    templateId,
+    at: NOW,
+    ...about,
+  });
+  const textOf = async (result: ContactStepResult) => {
+    if (result.outcome !== 'SENT') throw new Error(result.outcome);
+    const { rows } = await bed.pool.query('SELECT rendered_text FROM contact_attempts WHERE id = $1', [result.contactAttemptId]);
+    return rows[0].rendered_text as string;
+  };
+
+  test('the offer goes out only once OFFERED, with its options and validity', async () => {
+    const { accountId, offer } = await offered();
+    expect(await contact(step(accountId, 'sms-offer', { offerId: offer.offerId }))).toEqual({ outcome: 'NOT_NEEDED' });
+    await lapseWaivers({ accountId, offerId: offer.offerId, at: NOW });
+
+    const text = await textOf(await contact(step(accountId, 'sms-offer', { offerId: offer.offerId })));
+    expect(text).toContain('1) the overdue amount in 7 monthly payments of CNY 417.85, the last CNY 417.90, from');
+    expect(text).toContain('3) a single payment of CNY 8100.00 by');
+    expect(text).toContain(`The offer is open until ${isoDateFrom(NOW, 14)}.`);
+  });
+
+  test('a plan reminder goes out though the account is not overdue, and not once its instalment is paid', async () => {
+    const accountId = await overdueAccount('LOW');
+    const offer = await makeOffer(offerInput(accountId));
+    const started = await respond(answer(accountId, accept(offer.offerId, 'INSTALMENT_PLAN')));
+    if (started.outcome !== 'PLAN_STARTED') throw new Error(started.outcome);
+    const about = { planInstalment: { planId: started.plan.planId, instalmentNo: 1 } };
+    expect((await loadAccountFigures(bed.pool, accountId, today))?.amountOverdue).toBe(0);
+
+    expect(await textOf(await contact(step(accountId, 'sms-plan-reminder', about)))).toContain(`is CNY 203.57 due on ${isoDateFrom(NOW, 14)}.`);
+    await pay(bed.pool, accountId, 120_357, today);
+    expect(await contact(step(accountId, 'sms-plan-reminder', about))).toEqual({ outcome: 'NOT_NEEDED' });
+    const other = await overdueAccount();
+    const f = await failureOf(contact(step(other, 'sms-plan-reminder', about)));
+    expect(f.type).toBe(FailureType.UnknownPlan);
   });
 });
