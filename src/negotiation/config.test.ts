@@ -2,10 +2,8 @@
  * config/negotiation.json: the shipped file validates, and a wrong one is refused with the
  * path of every wrong value and the file's name.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import negotiationJson from '../../config/negotiation.json';
+import { configVariant, tempConfigFile } from '../../test/config-files';
 import { DEFAULT_NEGOTIATION_PATH, loadNegotiationConfig } from './load';
 import { forTier, NegotiationConfigError, parseNegotiationConfig } from './schema';
 
@@ -28,15 +26,10 @@ describe('config/negotiation.json', () => {
 
 describe('a bad negotiation file', () => {
   type Json = Record<string, Record<string, unknown>>;
-  const original = JSON.parse(fs.readFileSync(DEFAULT_NEGOTIATION_PATH, 'utf8')) as Json;
-
-  function loadVariant(edit: (cfg: Json) => void): () => unknown {
-    const copy = structuredClone(original);
-    edit(copy);
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'negotiation-')), 'negotiation.json');
-    fs.writeFileSync(file, JSON.stringify(copy));
+  const loadVariant = (edit: (cfg: Json) => void) => {
+    const file = configVariant(DEFAULT_NEGOTIATION_PATH, edit);
     return () => loadNegotiationConfig(file);
-  }
+  };
 
   test('a share above 1 and a minimum instalment that is not an amount are named by their paths', () => {
     const load = loadVariant((cfg) => {
@@ -70,8 +63,7 @@ describe('a bad negotiation file', () => {
   });
 
   test('is refused with the file name when it is not JSON', () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'negotiation-')), 'broken.json');
-    fs.writeFileSync(file, '{ "version": ');
+    const file = tempConfigFile('broken.json', '{ "version": ');
     expect(() => loadNegotiationConfig(file)).toThrow(new RegExp(`Cannot read ${file}`));
   });
 });
