@@ -91,6 +91,11 @@ async function offered(tier = 'MEDIUM') {
   return { accountId, offer };
 }
 
+test('loadNegotiationPolicy: the version and the figures the stages follow, as loaded at start', async () => {
+  const policy = await runActivity(acts().loadNegotiationPolicy, undefined);
+  expect(policy).toMatchObject({ configVersion: '2026.1', approvalDeadlineHours: 48, followUp: { graceDays: 5, breaksBeforeLegal: 2 } });
+});
+
 describe('makeOffer', () => {
   test('sized from the visit report: three options, the fee waiver beyond the MEDIUM limit awaiting a supervisor', async () => {
     const { accountId, offer } = await offered();

@@ -58,6 +58,7 @@ import {
 import { DEFAULT_BUSINESS_TIME_ZONE } from '../src/domain/time-zones';
 import { majorToMinorUnits } from '../src/loan-book/major-units';
 import { loadNegotiationConfig } from '../src/negotiation/load';
+import { negotiationPolicy, type NegotiationPolicy } from '../src/negotiation/schema';
 import { composeOffer, waiverKey, waitingForApproval, type ApprovedExcess } from '../src/negotiation/offer';
 import { businessDayOf } from './business-day';
 import { failure } from './appointments';
@@ -142,6 +143,11 @@ export function createNegotiationActivities({ pool, businessTimeZone = DEFAULT_B
   }
 
   return {
+    /** The policy the stages follow, with its version: recorded in the run's history, so a config change never alters a running plan. */
+    async loadNegotiationPolicy(): Promise<NegotiationPolicy> {
+      return negotiationPolicy(config);
+    },
+
     async makeOffer({ idempotencyKey, accountId, workflowId, statedSurplus, at }: MakeOfferInput): Promise<Offer> {
       const earlier = await findOfferByKey(pool, idempotencyKey);
       if (earlier) return offerView(earlier, await offerWaivers(pool, earlier.id));

@@ -5,7 +5,7 @@
 import negotiationJson from '../../config/negotiation.json';
 import { configVariant, tempConfigFile } from '../../test/config-files';
 import { DEFAULT_NEGOTIATION_PATH, loadNegotiationConfig } from './load';
-import { forTier, NegotiationConfigError, parseNegotiationConfig } from './schema';
+import { forTier, negotiationPolicy, NegotiationConfigError, parseNegotiationConfig } from './schema';
 
 const config = loadNegotiationConfig();
 
@@ -17,6 +17,23 @@ describe('config/negotiation.json', () => {
     expect(forTier(config.plan.longestTermMonths.LOAN, 'UNRATED')).toBe(12);
     expect(forTier(config.waivers.withoutApproval, 'LOW')).toEqual({ PENALTY_FEES: 1, LATE_INTEREST: 1, CONTRACT_INTEREST: 0 });
     expect(config.followUp).toMatchObject({ reminderDaysBefore: 3, graceDays: 5, breaksBeforeLegal: 2 });
+  });
+
+  test('the policy the stages record: the version and the timers and messages, no prose', () => {
+    expect(negotiationPolicy(config)).toEqual({
+      configVersion: '2026.1',
+      approvalDeadlineHours: 48,
+      answer: { offerValidityDays: 14, offersBeforeEscalation: 2 },
+      messages: {
+        offer: [
+          { channel: 'SMS', templateId: 'sms-offer' },
+          { channel: 'EMAIL', templateId: 'email-offer' },
+        ],
+        reminder: { channel: 'SMS', templateId: 'sms-plan-reminder' },
+        callBack: { channel: 'CALL', templateId: 'call-plan-late' },
+      },
+      followUp: { reminderDaysBefore: 3, graceDays: 5, callBackAfterDays: 2, breaksBeforeLegal: 2 },
+    });
   });
 
   test('is the same data the workflow gets by importing the JSON', () => {

@@ -11,11 +11,16 @@ import { majorUnitsSchema } from '../domain/early-collection';
 import { currencySchema } from '../domain/money';
 import { PRODUCTS, WAIVABLE_COMPONENTS } from '../domain/negotiation';
 import { issueLines } from '../domain/input-problems';
+import { CHANNELS } from '../treatments/schema';
 
 const tierName = z.string().regex(/^[A-Z][A-Z0-9_]{0,31}$/, 'an upper-case risk tier such as HIGH');
 const share = z.number().min(0, 'a share from 0 to 1').max(1, 'a share from 0 to 1');
 const why = z.string().min(1);
 const months = z.number().int().min(1).max(120);
+const message = z.strictObject({
+  channel: z.enum(CHANNELS),
+  templateId: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, 'a lower-case template id such as sms-offer'),
+});
 
 /** A value for every risk tier: `default`, and the tiers that differ. */
 const byTier = <T extends z.ZodType>(value: T) => z.strictObject({ default: value, byTier: z.record(tierName, value) });
@@ -66,6 +71,13 @@ export const negotiationConfigSchema = z
       offersBeforeEscalation: z.number().int().min(1).max(5),
       why,
     }),
+    /** the templates of the offer (each channel in turn), the reminder before an instalment and the late instalment's call-back */
+    messages: z.strictObject({
+      offer: z.array(message).min(1),
+      reminder: message,
+      callBack: message.extend({ channel: z.literal('CALL') }),
+      why,
+    }),
     followUp: z.strictObject({
       reminderDaysBefore: z.number().int().min(0).max(30),
       graceDays: z.number().int().min(0).max(60),
@@ -89,6 +101,23 @@ export const negotiationConfigSchema = z
   });
 
 export type NegotiationConfig = z.infer<typeof negotiationConfigSchema>;
+
+/** The part of the policy the NEGOTIATION and PLAN_ACTIVE stages act on, recorded on the run with its version. */
+export interface NegotiationPolicy {
+  configVersion: string;
+  approvalDeadlineHours: number;
+  answer: Omit<NegotiationConfig['answer'], 'why'>;
+  messages: Omit<NegotiationConfig['messages'], 'why'>;
+  followUp: Omit<NegotiationConfig['followUp'], 'why'>;
+}
+
+/** What the workflow records: the policy's version and the figures its timers and messages use (no `why`s). */
+export function negotiationPolicy(config: NegotiationConfig): NegotiationPolicy {
+  const { why: _a, ...answer } = config.answer;
+  const { why: _m, ...messages } = config.messages;
+  const { why: _f, ...followUp } = config.followUp;
+  return { configVersion: config.version, approvalDeadlineHours: config.waivers.approvalDeadlineHours, answer, messages, followUp };
+}
 
 export class NegotiationConfigError extends Error {
   override name = 'NegotiationConfigError';

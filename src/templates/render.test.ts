@@ -6,6 +6,8 @@ import treatmentsJson from '../../config/treatments.json';
 import { parseTreatments } from '../treatments/schema';
 import fieldCollectionJson from '../../config/field-collection.json';
 import { fieldCollectionConfigSchema } from '../field-collection/schema';
+import negotiationJson from '../../config/negotiation.json';
+import { parseNegotiationConfig } from '../negotiation/schema';
 import { debtWordsIn, THREATENING_WORDS, threateningWordsIn } from './blocklist';
 import { loadTemplateCatalogue, TemplateFileError } from './catalogue';
 import { renderFamilyMessage, renderTemplate, TemplateRenderError, type MessageContext, type RenderedMessage } from './render';
@@ -105,6 +107,12 @@ describe('templates', () => {
     expect(at('meet them in person')).toBeLessThan(at('Tue 24 Nov 18:00-19:30'));
     expect(at('Tue 24 Nov 18:00-19:30')).toBeLessThan(at('home or at their workplace'));
     expect(at('home or at their workplace')).toBeLessThan(at('record the confirmation'));
+  });
+
+  it('the negotiation config names templates that exist, for the right channel', () => {
+    const { messages } = parseNegotiationConfig(negotiationJson);
+    for (const { channel, templateId } of [...messages.offer, messages.reminder, messages.callBack])
+      expect([templateId, renderTemplate(catalogue, { templateId }, withAppointment).channel]).toEqual([templateId, channel]);
   });
 
   it('the offer messages carry the options and their validity; the plan messages the instalment', () => {
