@@ -24,7 +24,7 @@ import {
   findOfferByKey,
   insertOffer,
   lapsePendingWaivers,
-  latestOffer,
+  loadLatestOfferView,
   latestVisitSurplus,
   loadAccountBalance,
   loadOffer,
@@ -34,6 +34,7 @@ import {
   openOfferOf,
   recordAnswer,
   updateOfferTerms,
+  offerView,
   type OfferRow,
   type WaiverRow,
 } from '../src/db/negotiations';
@@ -64,26 +65,6 @@ import { businessDayOf } from './business-day';
 import { failure } from './appointments';
 import { accountNotFound } from './contact';
 import type { ActivityDeps } from './deps';
-
-/** The offer as the `offer` query, the API and the CLI show it. */
-export function offerView(row: OfferRow, waivers: WaiverRow[]): Offer {
-  return {
-    offerId: row.id,
-    accountId: row.account_id,
-    status: row.status,
-    round: row.round,
-    currency: row.currency,
-    asOf: row.as_of,
-    validUntil: row.valid_until,
-    configVersion: row.config_version,
-    surplus: row.surplus_source === null || row.monthly_surplus === null ? null : { monthly: row.monthly_surplus, source: row.surplus_source },
-    instalmentBudget: row.instalment_budget,
-    options: row.options,
-    unavailable: row.unavailable,
-    pendingWaivers: waivers.filter((w) => w.status === 'PENDING').map((w) => ({ waiverId: w.id, kind: w.option_kind, subject: w.subject, needsApproval: w.needs_approval })),
-    approvalDeadline: row.approval_deadline?.toISOString() ?? null,
-  };
-}
 
 /** The excess approved so far, per option and subject (a lapsed or refused waiver: nothing). */
 const approvedExcess = (waivers: WaiverRow[]): ApprovedExcess => Object.fromEntries(waivers.map((w) => [waiverKey(w.option_kind, w.subject), w.approved_amount ?? 0]));
@@ -308,8 +289,7 @@ export function createNegotiationActivities({ pool, businessTimeZone = DEFAULT_B
 
     /** The account's newest offer, for the API and the CLI (null: never negotiated). */
     async loadLatestOffer({ accountId }: { accountId: string }): Promise<Offer | null> {
-      const row = await latestOffer(pool, accountId);
-      return row ? offerView(row, await offerWaivers(pool, row.id)) : null;
+      return (await loadLatestOfferView(pool, accountId)) ?? null;
     },
 
     /** The account's plan in force with its progress (null: none). */

@@ -17,6 +17,7 @@ import { registerCodecRoutes } from './codec-routes';
 import { registerErrorHandler } from './errors';
 import { registerFieldRoutes } from './field-routes';
 import { registerImportRoutes } from './import-routes';
+import { registerNegotiationRoutes } from './negotiation-routes';
 import { registerPaymentRoutes } from './payment-routes';
 
 export interface ApiDeps {
@@ -50,6 +51,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   registerAgentRoutes(app, { pool: deps.pool, temporal: deps.temporal });
   registerAccountRoutes(app, { pool: deps.pool, temporal: deps.temporal });
   registerFieldRoutes(app, { pool: deps.pool, temporal: deps.temporal });
+  registerNegotiationRoutes(app, { pool: deps.pool });
   registerCodecRoutes(app, deps.codec);
 
   app.get('/health', { schema: { hide: true } }, async (_request, reply) => {

@@ -15,6 +15,7 @@ import {
   UNAVAILABLE_REASONS,
   WAIVER_SUBJECTS,
   type Balance,
+  type Offer,
   type OfferBasis,
   type OfferStatus,
   type OptionKind,
@@ -303,4 +304,30 @@ export async function decideWaiverRow(db: Queryable, d: WaiverDecisionRow): Prom
 export async function lapsePendingWaivers(db: Queryable, offerId: number, at: Date): Promise<number> {
   const { rowCount } = await db.query(`UPDATE offer_waivers SET status = 'LAPSED', approved_amount = 0, decided_at = $2 WHERE offer_id = $1 AND status = 'PENDING'`, [offerId, at]);
   return rowCount ?? 0;
+}
+
+/** The offer as the `offer` query, the API and the CLI show it. */
+export function offerView(row: OfferRow, waivers: WaiverRow[]): Offer {
+  return {
+    offerId: row.id,
+    accountId: row.account_id,
+    status: row.status,
+    round: row.round,
+    currency: row.currency,
+    asOf: row.as_of,
+    validUntil: row.valid_until,
+    configVersion: row.config_version,
+    surplus: row.surplus_source === null || row.monthly_surplus === null ? null : { monthly: row.monthly_surplus, source: row.surplus_source },
+    instalmentBudget: row.instalment_budget,
+    options: row.options,
+    unavailable: row.unavailable,
+    pendingWaivers: waivers.filter((w) => w.status === 'PENDING').map((w) => ({ waiverId: w.id, kind: w.option_kind, subject: w.subject, needsApproval: w.needs_approval })),
+    approvalDeadline: row.approval_deadline?.toISOString() ?? null,
+  };
+}
+
+/** The account's newest offer as shown; undefined when it was never offered one. */
+export async function loadLatestOfferView(db: Queryable, accountId: string): Promise<Offer | undefined> {
+  const row = await latestOffer(db, accountId);
+  return row ? offerView(row, await offerWaivers(db, row.id)) : undefined;
 }
