@@ -66,7 +66,8 @@ const WEEK = 7 * DAY;
 
 const iso = (ms: number | Date) => new Date(ms).toISOString();
 
-const failure = (type: FailureType, message: string) => ApplicationFailure.create({ type, message, nonRetryable: true });
+/** A business failure no retry can mend. */
+export const failure = (type: FailureType, message: string) => ApplicationFailure.create({ type, message, nonRetryable: true });
 const accountNotFound = (accountId: string) => failure(FailureType.AccountNotFound, `account ${accountId} is not in the loan book`);
 const unknownAppointment = (appointmentId: number, accountId: string) =>
   failure(FailureType.UnknownAppointment, `appointment ${appointmentId} is not an appointment of account ${accountId}`);

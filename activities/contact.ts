@@ -34,6 +34,7 @@ import { renderTemplate, TemplateRenderError, type RenderedMessage } from '../sr
 import { loadTreatments } from '../src/treatments/load';
 import { businessDayOf } from './business-day';
 import { appointmentMessageContext, type AppointmentMessageContext } from './appointment-message';
+import { negotiationMessageContext, type NegotiationMessageContext } from './negotiation-message';
 import type { ActivityDeps } from './deps';
 import { createMessageHandOff, type RecordedMessage as Recorded } from './message-hand-off';
 import { OutboxEmailProvider } from './providers/email-provider';
@@ -62,10 +63,10 @@ export function createContactActivities(deps: ActivityDeps) {
   const emailProvider = deps.emailProvider ?? new OutboxEmailProvider(pool);
   const deliver = createMessageHandOff({ pool, smsProvider, emailProvider });
 
-  function render(input: ContactStepInput, target: ContactTarget, figures: AccountFigures, appointment: AppointmentMessageContext): RenderedMessage {
+  function render(input: ContactStepInput, target: ContactTarget, figures: AccountFigures, about: AppointmentMessageContext & NegotiationMessageContext): RenderedMessage {
     let message: RenderedMessage;
     try {
-      const ctx = { product: target.product, ...figures, ...appointment };
+      const ctx = { product: target.product, ...figures, ...about };
       message = renderTemplate(templates, { templateId: input.templateId, ...(input.templateVersion === undefined ? {} : { version: input.templateVersion }) }, ctx);
     } catch (err) {
       if (!(err instanceof TemplateRenderError)) throw err;
@@ -143,7 +144,8 @@ export function createContactActivities(deps: ActivityDeps) {
       // Recorded, never handed off (the provider failed or timed out): no reminder after a
       // cure, so the figures decide again before the message goes out late.
       const figures = await loadAccountFigures(pool, accountId, businessDayOf(input, businessTimeZone));
-      if (figures && figures.amountOverdue === 0) {
+      const { needed } = await negotiationMessageContext(pool, input);
+      if (figures && !(needed ?? figures.amountOverdue > 0)) {
         await markStepUndeliverable(pool, recorded.attemptId);
         log.info('nothing overdue any more; the undelivered contact is not handed off', { accountId, workflowId, channel: attempt.channel, contactAttemptId: attempt.id });
         return { outcome: 'NOT_NEEDED' };
@@ -166,14 +168,16 @@ export function createContactActivities(deps: ActivityDeps) {
       // Read before asking the policy too, so that no refusal is recorded for a contact no longer needed.
       const figures = await loadAccountFigures(pool, accountId, asOf);
       if (!figures) throw accountNotFound(accountId);
-      if (figures.amountOverdue === 0) {
+      // Field collection: the appointment the message is about, its slots or visit time; negotiation: the offer or plan instalment.
+      const about = { ...(await appointmentMessageContext(pool, input)), ...(await negotiationMessageContext(pool, input)) };
+      // An offer's or a plan's message is needed while the offer is out or the instalment unpaid; any other while something is overdue.
+      const needed = (f: AccountFigures, latest: NegotiationMessageContext = about) => latest.needed ?? f.amountOverdue > 0;
+      if (!needed(figures)) {
         log.info('nothing overdue any more; contact not needed', { accountId, workflowId, channel, templateId });
         return { outcome: 'NOT_NEEDED' };
       }
-      // Field collection: the appointment the message is about, its slots or visit time.
-      const appointment = await appointmentMessageContext(pool, input);
       if (!target.recipient) {
-        const message = render(input, target, figures, appointment);
+        const message = render(input, target, figures, about);
         const row = await recordContactAttempt(pool, {
           idempotencyKey,
           accountId,
@@ -197,8 +201,8 @@ export function createContactActivities(deps: ActivityDeps) {
       const permit = await withContactPermit(pool, request, policies, async (p) => {
         // Once more under the borrower's lock, the last moment before the record: a payment may have landed.
         const latest = await loadAccountFigures(p.db, accountId, asOf);
-        if (!latest || latest.amountOverdue === 0) return undefined;
-        return writeStep(p, input, target, render(input, target, latest, appointment));
+        if (!latest || !needed(latest, await negotiationMessageContext(p.db, input))) return undefined;
+        return writeStep(p, input, target, render(input, target, latest, about));
       });
       if (!permit.allowed) {
         log.info('contact blocked by the contact policy', { accountId, workflowId, channel, rule: permit.rule, nextAllowedAt: permit.nextAllowedAt });

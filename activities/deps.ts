@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { ContactPolicySet } from '../src/contact-policy/policy';
 import type { Pool } from '../src/db/pool';
 import type { FieldCollectionConfig } from '../src/field-collection/schema';
+import type { NegotiationConfig } from '../src/negotiation/schema';
 import type { TemplateCatalogue } from '../src/templates/catalogue';
 import type { TreatmentsConfig } from '../src/treatments/schema';
 import type { EmailProvider } from './providers/email-provider';
@@ -27,4 +28,6 @@ export interface ActivityDeps {
   templates?: TemplateCatalogue;
   /** config/field-collection.json as loaded at start; default: that file. */
   fieldCollection?: FieldCollectionConfig;
+  /** config/negotiation.json as loaded at start; default: that file. */
+  negotiation?: NegotiationConfig;
 }

@@ -10,6 +10,7 @@ import { createContactActivities } from './contact';
 import type { ActivityDeps } from './deps';
 import { createFamilyContactActivities } from './family-contacts';
 import { createHoldActivities } from './holds';
+import { createNegotiationActivities } from './negotiation';
 import { createPaymentActivities } from './payments';
 import { createPromiseActivities } from './promises';
 import { createReminderActivities } from './reminders';
@@ -34,6 +35,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createHoldActivities(deps),
     ...createAppointmentActivities(deps),
     ...createFamilyContactActivities(deps),
+    ...createNegotiationActivities(deps),
   };
 }
 

@@ -18,6 +18,7 @@ import { RETRY_AFTER_SECONDS } from './dependency-errors';
 import { registerErrorHandler } from './errors';
 import { registerFieldRoutes } from './field-routes';
 import { registerImportRoutes } from './import-routes';
+import { registerNegotiationRoutes } from './negotiation-routes';
 import { registerPaymentRoutes } from './payment-routes';
 
 /** How long /health waits for Temporal before calling it unavailable. */
@@ -59,6 +60,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   registerAgentRoutes(app, { pool: deps.pool, temporal: deps.temporal });
   registerAccountRoutes(app, { pool: deps.pool, temporal: deps.temporal });
   registerFieldRoutes(app, { pool: deps.pool, temporal: deps.temporal });
+  registerNegotiationRoutes(app, { pool: deps.pool });
   registerCodecRoutes(app, deps.codec);
 
   app.get('/health', { schema: { hide: true } }, async (_request, reply) => {

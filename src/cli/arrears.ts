@@ -10,6 +10,7 @@ import { registerCallOutcomeCommand } from './commands/call-outcome';
 import { registerFamilyContactCommands } from './commands/family-contact';
 import { registerHoldCommands } from './commands/holds';
 import { registerImportCommand } from './commands/import';
+import { registerNegotiationCommands } from './commands/negotiation';
 import { registerOverrideStageCommand } from './commands/override-stage';
 import { registerPromiseCommand } from './commands/promise';
 import { registerScreenCommand } from './commands/screen';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerVisitCommands(program);
   registerOverrideStageCommand(program);
   registerFamilyContactCommands(program);
+  registerNegotiationCommands(program);
   return program;
 }
 

@@ -93,6 +93,16 @@ export interface ContactStepInput {
    * proposed slots ({{proposedSlots}}) or its booked time ({{visitTime}}), in the borrower's zone.
    */
   appointmentId?: number;
+  /**
+   * Negotiation (issue 16): the offer the message presents ({{offerOptions}}, {{offerValidUntil}});
+   * it goes out only while the offer is OFFERED.
+   */
+  offerId?: number;
+  /**
+   * A plan's reminder or call-back: the instalment it is about ({{planInstalment}}); it goes out
+   * only while the plan is in force and the instalment unpaid (the account may show nothing overdue).
+   */
+  planInstalment?: { planId: number; instalmentNo: number };
 }
 
 export type ContactStepResult =

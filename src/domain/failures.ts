@@ -34,6 +34,20 @@ export const FailureType = {
   AppointmentNotOpen: 'AppointmentNotOpen',
   /** A visit report whose money fields the account's currency cannot hold (finer than its minor unit). */
   VisitReportNotAccepted: 'VisitReportNotAccepted',
+  /** An answer or a waiver decision names an offer that does not exist or is another account's. */
+  UnknownOffer: 'UnknownOffer',
+  /** A waiver decision names a waiver that does not exist or is another account's. */
+  UnknownWaiver: 'UnknownWaiver',
+  /** A waiver already decided (or lapsed) differently, or whose offer is no longer open. */
+  WaiverNotOpen: 'WaiverNotOpen',
+  /** A reduced waiver the currency cannot hold, or beyond what waits for approval. */
+  WaiverNotAccepted: 'WaiverNotAccepted',
+  /** An answer to an offer that is not out (awaiting approval, expired, withdrawn, answered) or names an option it does not have. */
+  AnswerNotAccepted: 'AnswerNotAccepted',
+  /** A plan that does not exist or is another account's. */
+  UnknownPlan: 'UnknownPlan',
+  /** A plan marked COMPLETED while part of it is unpaid. */
+  PlanNotPaidUp: 'PlanNotPaidUp',
 } as const;
 
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];

@@ -3,8 +3,8 @@
  * worker: a wrong value stops the worker at start, with the path of every wrong value
  * and the file, never at a borrower's visit.
  */
-import fs from 'node:fs';
 import path from 'node:path';
+import { readJsonFile } from '../json-file';
 import { PROJECT_ROOT } from '../paths';
 import { fieldCollectionConfigSchema, type FieldCollectionConfig } from './schema';
 import { issueLines } from '../domain/input-problems';
@@ -24,11 +24,5 @@ export function parseFieldCollectionConfig(raw: unknown, source = 'field collect
 }
 
 export function loadFieldCollectionConfig(file = DEFAULT_FIELD_COLLECTION_PATH): FieldCollectionConfig {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new FieldCollectionConfigError(`Cannot read ${file}: ${(err as Error).message}`);
-  }
-  return parseFieldCollectionConfig(raw, file);
+  return parseFieldCollectionConfig(readJsonFile(file, (message) => new FieldCollectionConfigError(message)), file);
 }

@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { readJsonFile } from '../json-file';
 import { PROJECT_ROOT } from '../paths';
 import { templateFileSchema, type TemplateFile } from './schema';
 import { issueLines } from '../domain/input-problems';
@@ -23,12 +24,7 @@ export function loadTemplateCatalogue(dir = DEFAULT_TEMPLATES_DIR): TemplateCata
   const catalogue = new Map<string, TemplateFile>();
   for (const name of fs.readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
     const file = path.join(dir, name);
-    let raw: unknown;
-    try {
-      raw = JSON.parse(fs.readFileSync(file, 'utf8'));
-    } catch (err) {
-      throw new TemplateFileError(`Cannot read ${file}: ${(err as Error).message}`);
-    }
+    const raw = readJsonFile(file, (message) => new TemplateFileError(message));
     const parsed = templateFileSchema.safeParse(raw);
     if (!parsed.success) {
       throw new TemplateFileError(`Invalid template ${file}:\n  ${issueLines(parsed.error).join('\n  ')}`);

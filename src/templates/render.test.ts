@@ -6,6 +6,8 @@ import treatmentsJson from '../../config/treatments.json';
 import { parseTreatments } from '../treatments/schema';
 import fieldCollectionJson from '../../config/field-collection.json';
 import { fieldCollectionConfigSchema } from '../field-collection/schema';
+import negotiationJson from '../../config/negotiation.json';
+import { parseNegotiationConfig } from '../negotiation/schema';
 import { debtWordsIn, THREATENING_WORDS, threateningWordsIn } from './blocklist';
 import { loadTemplateCatalogue, TemplateFileError } from './catalogue';
 import { renderFamilyMessage, renderTemplate, TemplateRenderError, type MessageContext, type RenderedMessage } from './render';
@@ -19,8 +21,15 @@ const account: ReminderContext = {
   amountOverdue: 123_456,
   oldestUnpaidDueDate: '2026-10-15',
 };
-/** An account with an appointment: its slots and its visit as visit-times.ts writes them. */
-const withAppointment: MessageContext = { ...account, proposedSlots: 'Tue 24 Nov 18:00-19:30, Thu 26 Nov 18:30-20:00', visitTime: 'Thu 26 Nov 18:30-20:00' };
+/** An account with an appointment (its slots and its visit as visit-times.ts writes them), an offer and a plan (as offer-text.ts writes them). */
+const withAppointment: MessageContext = {
+  ...account,
+  proposedSlots: 'Tue 24 Nov 18:00-19:30, Thu 26 Nov 18:30-20:00',
+  visitTime: 'Thu 26 Nov 18:30-20:00',
+  offerOptions: '1) the overdue amount in 7 monthly payments of CNY 417.85, the last CNY 417.90, from 2026-12-15 (CNY 75.00 waived); 2) a single payment of CNY 8100.00 by 2026-12-15 settles the account (CNY 900.00 waived)',
+  offerValidUntil: '2026-12-15',
+  planInstalment: 'CNY 417.85 due on 2027-01-15',
+};
 
 /** Every template there is: each file, and the version-1 SMS templates still in code. */
 const everyTemplate: RenderedMessage[] = [
@@ -34,14 +43,18 @@ describe('templates', () => {
   it('are all loaded (files and the code-held v1 SMS)', () => {
     expect(everyTemplate.map((m) => `${m.templateId}.v${m.version}`).sort()).toEqual([
       'call-appointment.v1',
+      'call-plan-late.v1',
       'call-reminder.v1',
       'email-appointment.v1',
+      'email-offer.v1',
       'email-reminder.v1',
       'email-urgent-reminder.v1',
       'sms-appointment.v1',
       'sms-family-callback.v1',
       'sms-first-reminder.v1',
       'sms-first-reminder.v2',
+      'sms-offer.v1',
+      'sms-plan-reminder.v1',
       'sms-second-reminder.v1',
       'sms-second-reminder.v2',
       'sms-urgent-reminder.v1',
@@ -94,6 +107,21 @@ describe('templates', () => {
     expect(at('meet them in person')).toBeLessThan(at('Tue 24 Nov 18:00-19:30'));
     expect(at('Tue 24 Nov 18:00-19:30')).toBeLessThan(at('home or at their workplace'));
     expect(at('home or at their workplace')).toBeLessThan(at('record the confirmation'));
+  });
+
+  it('the negotiation config names templates that exist, for the right channel', () => {
+    const { messages } = parseNegotiationConfig(negotiationJson);
+    for (const { channel, templateId } of [...messages.offer, messages.reminder, messages.callBack])
+      expect([templateId, renderTemplate(catalogue, { templateId }, withAppointment).channel]).toEqual([templateId, channel]);
+  });
+
+  it('the offer messages carry the options and their validity; the plan messages the instalment', () => {
+    expect(renderTemplate(catalogue, { templateId: 'sms-offer' }, withAppointment).text).toBe(
+      `[Arrears Bank] Thank you for talking with us about your loan account ending 0123. We can offer: ${withAppointment.offerOptions}. The offer is open until 2026-12-15. To accept one, or if none suits you, please call 95555 (08:00-21:00).`,
+    );
+    expect(renderTemplate(catalogue, { templateId: 'email-offer' }, withAppointment).text).toContain(`${withAppointment.offerOptions}\n\nThese options are open until 2026-12-15.`);
+    for (const id of ['sms-plan-reminder', 'call-plan-late']) expect(renderTemplate(catalogue, { templateId: id }, withAppointment).text).toContain('CNY 417.85 due on 2027-01-15');
+    expect(() => renderTemplate(catalogue, { templateId: 'sms-offer' }, account)).toThrow('needs {{offerOptions}}');
   });
 
   it('an appointment message without its appointment is refused, not sent with a gap', () => {

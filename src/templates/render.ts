@@ -32,6 +32,10 @@ export interface RenderedMessage {
 export interface MessageContext extends ReminderContext {
   proposedSlots?: string | null;
   visitTime?: string | null;
+  /** negotiation (src/templates/offer-text.ts) */
+  offerOptions?: string | null;
+  offerValidUntil?: string | null;
+  planInstalment?: string | null;
 }
 
 export interface TemplateRef {
@@ -58,6 +62,9 @@ function figures(ctx: MessageContext): Values {
     howToPay: HOW_TO_PAY,
     proposedSlots: ctx.proposedSlots ?? null,
     visitTime: ctx.visitTime ?? null,
+    offerOptions: ctx.offerOptions ?? null,
+    offerValidUntil: ctx.offerValidUntil ?? null,
+    planInstalment: ctx.planInstalment ?? null,
   };
 }
 

@@ -25,6 +25,12 @@ export const PLACEHOLDERS = [
   'proposedSlots',
   /** a booked visit's time in the borrower's zone: "Tue 24 Nov 18:00-19:30" */
   'visitTime',
+  /** an offer's options in plain words: "1) the overdue amount in 7 monthly payments of CNY 417.85 …; 2) …" */
+  'offerOptions',
+  /** the last day an offer can be accepted */
+  'offerValidUntil',
+  /** a plan instalment still to pay: "CNY 203.57 due on 2026-12-15" */
+  'planInstalment',
 ] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 

@@ -1,7 +1,5 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import treatmentsJson from '../../config/treatments.json';
+import { configVariant, tempConfigFile } from '../../test/config-files';
 import { chooseTreatment, type Segment } from './choose-treatment';
 import { DEFAULT_TREATMENTS_PATH, loadTreatments } from './load';
 import { parseTreatments, TreatmentsConfigError } from './schema';
@@ -55,15 +53,10 @@ describe('chooseTreatment', () => {
 describe('a bad treatments file', () => {
   /** The shipped file as plain JSON, edited freely by each case. */
   type Json = { treatments: Record<string, { steps: Record<string, unknown>[] }>; rules: Record<string, unknown>[] };
-  const original = JSON.parse(fs.readFileSync(DEFAULT_TREATMENTS_PATH, 'utf8')) as Json;
-
-  function loadVariant(edit: (cfg: Json) => void): () => unknown {
-    const copy = structuredClone(original);
-    edit(copy);
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'treatments-')), 'treatments.json');
-    fs.writeFileSync(file, JSON.stringify(copy));
+  const loadVariant = (edit: (cfg: Json) => void) => {
+    const file = configVariant(DEFAULT_TREATMENTS_PATH, edit);
     return () => loadTreatments(file);
-  }
+  };
 
   it('is refused with the path of the wrong channel', () => {
     const load = loadVariant((cfg) => {
@@ -97,8 +90,7 @@ describe('a bad treatments file', () => {
   });
 
   it('is refused with the file name when it is not JSON', () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'treatments-')), 'broken.json');
-    fs.writeFileSync(file, '{ "version": ');
+    const file = tempConfigFile('broken.json', '{ "version": ');
     expect(() => loadTreatments(file)).toThrow(new RegExp(`Cannot read ${file}`));
   });
 });
