@@ -18,6 +18,7 @@ import { registerErrorHandler } from './errors';
 import { registerFieldRoutes } from './field-routes';
 import { registerImportRoutes } from './import-routes';
 import { registerPaymentRoutes } from './payment-routes';
+import { registerReportRoutes } from './report-routes';
 
 export interface ApiDeps {
   log: Logger;
@@ -50,6 +51,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   registerAgentRoutes(app, { pool: deps.pool, temporal: deps.temporal });
   registerAccountRoutes(app, { pool: deps.pool, temporal: deps.temporal });
   registerFieldRoutes(app, { pool: deps.pool, temporal: deps.temporal });
+  registerReportRoutes(app, { pool: deps.pool });
   registerCodecRoutes(app, deps.codec);
 
   app.get('/health', { schema: { hide: true } }, async (_request, reply) => {

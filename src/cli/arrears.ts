@@ -12,6 +12,7 @@ import { registerHoldCommands } from './commands/holds';
 import { registerImportCommand } from './commands/import';
 import { registerOverrideStageCommand } from './commands/override-stage';
 import { registerPromiseCommand } from './commands/promise';
+import { registerReportCommand } from './commands/report';
 import { registerScreenCommand } from './commands/screen';
 import { registerVisitCommands } from './commands/visits';
 
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerVisitCommands(program);
   registerOverrideStageCommand(program);
   registerFamilyContactCommands(program);
+  registerReportCommand(program);
   return program;
 }
 
