@@ -68,6 +68,16 @@ WHERE p.reversed_at IS NULL;
 COMMENT ON VIEW recovered_payments IS
   'Payments (not reversed) value-dated within an episode of collection. Amount recovered = their sum; liquidation rate = recovered / balance entering.';
 
+-- The episode of collection an event at `at` belongs to: the account's latest entry at or
+-- before it (none: the event came before any entry).
+CREATE FUNCTION collection_episode_at(account text, at timestamptz)
+RETURNS TABLE (treatment text, experiment text, bucket text)
+LANGUAGE sql STABLE AS $$
+  SELECT ce.treatment, ce.experiment, ce.bucket FROM collection_entries ce
+  WHERE ce.account_id = account AND ce.entered_at <= at
+  ORDER BY ce.entered_at DESC LIMIT 1
+$$;
+
 -- The rates other than cure, as one list of facts: one row per unit of a denominator,
 -- `hit` when it also counts in the numerator, dated, with the episode it belongs to
 -- (an event outside every episode is reported under 'none' / 'UNSCREENED').
@@ -117,11 +127,7 @@ SELECT f.metric, f.account_id, f.occurred_on, f.hit, f.rule,
        coalesce(e.treatment, 'none') AS treatment, coalesce(e.experiment, 'none') AS experiment,
        coalesce(e.bucket, 'UNSCREENED') AS bucket
 FROM facts f
-LEFT JOIN LATERAL (
-  SELECT ce.treatment, ce.experiment, ce.bucket FROM collection_entries ce
-  WHERE ce.account_id = f.account_id AND ce.entered_at <= f.at
-  ORDER BY ce.entered_at DESC LIMIT 1
-) e ON true;
+LEFT JOIN LATERAL collection_episode_at(f.account_id, f.at) e ON true;
 COMMENT ON VIEW effectiveness_facts IS
   'One row per unit of a rate''s denominator (metric), hit when it counts in the numerator: PROMISE_KEPT, RIGHT_PARTY_CONTACT, APPOINTMENT_CONFIRMED, VISIT_SUCCESS, CONTACT_BLOCKED (by rule).';
 
@@ -144,11 +150,7 @@ SELECT u.unit, u.account_id, (u.at AT TIME ZONE 'UTC')::date AS occurred_on,
        coalesce(e.treatment, 'none') AS treatment, coalesce(e.experiment, 'none') AS experiment,
        coalesce(e.bucket, 'UNSCREENED') AS bucket
 FROM units u
-LEFT JOIN LATERAL (
-  SELECT ce.treatment, ce.experiment, ce.bucket FROM collection_entries ce
-  WHERE ce.account_id = u.account_id AND ce.entered_at <= u.at
-  ORDER BY ce.entered_at DESC LIMIT 1
-) e ON true;
+LEFT JOIN LATERAL collection_episode_at(u.account_id, u.at) e ON true;
 COMMENT ON VIEW collection_cost_units IS
   'One row per unit of collection effort the cost config prices (SMS, EMAIL, CALL_CONNECTED, CALL_UNANSWERED, VISIT). Cost per unit recovered = priced cost / amount recovered.';
 
@@ -211,6 +213,7 @@ DROP VIEW roll_rates;
 DROP VIEW monthly_screening_snapshots;
 DROP VIEW collection_cost_units;
 DROP VIEW effectiveness_facts;
+DROP FUNCTION collection_episode_at(text, timestamptz);
 DROP VIEW recovered_payments;
 DROP VIEW collection_entries;
 DROP INDEX collection_list_account_idx;
