@@ -44,8 +44,9 @@ it('answers the report for the period and dimension asked, with the configured c
   expect(status).toBe(200);
   const json = effectivenessReportSchema.parse(body);
   expect(json.groups.map((g) => [g.key, g.cureRate])).toEqual([
-    ['challenger', { hits: 1, of: 1, rate: 1 }],
-    ['none', { hits: 1, of: 4, rate: 0.25 }],
+    ['none', { hits: 1, of: 3, rate: 1 / 3 }],
+    ['trial:challenger', { hits: 1, of: 1, rate: 1 }],
+    ['trial:champion', { hits: 0, of: 1, rate: 0 }],
   ]);
   expect(json.total.amountRecovered).toBe(8800);
   expect(json.costConfigVersion).toBe(loadCollectionCosts().version);

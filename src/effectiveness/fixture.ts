@@ -51,8 +51,8 @@ export async function writeEffectivenessFixture(db: Queryable): Promise<void> {
     INSERT INTO audit_events (idempotency_key, account_id, workflow_id, kind, detail, occurred_at) VALUES
       ('t1', 'A1', 'arrears-A1', 'TREATMENT_CHOSEN', '{"treatmentId": "gentle"}', '2026-01-31T02:00:01Z'),
       ('t2', 'A2', 'arrears-A2', 'TREATMENT_CHOSEN', '{"treatmentId": "gentle"}', '2026-01-31T03:00:01Z'),
-      ('t3', 'A3', 'arrears-A3', 'TREATMENT_CHOSEN', '{"treatmentId": "fast"}', '2026-01-31T04:00:01Z'),
-      ('t4', 'A4', 'arrears-A4', 'TREATMENT_CHOSEN', '{"treatmentId": "fast", "experiment": "challenger"}', '2026-02-28T05:00:01Z'),
+      ('t3', 'A3', 'arrears-A3', 'TREATMENT_CHOSEN', '{"treatmentId": "fast", "experiment": "trial:champion"}', '2026-01-31T04:00:01Z'),
+      ('t4', 'A4', 'arrears-A4', 'TREATMENT_CHOSEN', '{"treatmentId": "fast", "experiment": "trial:challenger"}', '2026-02-28T05:00:01Z'),
       ('t5', 'A1', 'arrears-A1', 'TREATMENT_CHOSEN', '{"treatmentId": "gentle"}', '2026-03-15T02:00:01Z');
 
     -- P8 comes before any entry and P5 was reversed: neither is recovered

@@ -21,6 +21,13 @@ export function formatReportCsv(report: EffectivenessReport): string {
     ...report.blockedByRule.map((b): Row => ['blocked-by-rule', 'all', b.rule, b.share, b.blocked, null]),
     ...report.costByUnit.map((c): Row => ['cost-by-unit', 'all', c.unit, c.cost, c.count, null]),
     ...report.rollRates.map((r): Row => ['roll-rate', r.fromBucket, r.toBucket, r.rate, r.accounts, r.fromAccounts]),
+    ...report.experiments.flatMap((e): Row[] => [
+      ['experiment', e.experiment, 'cureRateDifference', e.cureRateDifference.difference, null, null],
+      ['experiment', e.experiment, 'cureRateDifferenceLow95', e.cureRateDifference.low, null, null],
+      ['experiment', e.experiment, 'cureRateDifferenceHigh95', e.cureRateDifference.high, null, null],
+      ['experiment', e.experiment, 'pValue', e.cureRateDifference.pValue, null, null],
+      ['experiment', e.experiment, 'verdict', e.verdict, null, null],
+    ]),
     ...report.cureCurves.map((c): Row => ['cure-curve', c.key, `day ${c.day}`, c.curedShare, null, null]),
     ...report.recoveredByMonth.map((m): Row => ['recovered-by-month', m.key, m.month, m.amount, null, null]),
   ];

@@ -37,6 +37,9 @@ export async function formatReportHtml(report: EffectivenessReport): Promise<str
   const definitions = Object.entries(report.definitions)
     .map(([metric, text]) => `<dt>${escape(metric)}</dt><dd>${escape(text)}</dd>`)
     .join('');
+  const experiments = report.experiments.length
+    ? `<h2>Experiments: champion against challenger</h2><ul id="experiments">${report.experiments.map((e) => `<li><strong>${escape(e.experiment)}</strong>: ${escape(e.verdict)}</li>`).join('')}</ul>`
+    : '';
   const notes = charts.map((c) => `<li><strong>${escape(c.title)}</strong>: ${escape(c.caption)}</li>`).join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escape(title)}</title><style>${STYLE}</style></head>
@@ -49,6 +52,7 @@ ${figures}
 <h2>Metrics</h2>
 ${metrics}
 <p>Plan completion: not yet (plans are not built).</p>
+${experiments}
 <h2>Contacts blocked by the contact policy, by rule</h2>
 ${report.blockedByRule.length ? blocked : '<p>none</p>'}
 <h2>Collection cost by unit</h2>

@@ -54,6 +54,15 @@ export function formatReportText(report: EffectivenessReport): string {
   if (report.costByUnit.length === 0) lines.push('  none');
   else table(['unit', 'count', 'cost'], report.costByUnit.map((c) => [c.unit, String(c.count), formatMoney(c.cost, report.currency)]));
 
+  if (report.experiments.length > 0) {
+    lines.push('', 'Experiments: champion against challenger');
+    for (const e of report.experiments) {
+      const cost = (g: ReportGroup) => (g.costPerUnitRecovered === null ? '–' : g.costPerUnitRecovered.toFixed(4));
+      lines.push(`  ${e.experiment}: cure rate ${rateCell(e.champion.cureRate)} against ${rateCell(e.challenger.cureRate)}; cost per unit recovered ${cost(e.champion)} against ${cost(e.challenger)}`);
+      lines.push(`    ${e.verdict}`);
+    }
+  }
+
   lines.push('', `Roll rates, month over month (${report.rollRateMonths} month pairs; rows: bucket at a month's last screening, columns: a month later)`);
   const matrix = rollMatrix(report);
   if (matrix.length === 0) lines.push('  no two consecutive months screened in the period');

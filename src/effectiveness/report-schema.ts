@@ -54,6 +54,23 @@ export const effectivenessReportSchema = z.object({
   rollRateMonths: z.number().int().describe('month-over-month pairs summed into the matrix'),
   cureCurves: z.array(z.object({ key: z.string(), day: z.number().int(), curedShare: z.number() })),
   recoveredByMonth: z.array(z.object({ month: z.string(), key: z.string(), amount: z.number().int() })),
+  experiments: z
+    .array(
+      z.object({
+        experiment: z.string(),
+        champion: groupSchema,
+        challenger: groupSchema,
+        cureRateDifference: z.object({
+          difference: z.number().nullable().describe('challenger − champion'),
+          low: z.number().nullable(),
+          high: z.number().nullable(),
+          pValue: z.number().nullable(),
+          significant: z.boolean(),
+        }),
+        verdict: z.string(),
+      }),
+    )
+    .describe('by=experiment only: champion against challenger on cure rate (95 % CI, two-proportion z-test) and cost per unit recovered (figures only)'),
   planCompletionRate: z.null().describe('plans are not built yet: null until the plan stage lands'),
 });
 export type EffectivenessReport = z.infer<typeof effectivenessReportSchema>;

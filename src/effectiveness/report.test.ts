@@ -110,7 +110,7 @@ it('roll rates: last screening of January to last of February, absent = CURRENT,
   ]);
 });
 
-it('groups by bucket at entry and by experiment arm', async () => {
+it('groups by bucket at entry and by experiment arm, and compares champion and challenger', async () => {
   const byBucket = await buildEffectivenessReport(pool, { ...QUARTER, by: 'bucket' }, FIXTURE_COSTS);
   expect(byBucket.groups.map((g) => [g.key, g.cureRate.hits, g.cureRate.of])).toEqual([
     ['1-30', 2, 4],
@@ -118,9 +118,16 @@ it('groups by bucket at entry and by experiment arm', async () => {
   ]);
   const byArm = await buildEffectivenessReport(pool, { ...QUARTER, by: 'experiment' }, FIXTURE_COSTS);
   expect(byArm.groups.map((g) => [g.key, g.cureRate.hits, g.cureRate.of, g.amountRecovered])).toEqual([
-    ['challenger', 1, 1, 4000],
-    ['none', 1, 4, 4800],
+    ['none', 1, 3, 1800],
+    ['trial:challenger', 1, 1, 4000],
+    ['trial:champion', 0, 1, 3000],
   ]);
+  // one run per arm: 0/1 against 1/1, pooled ½: z = 1/√(½·½·2) = 1.414, p = 0.157
+  expect(byArm.experiments).toHaveLength(1);
+  expect(byArm.experiments[0]).toMatchObject({ experiment: 'trial', champion: { key: 'trial:champion' }, challenger: { key: 'trial:challenger' }, cureRateDifference: { difference: 1, significant: false } });
+  expect(byArm.experiments[0]!.cureRateDifference.pValue).toBeCloseTo(0.1573, 3);
+  expect(byArm.experiments[0]!.verdict).toContain('not yet significant');
+  expect(byBucket.experiments).toEqual([]);
 });
 
 it('refuses a period that ends before it starts, and a bad dimension, before reading anything', async () => {

@@ -7,6 +7,7 @@
 import { BUCKETS } from '../domain/buckets';
 import { isoDateOf } from '../domain/dates';
 import type { Queryable } from '../db/pool';
+import { compareProportions, verdictOf } from './compare-arms';
 import { COST_UNITS, costOf, type CollectionCosts, type CostUnit } from './costs';
 import { costUnits, daysToCure, entryCounts, factCounts, recoveredByMonth, rollRateMatrix, type Period } from './queries';
 import { DEFINITIONS, reportRequestSchema, type EffectivenessReport, type Rate, type ReportGroup, type ReportRequest } from './report-schema';
@@ -59,6 +60,19 @@ function groupOf(key: string, t: Tally): ReportGroup {
     collectionCost: t.cost,
     costPerUnitRecovered: ratio(t.cost, t.recovered),
   };
+}
+
+/** by=experiment: the groups `<experiment>:champion` and `<experiment>:challenger`, compared. */
+function experimentComparisons(groups: ReportGroup[]): EffectivenessReport['experiments'] {
+  const arm = (id: string, which: string) => groups.find((g) => g.key === `${id}:${which}`);
+  const ids = [...new Set(groups.map((g) => g.key.split(':')).filter((parts) => parts.length === 2).map(([id]) => id!))].sort();
+  return ids.flatMap((experiment) => {
+    const champion = arm(experiment, 'champion');
+    const challenger = arm(experiment, 'challenger');
+    if (!champion || !challenger) return [];
+    const cureRateDifference = compareProportions(champion.cureRate, challenger.cureRate);
+    return [{ experiment, champion, challenger, cureRateDifference, verdict: verdictOf(cureRateDifference) }];
+  });
 }
 
 /** Orders the groups: buckets in their order, anything else by name. */
@@ -136,6 +150,7 @@ export async function buildEffectivenessReport(db: Queryable, request: ReportReq
     }),
   );
 
+  const groups = groupOrder([...tallies.keys()]).map((key) => groupOf(key, tallies.get(key)!));
   const totalFacts = total.facts.get('CONTACT_BLOCKED')?.of ?? 0;
   return {
     ...period,
@@ -144,7 +159,7 @@ export async function buildEffectivenessReport(db: Queryable, request: ReportReq
     currency: costs.currency,
     costConfigVersion: costs.version,
     definitions: DEFINITIONS,
-    groups: groupOrder([...tallies.keys()]).map((key) => groupOf(key, tallies.get(key)!)),
+    groups,
     total: groupOf('all', total),
     blockedByRule: [...blocked.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([rule, n]) => ({ rule, blocked: n, share: ratio(n, totalFacts) })),
     costByUnit: COST_UNITS.filter((u) => unitCounts.has(u)).map((unit) => ({ unit, count: unitCounts.get(unit)!, cost: costOf(unit, unitCounts.get(unit)!, costs) })),
@@ -152,6 +167,7 @@ export async function buildEffectivenessReport(db: Queryable, request: ReportReq
     rollRateMonths: roll.reduce((n, r) => Math.max(n, r.months), 0),
     cureCurves,
     recoveredByMonth: recovered.map((r) => ({ month: r.month, key: r.key, amount: r.amount })),
+    experiments: by === 'experiment' ? experimentComparisons(groups) : [],
     planCompletionRate: null,
   };
 }

@@ -44,6 +44,13 @@ it('prints the metrics by treatment with their definitions (text)', async () => 
   expect(text).toContain('cureRate: accounts back to current within N days of entering collection / accounts entering');
 });
 
+it('compares champion and challenger when grouped by experiment, and says the difference is not yet significant', async () => {
+  const text = ok(await arrears('report', ...QUARTER, '--by', 'experiment'));
+  expect(text).toContain('trial: cure rate 0.0 % (0/1) against 100.0 % (1/1); cost per unit recovered 4.1070 against 0.0000');
+  expect(text).toContain('the challenger cures 100.0 points more');
+  expect(text).toContain('not yet significant, keep the experiment running');
+});
+
 it('writes one CSV row per figure', async () => {
   const rows: Record<string, string>[] = parse(ok(await arrears('report', ...QUARTER, '--by', 'bucket', '--format', 'csv')), { columns: true });
   expect(rows.find((r) => r.section === 'metrics' && r.group === '1-30' && r.metric === 'cureRate')).toEqual({ section: 'metrics', group: '1-30', metric: 'cureRate', value: '0.5', numerator: '2', denominator: '4' });
