@@ -6,25 +6,45 @@
 -- by src/effectiveness/queries.ts. Plain views, not materialised: they read the records
 -- as they are, and the daily screening schedule belongs to the account workflows' owners.
 
--- Roll rates read each account's bucket per screening run from the collection list: the
--- lookup by account needs its own index (the list's keys start with the run).
-CREATE INDEX collection_list_account_idx ON collection_list (account_id, screening_run_id);
-
 -- One row per entry into collection: a run chain's move to SCREENED. An account cured and
 -- overdue again enters again; its episode lasts until the next entry (`during`).
 --   treatment   the TREATMENT_CHOSEN audit event of the episode ('none' before one is chosen)
---   experiment  that event's experiment arm ('none': not in an experiment)
+--   experiment  that event's experiment arm, "<experiment>:<arm>" ('none': not in an experiment)
 --   bucket, balance_entering   from the collection list of the screening run nearest the
---               entry (the run that started it); 'UNSCREENED' / NULL when started by hand
+--               entry, within 7 days (the run that started it); 'UNSCREENED' / NULL when
+--               there is none (a run started by hand)
 --   cured_at    the episode's first move to CURED; days_to_cure from the entry, whole days
+-- Set-based (joins, not a lookup per entry): the reports read every entry of a period.
 CREATE VIEW collection_entries AS
 WITH entries AS (
-  SELECT s.account_id, s.workflow_id, s.occurred_at AS entered_at,
+  SELECT s.account_id, s.workflow_id, s.occurred_at AS entered_at, (s.occurred_at AT TIME ZONE 'UTC')::date AS entered_on,
          lead(s.occurred_at) OVER (PARTITION BY s.account_id ORDER BY s.occurred_at, s.id) AS next_entered_at
   FROM stage_transitions s
   WHERE s.to_stage = 'SCREENED'
+),
+treatments AS (
+  SELECT DISTINCT ON (e.account_id, e.entered_at) e.account_id, e.entered_at,
+         a.detail->>'treatmentId' AS treatment, a.detail->>'experiment' AS experiment
+  FROM entries e
+  JOIN audit_events a ON a.account_id = e.account_id AND a.kind = 'TREATMENT_CHOSEN'
+   AND a.occurred_at >= e.entered_at AND (e.next_entered_at IS NULL OR a.occurred_at < e.next_entered_at)
+  ORDER BY e.account_id, e.entered_at, a.occurred_at, a.id
+),
+buckets AS (
+  SELECT DISTINCT ON (e.account_id, e.entered_at) e.account_id, e.entered_at, cl.bucket, cl.amount_overdue
+  FROM entries e
+  JOIN screening_runs r ON r.as_of BETWEEN e.entered_on - 7 AND e.entered_on + 7
+  JOIN collection_list cl ON cl.screening_run_id = r.id AND cl.account_id = e.account_id
+  ORDER BY e.account_id, e.entered_at, abs(r.as_of - e.entered_on), r.as_of DESC, r.id DESC
+),
+cures AS (
+  SELECT e.account_id, e.entered_at, min(x.occurred_at) AS cured_at
+  FROM entries e
+  JOIN stage_transitions x ON x.account_id = e.account_id AND x.to_stage = 'CURED'
+   AND x.occurred_at >= e.entered_at AND (e.next_entered_at IS NULL OR x.occurred_at < e.next_entered_at)
+  GROUP BY 1, 2
 )
-SELECT e.account_id, e.workflow_id, e.entered_at, (e.entered_at AT TIME ZONE 'UTC')::date AS entered_on,
+SELECT e.account_id, e.workflow_id, e.entered_at, e.entered_on,
        tstzrange(e.entered_at, e.next_entered_at, '[)') AS during,
        coalesce(t.treatment, 'none') AS treatment,
        coalesce(t.experiment, 'none') AS experiment,
@@ -33,25 +53,9 @@ SELECT e.account_id, e.workflow_id, e.entered_at, (e.entered_at AT TIME ZONE 'UT
        c.cured_at,
        floor(extract(epoch FROM c.cured_at - e.entered_at) / 86400)::integer AS days_to_cure
 FROM entries e
-LEFT JOIN LATERAL (
-  SELECT a.detail->>'treatmentId' AS treatment, a.detail->>'experiment' AS experiment
-  FROM audit_events a
-  WHERE a.account_id = e.account_id AND a.kind = 'TREATMENT_CHOSEN'
-    AND a.occurred_at >= e.entered_at AND (e.next_entered_at IS NULL OR a.occurred_at < e.next_entered_at)
-  ORDER BY a.occurred_at, a.id LIMIT 1
-) t ON true
-LEFT JOIN LATERAL (
-  SELECT cl.bucket, cl.amount_overdue
-  FROM collection_list cl JOIN screening_runs r ON r.id = cl.screening_run_id
-  WHERE cl.account_id = e.account_id
-  ORDER BY abs(r.as_of - (e.entered_at AT TIME ZONE 'UTC')::date), r.as_of DESC, r.id DESC LIMIT 1
-) b ON true
-LEFT JOIN LATERAL (
-  SELECT min(x.occurred_at) AS cured_at
-  FROM stage_transitions x
-  WHERE x.account_id = e.account_id AND x.to_stage = 'CURED'
-    AND x.occurred_at >= e.entered_at AND (e.next_entered_at IS NULL OR x.occurred_at < e.next_entered_at)
-) c ON true;
+LEFT JOIN treatments t USING (account_id, entered_at)
+LEFT JOIN buckets b USING (account_id, entered_at)
+LEFT JOIN cures c USING (account_id, entered_at);
 COMMENT ON VIEW collection_entries IS
   'One row per entry into collection (move to SCREENED), with its treatment, experiment, bucket and balance at entry, and its cure. Cure rate = entries cured within N days / entries.';
 
@@ -68,19 +72,10 @@ WHERE p.reversed_at IS NULL;
 COMMENT ON VIEW recovered_payments IS
   'Payments (not reversed) value-dated within an episode of collection. Amount recovered = their sum; liquidation rate = recovered / balance entering.';
 
--- The episode of collection an event at `at` belongs to: the account's latest entry at or
--- before it (none: the event came before any entry).
-CREATE FUNCTION collection_episode_at(account text, at timestamptz)
-RETURNS TABLE (treatment text, experiment text, bucket text)
-LANGUAGE sql STABLE AS $$
-  SELECT ce.treatment, ce.experiment, ce.bucket FROM collection_entries ce
-  WHERE ce.account_id = account AND ce.entered_at <= at
-  ORDER BY ce.entered_at DESC LIMIT 1
-$$;
-
 -- The rates other than cure, as one list of facts: one row per unit of a denominator,
 -- `hit` when it also counts in the numerator, dated, with the episode it belongs to
--- (an event outside every episode is reported under 'none' / 'UNSCREENED').
+-- (the entry whose episode holds it; an event before any entry is reported under 'none' /
+-- 'UNSCREENED').
 --   PROMISE_KEPT        promises due and settled (kept or broken), dated by promised_for;
 --                       hit = kept. Rate = kept / promises due.
 --   RIGHT_PARTY_CONTACT calls connected, dated by the attempt; hit = the agent recorded that
@@ -127,7 +122,7 @@ SELECT f.metric, f.account_id, f.occurred_on, f.hit, f.rule,
        coalesce(e.treatment, 'none') AS treatment, coalesce(e.experiment, 'none') AS experiment,
        coalesce(e.bucket, 'UNSCREENED') AS bucket
 FROM facts f
-LEFT JOIN LATERAL collection_episode_at(f.account_id, f.at) e ON true;
+LEFT JOIN collection_entries e ON e.account_id = f.account_id AND e.during @> f.at;
 COMMENT ON VIEW effectiveness_facts IS
   'One row per unit of a rate''s denominator (metric), hit when it counts in the numerator: PROMISE_KEPT, RIGHT_PARTY_CONTACT, APPOINTMENT_CONFIRMED, VISIT_SUCCESS, CONTACT_BLOCKED (by rule).';
 
@@ -150,7 +145,7 @@ SELECT u.unit, u.account_id, (u.at AT TIME ZONE 'UTC')::date AS occurred_on,
        coalesce(e.treatment, 'none') AS treatment, coalesce(e.experiment, 'none') AS experiment,
        coalesce(e.bucket, 'UNSCREENED') AS bucket
 FROM units u
-LEFT JOIN LATERAL collection_episode_at(u.account_id, u.at) e ON true;
+LEFT JOIN collection_entries e ON e.account_id = u.account_id AND e.during @> u.at;
 COMMENT ON VIEW collection_cost_units IS
   'One row per unit of collection effort the cost config prices (SMS, EMAIL, CALL_CONNECTED, CALL_UNANSWERED, VISIT). Cost per unit recovered = priced cost / amount recovered.';
 
@@ -213,7 +208,5 @@ DROP VIEW roll_rates;
 DROP VIEW monthly_screening_snapshots;
 DROP VIEW collection_cost_units;
 DROP VIEW effectiveness_facts;
-DROP FUNCTION collection_episode_at(text, timestamptz);
 DROP VIEW recovered_payments;
 DROP VIEW collection_entries;
-DROP INDEX collection_list_account_idx;

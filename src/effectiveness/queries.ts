@@ -23,12 +23,16 @@ export type EntryCounts = z.infer<typeof entryRow>;
 /** Entries of the period: how many, how many cured within N days, their balance and what they have paid up to `to`. */
 export async function entryCounts(db: Queryable, period: Period, by: ReportDimension, cureWithinDays: number): Promise<EntryCounts[]> {
   const { rows } = await db.query(
-    `SELECT e.${COLUMN[by]} AS key, count(*) AS entries,
+    `WITH collected AS (
+       SELECT account_id, entered_at, sum(amount) AS amount FROM recovered_payments
+       WHERE value_date <= $2::date AND entered_at >= $1::date - 1 GROUP BY 1, 2
+     )
+     SELECT e.${COLUMN[by]} AS key, count(*) AS entries,
             count(*) FILTER (WHERE e.cured_at <= e.entered_at + make_interval(days => $3::int)) AS cured,
             coalesce(sum(e.balance_entering), 0) AS balance_entering,
-            coalesce(sum((SELECT sum(r.amount) FROM recovered_payments r
-                          WHERE r.account_id = e.account_id AND r.entered_at = e.entered_at AND r.value_date <= $2::date)), 0) AS collected
+            coalesce(sum(c.amount), 0) AS collected
      FROM collection_entries e
+     LEFT JOIN collected c USING (account_id, entered_at)
      WHERE e.entered_on BETWEEN $1::date AND $2::date
      GROUP BY 1 ORDER BY 1`,
     [period.from, period.to, cureWithinDays],
