@@ -15,12 +15,15 @@ export interface ArrearsRun {
   stderr: string;
 }
 
-/** A runner of `arrears <args>` whose messages the workers holding `codecKeys` can read. */
-export function arrearsCli(codecKeys: CodecKeys): (...args: string[]) => Promise<ArrearsRun> {
+/**
+ * A runner of `arrears <args>` whose messages the workers holding `codecKeys` can read;
+ * on the shared test database unless `databaseUrl` names a file's own.
+ */
+export function arrearsCli(codecKeys: CodecKeys, databaseUrl = testDatabaseUrl('shared')): (...args: string[]) => Promise<ArrearsRun> {
   return (...args) => {
     const env = {
       ...process.env,
-      DATABASE_URL: testDatabaseUrl('shared'),
+      DATABASE_URL: databaseUrl,
       TEMPORAL_ADDRESS: testTemporalAddress(),
       ARREARS_CODEC_KEY: codecKeys.current.key,
       ARREARS_CODEC_KEY_ID: codecKeys.current.keyId,

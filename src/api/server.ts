@@ -20,6 +20,7 @@ import { registerFieldRoutes } from './field-routes';
 import { registerImportRoutes } from './import-routes';
 import { registerNegotiationRoutes } from './negotiation-routes';
 import { registerPaymentRoutes } from './payment-routes';
+import { registerReportRoutes } from './report-routes';
 
 /** How long /health waits for Temporal before calling it unavailable. */
 const HEALTH_DEADLINE_MS = 3_000;
@@ -61,6 +62,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   registerAccountRoutes(app, { pool: deps.pool, temporal: deps.temporal });
   registerFieldRoutes(app, { pool: deps.pool, temporal: deps.temporal });
   registerNegotiationRoutes(app, { pool: deps.pool });
+  registerReportRoutes(app, { pool: deps.pool });
   registerCodecRoutes(app, deps.codec);
 
   app.get('/health', { schema: { hide: true } }, async (_request, reply) => {

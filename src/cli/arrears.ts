@@ -13,6 +13,7 @@ import { registerImportCommand } from './commands/import';
 import { registerNegotiationCommands } from './commands/negotiation';
 import { registerOverrideStageCommand } from './commands/override-stage';
 import { registerPromiseCommand } from './commands/promise';
+import { registerReportCommand } from './commands/report';
 import { registerScreenCommand } from './commands/screen';
 import { registerVisitCommands } from './commands/visits';
 
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerOverrideStageCommand(program);
   registerFamilyContactCommands(program);
   registerNegotiationCommands(program);
+  registerReportCommand(program);
   return program;
 }
 
