@@ -5,6 +5,7 @@ import type { Pool } from '../src/db/pool';
 import type { FieldCollectionConfig } from '../src/field-collection/schema';
 import type { NegotiationConfig } from '../src/negotiation/schema';
 import type { TemplateCatalogue } from '../src/templates/catalogue';
+import type { ExperimentsConfig } from '../src/treatments/experiments';
 import type { TreatmentsConfig } from '../src/treatments/schema';
 import type { EmailProvider } from './providers/email-provider';
 import type { SmsProvider } from './providers/sms-provider';
@@ -22,6 +23,8 @@ export interface ActivityDeps {
   businessTimeZone?: string;
   /** config/treatments.json as loaded at start; default: that file. */
   treatments?: TreatmentsConfig;
+  /** config/experiments.json (champion/challenger) as loaded at start; default: that file. */
+  experiments?: ExperimentsConfig;
   /** config/contact-policy.json resolved over the presets; default: that file. */
   contactPolicies?: ContactPolicySet;
   /** templates/*.json; default: that folder. */

@@ -96,3 +96,29 @@ test('the workflow’s override wins over the segment; an unknown one is refused
 test('an unknown account is a non-retryable failure', async () => {
   await expect(chooseTreatment({ accountId: uniqueId('NOPE'), at: AT })).rejects.toMatchObject({ type: 'AccountNotFound', nonRetryable: true });
 });
+
+describe('champion/challenger (issue 18 §4)', () => {
+  const experiments = (challengerShare: number, active = true) => ({
+    version: 'test-1',
+    experiments: [{ id: 'standard-vs-fast', description: 'test', champion: 'standard', challenger: 'fast', challengerShare, active }],
+  });
+  const choose = (config: ReturnType<typeof experiments>) =>
+    createTreatmentActivities({ pool, smsProvider: new OutboxSmsProvider(pool), businessTimeZone: 'Asia/Shanghai', treatments, experiments: config }).chooseTreatment;
+
+  test('an account the rules give the champion lands in an arm, recorded with the choice; the challenger arm gets the challenger', async () => {
+    const accountId = await goodRecordTenDaysLate('MEDIUM'); // the rules: standard
+    const challenger = await choose(experiments(1))({ accountId, at: AT });
+    expect(challenger).toMatchObject({ treatmentId: 'fast', treatment: treatments.treatments.fast, experiment: { id: 'standard-vs-fast', arm: 'challenger', configVersion: 'test-1' } });
+    expect(challenger.why).toMatch(/Experiment standard-vs-fast \(config test-1\): challenger arm\.$/);
+    const champion = await choose(experiments(0))({ accountId, at: AT });
+    expect(champion).toMatchObject({ treatmentId: 'standard', experiment: { id: 'standard-vs-fast', arm: 'champion' } });
+  });
+
+  test('an inactive experiment, another champion, or a requested treatment: no experiment', async () => {
+    const accountId = await goodRecordTenDaysLate('MEDIUM');
+    expect(await choose(experiments(1, false))({ accountId, at: AT })).not.toHaveProperty('experiment');
+    expect(await choose(experiments(1))({ accountId: await goodRecordTenDaysLate('LOW'), at: AT })).toMatchObject({ treatmentId: 'gentle' });
+    expect(await choose(experiments(1))({ accountId: await goodRecordTenDaysLate('LOW'), at: AT })).not.toHaveProperty('experiment');
+    expect(await choose(experiments(1))({ accountId, at: AT, requestedTreatment: 'standard' })).not.toHaveProperty('experiment');
+  });
+});

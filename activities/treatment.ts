@@ -8,8 +8,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { TreatmentChoice } from '../src/domain/early-collection';
 import { FailureType } from '../src/domain/failures';
 import { DEFAULT_BUSINESS_TIME_ZONE } from '../src/domain/time-zones';
+import { assignExperiment } from '../src/treatments/assign-experiment';
 import { chooseTreatment } from '../src/treatments/choose-treatment';
-import { loadTreatments } from '../src/treatments/load';
+import { loadExperiments, loadTreatments } from '../src/treatments/load';
 import { loadSegment } from '../src/treatments/segment';
 import { businessDayOf, type BusinessMoment } from './business-day';
 import type { ActivityDeps } from './deps';
@@ -22,7 +23,7 @@ export interface ChooseTreatmentInput extends BusinessMoment {
 
 export const REQUESTED_WHY = "requested by the workflow's overrides";
 
-export function createTreatmentActivities({ pool, businessTimeZone = DEFAULT_BUSINESS_TIME_ZONE, treatments = loadTreatments() }: ActivityDeps) {
+export function createTreatmentActivities({ pool, businessTimeZone = DEFAULT_BUSINESS_TIME_ZONE, treatments = loadTreatments(), experiments = loadExperiments(undefined, treatments) }: ActivityDeps) {
   return {
     async chooseTreatment(input: ChooseTreatmentInput): Promise<TreatmentChoice> {
       const { accountId, requestedTreatment } = input;
@@ -51,7 +52,17 @@ export function createTreatmentActivities({ pool, businessTimeZone = DEFAULT_BUS
       const chosen = chooseTreatment(segment, treatments);
       const rule = chosen.ruleIndex === null ? undefined : treatments.rules[chosen.ruleIndex];
       const why = rule?.why ?? `No rule of treatments config ${treatments.version} matches this segment, so the default treatment ${chosen.treatmentId} applies.`;
-      return { treatmentId: chosen.treatmentId, treatment: chosen.treatment, why, ...settings };
+      // Champion/challenger (issue 18 §4): an active experiment whose champion the rules chose
+      // puts a stable share of accounts on the challenger; a requested treatment is never in one.
+      const { treatmentId, experiment } = assignExperiment(accountId, chosen.treatmentId, experiments);
+      if (!experiment) return { treatmentId, treatment: chosen.treatment, why, ...settings };
+      return {
+        treatmentId,
+        treatment: treatments.treatments[treatmentId]!,
+        why: `${why} Experiment ${experiment.id} (config ${experiment.configVersion}): ${experiment.arm} arm.`,
+        experiment,
+        ...settings,
+      };
     },
   };
 }

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { AccountFigures } from './account';
 import { isoDateSchema, type IsoDate } from './dates';
+import type { ExperimentPlace } from './experiment';
 import { currencySchema } from './money';
 import { HOLD_REASONS } from '../contact-policy/policy';
 import type { Treatment } from '../treatments/schema';
@@ -69,6 +70,8 @@ export interface TreatmentChoice {
   callWindowHours: number;
   /** the bank's zone, for business days in the workflow's validators */
   businessTimeZone: string;
+  /** the champion/challenger experiment the account is in (absent: none; issue 18 §4) */
+  experiment?: ExperimentPlace;
 }
 
 // ---------- contacting the borrower ----------

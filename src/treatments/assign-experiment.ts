@@ -8,13 +8,15 @@
 import murmurhash from 'murmurhash';
 import type { ExperimentsConfig } from './experiments';
 
-export type ExperimentArm = 'champion' | 'challenger';
+import { experimentLabel, type ExperimentArm, type ExperimentPlace } from '../domain/experiment';
+
+export { experimentLabel, type ExperimentArm };
 
 export interface ExperimentAssignment {
   /** the treatment the run gets: the rules' choice, or the challenger */
   treatmentId: string;
   /** null: no active experiment has the rules' choice as its champion */
-  experiment: { id: string; arm: ExperimentArm; configVersion: string } | null;
+  experiment: ExperimentPlace | null;
 }
 
 /** Where an account falls in [0, 1) for an experiment: uniform over account ids. */
@@ -29,6 +31,3 @@ export function assignExperiment(accountId: string, chosenTreatmentId: string, c
   const arm: ExperimentArm = experimentPosition(experiment.id, accountId) < experiment.challengerShare ? 'challenger' : 'champion';
   return { treatmentId: arm === 'challenger' ? experiment.challenger : experiment.champion, experiment: { id: experiment.id, arm, configVersion: config.version } };
 }
-
-/** The value of the `Experiment` search attribute and of the `experiment` field the reports group by. */
-export const experimentLabel = (assignment: ExperimentAssignment): string => (assignment.experiment ? `${assignment.experiment.id}:${assignment.experiment.arm}` : 'none');

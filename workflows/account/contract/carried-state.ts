@@ -38,6 +38,8 @@ export const treatmentChoiceSchema = z.object({
   promisePolicy: z.object({ horizonDays: count, graceDays: count }),
   callWindowHours: z.number().positive(),
   businessTimeZone: z.string(),
+  /** absent before champion/challenger (issue 18 §4) */
+  experiment: z.object({ id: z.string(), arm: z.enum(['champion', 'challenger']), configVersion: z.string() }).optional(),
 });
 
 export const pendingPromiseSchema = z.object({

@@ -14,5 +14,7 @@ export const RiskTier = defineSearchAttributeKey('RiskTier', SearchAttributeType
 export const Treatment = defineSearchAttributeKey('Treatment', SearchAttributeType.KEYWORD);
 export const AssignedAgent = defineSearchAttributeKey('AssignedAgent', SearchAttributeType.KEYWORD);
 export const OnHold = defineSearchAttributeKey('OnHold', SearchAttributeType.BOOL);
+/** `<experiment id>:champion|challenger` for a run in a champion/challenger experiment (issue 18 §4). */
+export const Experiment = defineSearchAttributeKey('Experiment', SearchAttributeType.KEYWORD);
 
-export const ARREARS_SEARCH_ATTRIBUTES = [ArrearsStage, DaysPastDue, AmountOverdue, Bucket, RiskTier, Treatment, AssignedAgent, OnHold];
+export const ARREARS_SEARCH_ATTRIBUTES = [ArrearsStage, DaysPastDue, AmountOverdue, Bucket, RiskTier, Treatment, AssignedAgent, OnHold, Experiment];

@@ -36,6 +36,7 @@ import {
   AssignedAgent,
   ArrearsStage,
   CARRIED_STATE_VERSION,
+  Experiment,
   OnHold,
   Treatment,
   statementQuery,
@@ -47,6 +48,7 @@ import {
   type CarriedState,
 } from '../contract';
 import { reminding } from '../stages/reminding';
+import { experimentLabel } from '../../../src/domain/experiment';
 import { screenAccount } from '../stages/screened';
 import { FIELD_COLLECTION, fieldCollection } from '../stages/field';
 import { accountRun, kernelState } from './account-run';
@@ -116,6 +118,7 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
       { key: ArrearsStage, value: state.stage },
       { key: OnHold, value: state.holds.size > 0 },
       ...(state.choice ? [{ key: Treatment, value: state.choice.treatmentId }] : []),
+      ...(state.choice?.experiment ? [{ key: Experiment, value: experimentLabel(state.choice) }] : []),
       ...(state.assignedAgent ? [{ key: AssignedAgent, value: state.assignedAgent }] : []),
       ...figuresSearchAttributes(state.figures),
     ];

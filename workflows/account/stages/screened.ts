@@ -6,6 +6,7 @@
  */
 import { proxyLocalActivities, upsertMemo } from '@temporalio/workflow';
 import type { createTreatmentActivities } from '../../../activities/treatment';
+import { experimentLabel } from '../../../src/domain/experiment';
 import type { AccountCollectionInput } from '../contract';
 import type { AccountRun } from '../run/account-run';
 import { databaseStepOptions } from '../run/step-options';
@@ -28,9 +29,11 @@ export async function screenAccount(run: AccountRun, { accountId, overrides, car
       const next = choice.treatment.steps.findIndex((s) => s.dayOffset >= elapsedDays);
       state.cadenceIndex = next === -1 ? choice.treatment.steps.length : next;
     }
-    upsertMemo({ treatment: { id: choice.treatmentId, configVersion: choice.configVersion, why: choice.why } });
+    // An experiment's arm joins the memo, the Experiment search attribute and the audit record the reports group by.
+    const experiment = choice.experiment ? { experiment: experimentLabel(choice) } : {};
+    upsertMemo({ treatment: { id: choice.treatmentId, configVersion: choice.configVersion, why: choice.why }, ...experiment });
     run.publishSearchAttributes();
-    await run.audit('TREATMENT_CHOSEN', 'chosen', { treatmentId: choice.treatmentId, configVersion: choice.configVersion, why: choice.why, segment: choice.segment });
+    await run.audit('TREATMENT_CHOSEN', 'chosen', { treatmentId: choice.treatmentId, configVersion: choice.configVersion, why: choice.why, segment: choice.segment, ...experiment });
   }
   const stillScreened = state.stage === 'SCREENED' || (state.stage === 'ON_HOLD' && state.stageBeforeHold === 'SCREENED');
   if (!run.isCured() && stillScreened) await run.advanceTo('REMINDING', `treatment ${state.choice!.treatmentId} (config ${state.choice!.configVersion}): ${state.choice!.why}`);
