@@ -103,6 +103,12 @@ export const installmentSchema = z.strictObject({
   statement_date: isoDateSchema.optional(),
   /** negative: a credit balance */
   statement_balance: signedAmount.optional(),
+  /** the core's own delinquency status of the statement: cycles of minimums past due (-2 … 99; 0 or less: none) */
+  reported_cycles_past_due: z
+    .string()
+    .regex(/^(-[12]|\d{1,2})$/, 'cycles past due, a whole number from -2 to 99')
+    .transform(Number)
+    .optional(),
 });
 
 export const paymentSchema = z.strictObject({

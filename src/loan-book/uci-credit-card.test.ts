@@ -8,7 +8,7 @@ import type { Pool } from '../db/pool';
 import { testPool } from '../../test/support';
 import { importLoanBook } from './import-loan-book';
 import { formatIssue } from './records';
-import { uciAccountId, uciBorrowerId, uciMinimumDue } from './uci-credit-card';
+import { uciAccountId, uciBorrowerId, uciMinimumDue, uciOpeningArrearsDueDates } from './uci-credit-card';
 
 const HEADER =
   '"ID","LIMIT_BAL","SEX","EDUCATION","MARRIAGE","AGE","PAY_0","PAY_2","PAY_3","PAY_4","PAY_5","PAY_6",' +
@@ -31,7 +31,37 @@ afterAll(async () => {
 const q = async (sql: string, params: unknown[]) => (await pool.query(sql, params)).rows;
 
 test('the minimum due: 2 % of the statement balance rounded up to a whole NT$, at most the balance, 0 without a debit balance', () => {
-  expect([689, 3102, 3913, 15549, 100, 101, 49, 1, 0, -159].map(uciMinimumDue)).toEqual([14, 63, 79, 311, 2, 3, 1, 1, 0, 0]);
+  expect([689, 3102, 3913, 15549, 100, 101, 49, 1, 0, -159].map((balance) => uciMinimumDue(balance, 20_000))).toEqual([14, 63, 79, 311, 2, 3, 1, 1, 0, 0]);
+});
+
+test('over the credit limit, the part over it is due in full on top of the 2 %', () => {
+  // 21,000 on a 20,000 limit: 420 + 1,000; 20,000 exactly: 400; a balance far over: at most the balance
+  expect([uciMinimumDue(21_000, 20_000), uciMinimumDue(20_000, 20_000), uciMinimumDue(5_000, 0)]).toEqual([1_420, 400, 5_000]);
+});
+
+test('a first statement reported n cycles past due owes minimums due on its month\'s 15th and the n - 1 months before', () => {
+  expect(uciOpeningArrearsDueDates(0)).toEqual([]);
+  expect(uciOpeningArrearsDueDates(3)).toEqual(['2005-04-15', '2005-03-15', '2005-02-15']);
+});
+
+test('a holder opening two cycles late: two earlier minimums owed, and each statement carries the status the core reported', async () => {
+  // holder 2 of the dataset: PAY_6 = 2 in April, balance 3,261 then
+  const id = randomInt(1_000_000, 9_999_999);
+  const line = `${id},120000,2,2,2,26,-1,2,0,0,0,2,2682,1725,2682,3272,3455,3261,0,1000,1000,1000,0,2000,1`;
+  const outcome = await importLoanBook(pool, { format: 'uci-credit-card', content: [HEADER, line].join('\n') });
+  if (!outcome.ok) throw new Error(outcome.issues.map(formatIssue).join('\n'));
+  const rows = await q('SELECT seq, due_date, amount_due, reported_cycles_past_due FROM installments WHERE account_id = $1 ORDER BY due_date, seq', [uciAccountId(id)]);
+  // [seq, due date, minimum NT$, reported status]: 2 % of 3,261 is 65.22, so 66 each
+  expect(rows.map((r) => [r.seq, r.due_date, r.amount_due / 100, r.reported_cycles_past_due])).toEqual([
+    [8, '2005-03-15', 66, null],
+    [7, '2005-04-15', 66, null],
+    [1, '2005-05-15', 66, 2], // April's statement, PAY_6
+    [2, '2005-06-15', 70, 0], // 3,455
+    [3, '2005-07-15', 66, 0], // 3,272
+    [4, '2005-08-15', 54, 0], // 2,682
+    [5, '2005-09-15', 35, 2], // 1,725, PAY_2
+    [6, '2005-10-15', 54, -1], // 2,682, PAY_0
+  ]);
 });
 
 test('three holders: a card account, six statements, the payments against the previous statement, the labels; again: unchanged', async () => {

@@ -7,20 +7,30 @@
  * - one statement installment per month, April … September (BILL_AMT6 … BILL_AMT1):
  *   the statement is cut on the month's last day and its minimum due is payable 15 days
  *   later, on the 15th of the next month (a common grace period of Taiwanese issuers);
- * - the minimum due: 2 % of the statement balance, rounded up to a whole NT$, at most
- *   the balance, 0 for a zero or credit balance. Issuers in Taiwan asked "between two
- *   and five per cent" in 2005 (Straits Times, Jan 2006, on the card-debt crisis); the
- *   dataset's own revolving holders (PAY = 0, "minimum paid") typically pay 2–4 % of
- *   their balance, so only the low end is consistent with them. No NT$1,000 floor:
- *   today's floor (e.g. CTBC's) would make many of those holders overdue;
+ * - the minimum due of a statement, by the card rule Taiwanese issuers print on the
+ *   statement (docs/risk-score.md): a share of the balance, plus the part of the balance
+ *   over the credit limit in full, plus every minimum still unpaid from earlier
+ *   statements. The share: 2 % of the balance rounded up to a whole NT$ (issuers in
+ *   Taiwan asked "between two and five per cent" in 2005, Straits Times, Jan 2006; the
+ *   low end, no NT$1,000 floor: today's floor, e.g. CTBC's, postdates the book). The
+ *   earlier unpaid minimums are not added to the installment: they stay installments of
+ *   their own, and payments settle the oldest first (account_figures), which is that
+ *   rule for loans and cards alike; a statement's installment is its own new minimum;
+ * - the statement's delinquency status as the core reported it (PAY_6 for April …
+ *   PAY_0 for September) is carried as statement history (reported_cycles_past_due);
+ * - the arrears the book opens with: a first statement reported n ≥ 1 cycles past due
+ *   owes n earlier minimums, due on the 15th of its month and of the n − 1 before it.
+ *   The dataset has no earlier statements: each is taken at the first statement's own
+ *   minimum, the only figure there is;
  * - PAY_AMTk is paid during month k against the previous month's statement, so
  *   PAY_AMT5 (May) … PAY_AMT1 (September) become payments `UCI-PAY-<ID>-2005-MM`,
  *   value-dated on that statement's due date (the dataset gives only the month; a
  *   payment counts as on time, as in the dataset's own status). PAY_AMT6 (April) paid
  *   the March statement, which is not in the dataset and already netted in April's
  *   balance: it is not imported;
- * - the dataset's labels (PAY_0 … PAY_6, default_payment) go to
- *   uci_credit_card_reference, only for the agreement table. SEX, EDUCATION, MARRIAGE
+ * - the dataset's labels (PAY_0 … PAY_6, default_payment) also go to
+ *   uci_credit_card_reference, only for checking (the agreement table, `arrears score
+ *   check`), never for fitting. SEX, EDUCATION, MARRIAGE
  *   and AGE are not imported: personal data with no use in collections.
  *
  * Amounts are whole NT dollars in the file (sometimes written 5e+05), two-decimal TWD
@@ -39,20 +49,35 @@ const MINOR_PER_DOLLAR = 100;
 
 /** The six statement months, oldest first, with their columns and dates. */
 export const UCI_MONTHS = [
-  { month: '2005-04', bill: 'BILL_AMT6', paidBy: 'PAY_AMT5', statementDate: '2005-04-30', dueDate: '2005-05-15' },
-  { month: '2005-05', bill: 'BILL_AMT5', paidBy: 'PAY_AMT4', statementDate: '2005-05-31', dueDate: '2005-06-15' },
-  { month: '2005-06', bill: 'BILL_AMT4', paidBy: 'PAY_AMT3', statementDate: '2005-06-30', dueDate: '2005-07-15' },
-  { month: '2005-07', bill: 'BILL_AMT3', paidBy: 'PAY_AMT2', statementDate: '2005-07-31', dueDate: '2005-08-15' },
-  { month: '2005-08', bill: 'BILL_AMT2', paidBy: 'PAY_AMT1', statementDate: '2005-08-31', dueDate: '2005-09-15' },
-  { month: '2005-09', bill: 'BILL_AMT1', paidBy: undefined, statementDate: '2005-09-30', dueDate: '2005-10-15' },
+  { month: '2005-04', bill: 'BILL_AMT6', paidBy: 'PAY_AMT5', status: 'PAY_6', statementDate: '2005-04-30', dueDate: '2005-05-15' },
+  { month: '2005-05', bill: 'BILL_AMT5', paidBy: 'PAY_AMT4', status: 'PAY_5', statementDate: '2005-05-31', dueDate: '2005-06-15' },
+  { month: '2005-06', bill: 'BILL_AMT4', paidBy: 'PAY_AMT3', status: 'PAY_4', statementDate: '2005-06-30', dueDate: '2005-07-15' },
+  { month: '2005-07', bill: 'BILL_AMT3', paidBy: 'PAY_AMT2', status: 'PAY_3', statementDate: '2005-07-31', dueDate: '2005-08-15' },
+  { month: '2005-08', bill: 'BILL_AMT2', paidBy: 'PAY_AMT1', status: 'PAY_2', statementDate: '2005-08-31', dueDate: '2005-09-15' },
+  { month: '2005-09', bill: 'BILL_AMT1', paidBy: undefined, status: 'PAY_0', statementDate: '2005-09-30', dueDate: '2005-10-15' },
 ] as const;
 
-/** Minimum due in whole NT$: 2 % of the balance rounded up, at most the balance, 0 without a debit balance. */
-export function uciMinimumDue(balance: number): number {
+/**
+ * A statement's own minimum due in whole NT$: 2 % of the balance rounded up, plus what
+ * the balance is over the credit limit, at most the balance; 0 without a debit balance.
+ */
+export function uciMinimumDue(balance: number, creditLimit: number): number {
   if (balance <= 0) return 0;
   const hundredths = 2 * balance; // 2 % in hundredths of a dollar, rounded up below in integers
   const twoPercent = (hundredths - (hundredths % 100)) / 100 + (hundredths % 100 > 0 ? 1 : 0);
-  return Math.min(balance, twoPercent);
+  return Math.min(balance, twoPercent + Math.max(0, balance - creditLimit));
+}
+
+/** The due dates of the minimums a first statement reported `cycles` past due still owes: its month's 15th and the months before. */
+export function uciOpeningArrearsDueDates(cycles: number): string[] {
+  const [first] = UCI_MONTHS;
+  const dates: string[] = [];
+  for (let back = 0; back < cycles; back++) {
+    const due = new Date(`${first.month}-15T00:00:00Z`);
+    due.setUTCMonth(due.getUTCMonth() - back);
+    dates.push(due.toISOString().slice(0, 10));
+  }
+  return dates;
 }
 
 const wholeDollars = z
@@ -112,18 +137,32 @@ export function mapUciHolder(row: UciRow, where: string): { book: LoanBook; refe
     // the dataset has no opening date: its first statement month
     opened_on: '2005-04-01',
   };
-  const installments = UCI_MONTHS.map(
+  const minimumOf = (bill: string) => uciMinimumDue(dollars(bill), row.LIMIT_BAL) * MINOR_PER_DOLLAR;
+  const statements = UCI_MONTHS.map(
     (m, n): InstallmentRecord => ({
       account_id: accountId,
       seq: n + 1,
       due_date: m.dueDate,
-      principal_due: uciMinimumDue(dollars(m.bill)) * MINOR_PER_DOLLAR,
+      principal_due: minimumOf(m.bill),
       interest_due: 0,
       fees_due: 0,
       statement_date: m.statementDate,
       statement_balance: dollars(m.bill) * MINOR_PER_DOLLAR,
+      reported_cycles_past_due: dollars(m.status),
     }),
   );
+  // numbered after the statements: settled oldest-due first all the same (due date, then seq)
+  const openingArrears = uciOpeningArrearsDueDates(Math.max(0, dollars(UCI_MONTHS[0].status))).map(
+    (dueDate, n): InstallmentRecord => ({
+      account_id: accountId,
+      seq: UCI_MONTHS.length + n + 1,
+      due_date: dueDate,
+      principal_due: minimumOf(UCI_MONTHS[0].bill),
+      interest_due: 0,
+      fees_due: 0,
+    }),
+  );
+  const installments = [...statements, ...openingArrears];
   const payments = UCI_MONTHS.flatMap((m): PaymentRecord[] => {
     const paid = m.paidBy ? dollars(m.paidBy) : 0;
     if (paid <= 0) return [];

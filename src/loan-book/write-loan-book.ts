@@ -83,6 +83,7 @@ const installments: TableSpec<InstallmentRecord> = {
     { name: 'reported_amount_paid', type: 'bigint', value: (i) => i.reported_amount_paid },
     { name: 'statement_date', type: 'date', value: (i) => i.statement_date },
     { name: 'statement_balance', type: 'bigint', value: (i) => i.statement_balance },
+    { name: 'reported_cycles_past_due', type: 'smallint', value: (i) => i.reported_cycles_past_due },
   ],
 };
 
