@@ -14,6 +14,7 @@ import { registerNegotiationCommands } from './commands/negotiation';
 import { registerOverrideStageCommand } from './commands/override-stage';
 import { registerPromiseCommand } from './commands/promise';
 import { registerReportCommand } from './commands/report';
+import { registerScoreCommands } from './commands/score';
 import { registerScreenCommand } from './commands/screen';
 import { registerVisitCommands } from './commands/visits';
 
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerImportCommand(program);
   registerScreenCommand(program);
+  registerScoreCommands(program);
   registerAgentTasksCommand(program);
   registerCallOutcomeCommand(program);
   registerPromiseCommand(program);

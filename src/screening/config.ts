@@ -7,6 +7,12 @@
  * met wins; an account meeting none gets `defaultTier`. A condition on a ratio needs at
  * least one installment due (an account with nothing due yet has no ratio to judge).
  *
+ * Risk tier from the behaviour score (issue 21), the default once a score model has
+ * been fitted (`arrears score fit`): with `score` set, the screening scores every account
+ * with that model (`latest`: the last fitted) and the tier is the first of `score.tiers`
+ * whose `scoreBelow` the score is under (a lower score is more risk), else `defaultTier`.
+ * While there is no model yet, the rules above give the tier.
+ *
  * Priority (higher = work first):
  *   amountWeight × log10(1 + amount overdue in minor units)
  *   + daysPastDueWeight × min(days past due, daysPastDueCap) / daysPastDueCap
@@ -42,11 +48,20 @@ const tierRule = z.strictObject({
     .refine((conditions) => Object.values(conditions).some((v) => v !== undefined), 'at least one condition'),
 });
 
+const scoreTiers = z.strictObject({
+  model: z.string().min(1).max(200),
+  tiers: z
+    .array(z.strictObject({ tier: tierName, scoreBelow: z.number().int() }))
+    .min(1)
+    .refine((tiers) => tiers.every((t, n) => n === 0 || t.scoreBelow > (tiers[n - 1]?.scoreBelow ?? 0)), 'cut-offs rise: the riskiest tier first'),
+});
+
 export const screeningConfigSchema = z
   .strictObject({
     version: z.string().min(1).max(64),
     riskTiers: z.array(tierRule),
     defaultTier: tierName,
+    score: scoreTiers.optional(),
     priority: z.strictObject({
       amountWeight: z.number().min(0),
       daysPastDueWeight: z.number().min(0),
@@ -57,6 +72,9 @@ export const screeningConfigSchema = z
   .superRefine((cfg, ctx) => {
     const names = [...cfg.riskTiers.map((r) => r.tier), cfg.defaultTier];
     if (new Set(names).size !== names.length) ctx.addIssue({ code: 'custom', path: ['riskTiers'], message: 'each tier is named once (the default tier included)' });
+    for (const name of cfg.score?.tiers.map((t) => t.tier) ?? []) {
+      if (cfg.priority.tierWeights[name] === undefined) ctx.addIssue({ code: 'custom', path: ['score', 'tiers'], message: `the tier ${name} needs a weight` });
+    }
     for (const name of names) {
       if (cfg.priority.tierWeights[name] === undefined) ctx.addIssue({ code: 'custom', path: ['priority', 'tierWeights', name], message: 'every tier needs a weight' });
     }

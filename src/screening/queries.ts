@@ -7,13 +7,18 @@ import { z } from 'zod';
 import { BUCKETS } from '../domain/buckets';
 import type { IsoDate } from '../domain/dates';
 import type { Queryable } from '../db/pool';
+import { featuresSql } from '../scoring/features-sql';
+import type { ScoreModel } from '../scoring/model';
+import { scoreSql } from '../scoring/score-sql';
 import type { ScreeningConfig } from './config';
-import { bucketSql, prioritySql, riskTierSql, SqlParams } from './rules-sql';
+import { bucketSql, prioritySql, riskTierSql, scoreTierSql, SqlParams } from './rules-sql';
 
 export interface ScanInput {
   asOf: IsoDate;
   paymentsThrough: IsoDate | null;
   config: ScreeningConfig;
+  /** with a model, the tier comes from its score (config.score.tiers); without, from the rules */
+  scoreModel?: ScoreModel;
 }
 
 /**
@@ -23,20 +28,38 @@ export interface ScanInput {
  * historical screening): account_figures' full pass over the installments, which can
  * leave out the payments after that date. Both give the same figures (figures-live.test.ts).
  */
-function figuresSource(asOf: IsoDate, paymentsThrough: IsoDate | null, params: SqlParams): string {
+export function figuresSource(asOf: IsoDate, paymentsThrough: IsoDate | null, params: SqlParams): string {
   const asOfParam = params.add(asOf, 'date');
   if (paymentsThrough === null) return `account_figures_live(${asOfParam})`;
   return `account_figures(${asOfParam}, ${params.add(paymentsThrough, 'date')})`;
 }
 
-/** The one pass: every open account judged as of the date (bucket and tier included). */
-export function scanQuery({ asOf, paymentsThrough, config }: ScanInput): { text: string; values: unknown[] } {
+/**
+ * The one pass: every open account judged as of the date (bucket, score and tier
+ * included). With a score model the figures are joined with the behaviour features and
+ * scored in the same statement; without one, neither is read.
+ */
+export function scanQuery({ asOf, paymentsThrough, config, scoreModel }: ScanInput): { text: string; values: unknown[] } {
   const params = new SqlParams();
-  const source = figuresSource(asOf, paymentsThrough, params);
-  const tier = riskTierSql(config, params);
+  let source: string;
+  let score: string;
+  let tier: string;
+  if (scoreModel && config.score) {
+    const asOfParam = params.add(asOf, 'date');
+    const throughParam = params.add(paymentsThrough, 'date');
+    const figures = figuresSource(asOf, paymentsThrough, params);
+    source = `(SELECT f.*, ${scoreSql(scoreModel, params)} AS score FROM (${featuresSql(figures, asOfParam, throughParam)}) f WHERE f.status = 'OPEN')`;
+    score = 'f.score';
+    tier = scoreTierSql(config.score.tiers, config.defaultTier, 'f.score', params);
+  } else {
+    source = figuresSource(asOf, paymentsThrough, params);
+    score = 'NULL::integer';
+    tier = riskTierSql(config, params);
+  }
   const text = `SELECT f.account_id, f.risk_tier AS previous_tier,
             f.amount_overdue, f.overdue_principal, f.overdue_interest, f.overdue_fees, f.days_past_due,
             ${bucketSql('f.days_past_due')} AS bucket,
+            ${score} AS score,
             ${tier} AS risk_tier
      FROM ${source} f
      WHERE f.status = 'OPEN'`;
@@ -94,10 +117,10 @@ export async function writeCollectionList(db: Queryable, screeningRunId: number,
   const priority = prioritySql(config, params, { amount: 's.amount_overdue', dpd: 's.days_past_due', tier: 's.risk_tier' });
   const { rowCount } = await db.query(
     `INSERT INTO collection_list (screening_run_id, rank, account_id, amount_overdue, overdue_principal, overdue_interest,
-                                  overdue_fees, days_past_due, bucket, risk_tier, priority)
+                                  overdue_fees, days_past_due, bucket, risk_tier, priority, score)
      SELECT ${runParam}, row_number() OVER (ORDER BY p.priority DESC, p.days_past_due DESC, p.amount_overdue DESC, p.account_id),
             p.account_id, p.amount_overdue, p.overdue_principal, p.overdue_interest, p.overdue_fees,
-            p.days_past_due, p.bucket, p.risk_tier, p.priority
+            p.days_past_due, p.bucket, p.risk_tier, p.priority, p.score
      FROM (SELECT s.*, ${priority} AS priority FROM screened s WHERE s.amount_overdue > 0) p`,
     params.values,
   );
@@ -125,6 +148,7 @@ const runRow = z.object({
   as_of: z.string(),
   payments_through: z.string().nullable(),
   config_version: z.string(),
+  score_model_version: z.string().nullable(),
   started_at: z.date(),
   finished_at: z.date().nullable(),
   accounts_scanned: z.number().int().nullable(),
@@ -141,12 +165,12 @@ export async function findRunByKey(db: Queryable, idempotencyKey: string): Promi
 
 export async function insertRun(
   db: Queryable,
-  run: { idempotencyKey: string; asOf: IsoDate; paymentsThrough: IsoDate | null; configVersion: string; startedAt: Date },
+  run: { idempotencyKey: string; asOf: IsoDate; paymentsThrough: IsoDate | null; configVersion: string; scoreModelVersion: string | null; startedAt: Date },
 ): Promise<number> {
   const { rows } = await db.query(
-    `INSERT INTO screening_runs (idempotency_key, as_of, payments_through, config_version, started_at)
-     VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-    [run.idempotencyKey, run.asOf, run.paymentsThrough, run.configVersion, run.startedAt],
+    `INSERT INTO screening_runs (idempotency_key, as_of, payments_through, config_version, score_model_version, started_at)
+     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+    [run.idempotencyKey, run.asOf, run.paymentsThrough, run.configVersion, run.scoreModelVersion, run.startedAt],
   );
   return z.object({ id: z.number().int() }).parse(rows[0]).id;
 }
@@ -173,6 +197,7 @@ const listRow = z.object({
   bucket: z.enum(BUCKETS),
   risk_tier: z.string(),
   priority: z.coerce.number(),
+  score: z.number().int().nullable(),
 });
 export type CollectionListRow = z.infer<typeof listRow>;
 
@@ -180,7 +205,7 @@ export type CollectionListRow = z.infer<typeof listRow>;
 export async function readListPage(db: Queryable, screeningRunId: number, afterRank: number, limit: number): Promise<CollectionListRow[]> {
   const { rows } = await db.query(
     `SELECT c.rank, c.account_id, a.currency, c.amount_overdue, c.overdue_principal, c.overdue_interest, c.overdue_fees,
-            c.days_past_due, c.bucket, c.risk_tier, c.priority
+            c.days_past_due, c.bucket, c.risk_tier, c.priority, c.score
      FROM collection_list c LEFT JOIN accounts a ON a.id = c.account_id
      WHERE c.screening_run_id = $1 AND c.rank > $2
      ORDER BY c.rank LIMIT $3`,

@@ -52,6 +52,12 @@ export function riskTierSql(config: ScreeningConfig, params: SqlParams): string 
   return `CASE ${whens.join(' ')} ELSE ${params.add(config.defaultTier, 'text')} END`;
 }
 
+/** The risk tier from a score: the first cut-off the score is under (lower = riskier), else the default tier. */
+export function scoreTierSql(tiers: readonly { tier: string; scoreBelow: number }[], defaultTier: string, score: string, params: SqlParams): string {
+  const whens = tiers.map((t) => `WHEN ${score} < ${params.add(t.scoreBelow, 'integer')} THEN ${params.add(t.tier, 'text')}`);
+  return `CASE ${whens.join(' ')} ELSE ${params.add(defaultTier, 'text')} END`;
+}
+
 /**
  * The priority of an overdue account (see config.ts for the formula), rounded to 6
  * decimals so that ranks are reproducible.

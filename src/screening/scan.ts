@@ -14,6 +14,8 @@ import { BUCKETS, type Bucket } from '../domain/buckets';
 import { isoDateSchema, type IsoDate } from '../domain/dates';
 import { inTransaction, type Pool, type Queryable } from '../db/pool';
 import { logger as defaultLogger } from '../logger';
+import type { ScoreModel } from '../scoring/model';
+import { readScoreModel } from '../scoring/store';
 import { loadScreeningConfig, type ScreeningConfig } from './config';
 import { countScreened, finishRun, findRunByKey, insertRun, laterRunExists, readListPage, recordRiskTiers, scanBook, tuneScanTransaction, writeCollectionList, type ScreeningRunRow } from './queries';
 
@@ -22,6 +24,8 @@ export interface ScreeningRunSummary {
   asOf: IsoDate;
   paymentsThrough: IsoDate | null;
   configVersion: string;
+  /** the score model the tiers came from; null: the tier rules (no model, or no score in the config) */
+  scoreModelVersion: string | null;
   accountsScanned: number;
   overdueAccounts: number;
   countsByBucket: Record<string, number>;
@@ -56,6 +60,8 @@ export interface CollectionListEntry {
   bucket: Bucket;
   riskTier: string;
   priority: number;
+  /** the behaviour score (null: the run scored with no model) */
+  score: number | null;
 }
 
 const optionsSchema = z.object({
@@ -77,6 +83,7 @@ function summaryOf(run: ScreeningRunRow, reused: boolean, config: ScreeningConfi
     asOf: run.as_of,
     paymentsThrough: run.payments_through,
     configVersion: run.config_version,
+    scoreModelVersion: run.score_model_version,
     accountsScanned: run.accounts_scanned ?? 0,
     overdueAccounts: run.overdue_accounts ?? 0,
     countsByBucket: ordered(run.counts_by_bucket, BUCKETS),
@@ -84,6 +91,15 @@ function summaryOf(run: ScreeningRunRow, reused: boolean, config: ScreeningConfi
     durationMs: run.finished_at ? run.finished_at.getTime() - run.started_at.getTime() : 0,
     reused,
   };
+}
+
+/** The model the config names; none while `latest` finds no model yet (the rules give the tier). */
+async function scoreModelFor(db: Queryable, config: ScreeningConfig, log: Logger): Promise<ScoreModel | undefined> {
+  if (!config.score) return undefined;
+  const model = await readScoreModel(db, config.score.model);
+  if (!model && config.score.model !== 'latest') throw new Error(`the screening config names the score model ${config.score.model}, which is not in the database`);
+  if (!model) log.info('no score model fitted yet: the tier rules give the risk tier');
+  return model;
 }
 
 export async function runScreening(pool: Pool, opts: RunScreeningOptions): Promise<ScreeningRunSummary> {
@@ -100,8 +116,9 @@ export async function runScreening(pool: Pool, opts: RunScreeningOptions): Promi
     if (existing) return summaryOf(existing, true, config);
 
     await tuneScanTransaction(db);
-    const screeningRunId = await insertRun(db, { idempotencyKey, asOf, paymentsThrough, configVersion: config.version, startedAt });
-    await scanBook(db, { asOf, paymentsThrough, config });
+    const scoreModel = await scoreModelFor(db, config, log);
+    const screeningRunId = await insertRun(db, { idempotencyKey, asOf, paymentsThrough, configVersion: config.version, scoreModelVersion: scoreModel?.version ?? null, startedAt });
+    await scanBook(db, { asOf, paymentsThrough, config, scoreModel });
     const counts = await countScreened(db, config);
     const listed = await writeCollectionList(db, screeningRunId, config);
     // A historical run (an earlier date than one already screened) leaves the tiers the
@@ -130,5 +147,6 @@ export async function readCollectionList(db: Queryable, screeningRunId: number, 
     bucket: r.bucket,
     riskTier: r.risk_tier,
     priority: r.priority,
+    score: r.score,
   }));
 }

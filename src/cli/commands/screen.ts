@@ -42,7 +42,8 @@ const pct = (part: number, whole: number) => (whole === 0 ? '0.0' : ((100 * part
 
 export function printScreening(run: ScreeningRunSummary, top: CollectionListEntry[], write: (line: string) => void): void {
   const payments = run.paymentsThrough ? `payments value-dated through ${run.paymentsThrough}` : 'every known payment';
-  write(`Screening run ${run.screeningRunId} as of ${run.asOf} (${payments}; config ${run.configVersion})${run.reused ? ', already written under this key' : ''}, ${(run.durationMs / 1000).toFixed(1)} s`);
+  const tiers = run.scoreModelVersion ? `score ${run.scoreModelVersion}` : 'tier rules';
+  write(`Screening run ${run.screeningRunId} as of ${run.asOf} (${payments}; config ${run.configVersion}, ${tiers})${run.reused ? ', already written under this key' : ''}, ${(run.durationMs / 1000).toFixed(1)} s`);
   write(`  accounts scanned ${run.accountsScanned}, overdue ${run.overdueAccounts} (${pct(run.overdueAccounts, run.accountsScanned)} %)`);
   write('');
   write(`  ${'bucket'.padEnd(10)}${'accounts'.padStart(10)}`);
@@ -53,10 +54,10 @@ export function printScreening(run: ScreeningRunSummary, top: CollectionListEntr
   if (top.length === 0) return;
   write('');
   write(`  Collection list, top ${top.length} of ${run.overdueAccounts} (rank 1 = work first)`);
-  write(`  ${'rank'.padStart(6)}  ${'account'.padEnd(24)}${'overdue'.padStart(18)}${'DPD'.padStart(6)}  ${'bucket'.padEnd(8)}${'tier'.padEnd(8)}${'priority'.padStart(10)}`);
+  write(`  ${'rank'.padStart(6)}  ${'account'.padEnd(24)}${'overdue'.padStart(18)}${'DPD'.padStart(6)}  ${'bucket'.padEnd(8)}${'tier'.padEnd(8)}${'score'.padStart(6)}${'priority'.padStart(10)}`);
   for (const e of top) {
     const amount = e.currency ? formatMoney(e.amountOverdue, e.currency) : String(e.amountOverdue);
-    write(`  ${String(e.rank).padStart(6)}  ${e.accountId.padEnd(24)}${amount.padStart(18)}${String(e.daysPastDue).padStart(6)}  ${e.bucket.padEnd(8)}${e.riskTier.padEnd(8)}${e.priority.toFixed(3).padStart(10)}`);
+    write(`  ${String(e.rank).padStart(6)}  ${e.accountId.padEnd(24)}${amount.padStart(18)}${String(e.daysPastDue).padStart(6)}  ${e.bucket.padEnd(8)}${e.riskTier.padEnd(8)}${(e.score === null ? '-' : String(e.score)).padStart(6)}${e.priority.toFixed(3).padStart(10)}`);
   }
 }
 
