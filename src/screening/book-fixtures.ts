@@ -11,6 +11,10 @@ export interface FixtureInstallment {
   principal: number;
   interest?: number;
   fees?: number;
+  /** a card statement: when it was cut, its balance, the status the core reported on it */
+  statementDate?: string;
+  statementBalance?: number;
+  reportedCyclesPastDue?: number;
 }
 
 export interface FixturePayment {
@@ -23,6 +27,8 @@ export interface FixtureAccount {
   borrowerId?: string;
   product?: 'LOAN' | 'CREDIT_CARD';
   status?: 'OPEN' | 'CLOSED' | 'WRITTEN_OFF';
+  creditLimit?: number;
+  openedOn?: string;
   installments?: FixtureInstallment[];
   payments?: FixturePayment[];
 }
@@ -37,14 +43,25 @@ export async function addFixtureAccount(db: Queryable, account: FixtureAccount):
   const installments = account.installments ?? [];
   const principal = installments.reduce((sum, i) => sum + i.principal, 0);
   await db.query(
-    `INSERT INTO accounts (id, borrower_id, product, currency, principal, status, opened_on) VALUES ($1, $2, $3, 'CNY', $4, $5, '2024-01-01')`,
-    [accountId, borrowerId, account.product ?? 'LOAN', principal, account.status ?? 'OPEN'],
+    `INSERT INTO accounts (id, borrower_id, product, currency, principal, status, opened_on, credit_limit) VALUES ($1, $2, $3, 'CNY', $4, $5, $6, $7)`,
+    [accountId, borrowerId, account.product ?? 'LOAN', principal, account.status ?? 'OPEN', account.openedOn ?? '2024-01-01', account.creditLimit ?? null],
   );
   if (installments.length > 0) {
     await db.query(
-      `INSERT INTO installments (account_id, seq, due_date, principal_due, interest_due, fees_due)
-       SELECT $1, s, d, p, i, f FROM unnest($2::int[], $3::date[], $4::bigint[], $5::bigint[], $6::bigint[]) AS t(s, d, p, i, f)`,
-      [accountId, installments.map((_, n) => n + 1), installments.map((i) => i.due), installments.map((i) => i.principal), installments.map((i) => i.interest ?? 0), installments.map((i) => i.fees ?? 0)],
+      `INSERT INTO installments (account_id, seq, due_date, principal_due, interest_due, fees_due, statement_date, statement_balance, reported_cycles_past_due)
+       SELECT $1, s, d, p, i, f, sd, sb, r
+       FROM unnest($2::int[], $3::date[], $4::bigint[], $5::bigint[], $6::bigint[], $7::date[], $8::bigint[], $9::smallint[]) AS t(s, d, p, i, f, sd, sb, r)`,
+      [
+        accountId,
+        installments.map((_, n) => n + 1),
+        installments.map((i) => i.due),
+        installments.map((i) => i.principal),
+        installments.map((i) => i.interest ?? 0),
+        installments.map((i) => i.fees ?? 0),
+        installments.map((i) => i.statementDate ?? null),
+        installments.map((i) => i.statementBalance ?? null),
+        installments.map((i) => i.reportedCyclesPastDue ?? null),
+      ],
     );
   }
   for (const [n, payment] of (account.payments ?? []).entries()) {
