@@ -18,7 +18,8 @@
  * Printed: load time (per table, with rows/s), the bare `SELECT count(*) FROM installments` (warm), the scan
  * (runScreening: the first run writes every account's tier, the next one only the
  * changes), rows/s, the ratio to the bare count, the scan's EXPLAIN (ANALYZE, BUFFERS),
- * and one account's figures (the workflow's path). Run it under the shared lock:
+ * one account's figures (the workflow's path), and last a behaviour score fitted on the
+ * book and the daily run scored with it (the time the score adds). Run it under the shared lock:
  *   flock /tmp/arrears-bench.lock npm run bench:screening
  */
 import path from 'node:path';
@@ -30,8 +31,11 @@ import { createPool, inTransaction, type Pool } from '../src/db/pool';
 import { loadAccountFigures } from '../src/db/account-figures';
 import { migrateUp } from '../src/db/migrate';
 import { loadScreeningConfig } from '../src/screening/config';
-import { scanQuery, tuneScanTransaction } from '../src/screening/queries';
+import { scanBook, scanQuery, tuneScanTransaction } from '../src/screening/queries';
 import { readCollectionList, runScreening, type ScreeningRunSummary } from '../src/screening/scan';
+import { fitScoreModel } from '../src/scoring/fit';
+import type { ScoreModel } from '../src/scoring/model';
+import { writeScoreModel } from '../src/scoring/store';
 import { freePort } from '../src/setup/dev-server';
 import { startPostgres } from '../src/setup/postgres';
 import { createBenchRun, out, runBench } from './bench-support';
@@ -455,6 +459,35 @@ async function main(): Promise<void> {
       });
       out(`one account (${top.accountId}, rank 1): ${execution}; loadAccountFigures round trip ${(many.ms / calls).toFixed(3)} ms on average over ${calls}`);
     }
+    // 7. the behaviour score (issue 21): a scorecard fitted on the book's own history (features
+    // 30 days before the date, outcome on it), then the daily run scored with it: the time the
+    // features and the points add to the scan. Last, so that the figures above stay the rules'.
+    const fitFrom = new Date(Date.parse(`${AS_OF}T00:00:00Z`) - 30 * 86_400_000).toISOString().slice(0, 10);
+    const fitted = await timed(() => fitScoreModel(pool, { asOf: fitFrom, outcomeAt: AS_OF }, config));
+    await writeScoreModel(pool, fitted.value);
+    const r = fitted.value.report;
+    out(`score: fit (features as of ${fitFrom}, outcome at ${AS_OF}) ${seconds(fitted.ms)}: ${fitted.value.cards.length} features, holdout AUC ${r.auc.toFixed(3)} (tier rules ${r.rulesAuc.toFixed(3)})`);
+    const scoredFirst = await screen('bench-score-first');
+    const scoredAgain = await screen('bench-score-again');
+    report('scored, first run (tiers change)', scoredFirst);
+    report('scored, next run (tiers unchanged)', scoredAgain);
+    out(`      tiers ${JSON.stringify(scoredAgain.value.countsByTier)}`);
+    // the pass alone (the scan into its table, as runScreening does), with and without the
+    // score, in turns, best of three each: what the features and points add
+    const pass = (scoreModel?: ScoreModel) =>
+      inTransaction(pool, async (db) => {
+        await tuneScanTransaction(db);
+        return (await timed(() => scanBook(db, { asOf: AS_OF, paymentsThrough: null, config, ...(scoreModel ? { scoreModel } : {}) }))).ms;
+      });
+    const rulesPass: number[] = [];
+    const scoredPass: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      rulesPass.push(await pass());
+      scoredPass.push(await pass(fitted.value));
+    }
+    const bestRules = Math.min(...rulesPass);
+    const bestScored = Math.min(...scoredPass);
+    out(`      the pass alone, best of 3: tier rules ${seconds(bestRules)}, scored ${seconds(bestScored)}: the score adds ${seconds(bestScored - bestRules)} (${(bestScored / bestRules).toFixed(2)}x)`);
     out(`total: ${seconds(Date.now() - run.began)}`);
   } finally {
     await run.cleanup();

@@ -2,7 +2,9 @@
  * The behaviour features of every account as of a date (issue 21 §2), from the book
  * alone, set-based in SQL like the screening: one pass over the figures (account_figures
  * or its live twin) joined with one aggregate of the last seven months of installments,
- * one of the last month's payments, and the promises and refusals of the last six months.
+ * one of the last three months' payments, and the promises and refusals of the last six
+ * months. The credit limit is in the account's minor units: a book in several currencies
+ * would want it converted first.
  *
  * Only what was known on the date counts: statements cut before it (with the status the
  * core reported on them), installments due before it, payments value-dated before it
@@ -18,13 +20,17 @@ export const FEATURES = [
   'missed_cycles_3m',
   'missed_cycles_6m',
   'reported_status',
+  'previous_reported_status',
   'worst_reported_status_6m',
+  'reported_late_statements_6m',
   'longest_lateness_days',
   'on_time_ratio',
   'utilisation',
   'paid_to_balance',
   'paid_to_minimum',
+  'paid_to_balance_3m',
   'balance_trend',
+  'credit_limit',
   'months_on_book',
   'broken_promises_6m',
   'refusals_6m',
@@ -54,7 +60,11 @@ export function featuresSql(figures: string, asOf: string, paymentsThrough: stri
              (array_agg(i.statement_balance ORDER BY i.statement_date DESC) FILTER (WHERE ${cut}))[1] AS latest_balance,
              (array_agg(i.statement_balance ORDER BY i.statement_date DESC) FILTER (WHERE ${cut}))[4] AS balance_3_before,
              (array_agg(i.reported_cycles_past_due ORDER BY i.statement_date DESC) FILTER (WHERE ${cut}))[1] AS reported_status,
+             (array_agg(i.reported_cycles_past_due ORDER BY i.statement_date DESC) FILTER (WHERE ${cut}))[2] AS previous_reported_status,
              max(i.reported_cycles_past_due) FILTER (WHERE ${cut} AND i.statement_date >= ${asOf} - interval '6 months') AS worst_reported_status_6m,
+             -- NULL, not 0, where the core reports no status
+             sum((i.reported_cycles_past_due >= 1)::int) FILTER (WHERE ${cut} AND i.statement_date >= ${asOf} - interval '6 months') AS reported_late_statements_6m,
+             sum(i.statement_balance) FILTER (WHERE i.due_date < ${asOf} AND i.due_date >= ${asOf} - interval '3 months') AS balance_due_3m,
              -- the statement whose minimum fell due last: what last month's payments answered
              (array_agg(i.statement_balance ORDER BY i.due_date DESC) FILTER (WHERE i.due_date < ${asOf} AND i.statement_date IS NOT NULL))[1] AS last_due_balance
       FROM installments i
@@ -62,9 +72,9 @@ export function featuresSql(figures: string, asOf: string, paymentsThrough: stri
       GROUP BY i.account_id
     ),
     paid AS (
-      SELECT p.account_id, sum(p.amount) AS paid
+      SELECT p.account_id, sum(p.amount) FILTER (WHERE p.value_date >= ${asOf} - interval '1 month') AS paid, sum(p.amount) AS paid_3m
       FROM payments p
-      WHERE p.reversed_at IS NULL AND p.value_date >= ${asOf} - interval '1 month' AND p.value_date < ${asOf}
+      WHERE p.reversed_at IS NULL AND p.value_date >= ${asOf} - interval '3 months' AND p.value_date < ${asOf}
         AND p.value_date <= coalesce(${paymentsThrough}, 'infinity'::date)
       GROUP BY p.account_id
     ),
@@ -85,10 +95,14 @@ export function featuresSql(figures: string, asOf: string, paymentsThrough: stri
            coalesce(h.missed_cycles_3m, 0)::int AS missed_cycles_3m,
            coalesce(h.missed_cycles_6m, 0)::int AS missed_cycles_6m,
            h.reported_status::int AS reported_status,
+           h.previous_reported_status::int AS previous_reported_status,
            h.worst_reported_status_6m::int AS worst_reported_status_6m,
+           h.reported_late_statements_6m::int AS reported_late_statements_6m,
            h.latest_balance::float8 / nullif(a.credit_limit, 0) AS utilisation,
            coalesce(pd.paid, 0)::float8 / nullif(greatest(h.last_due_balance, 0), 0) AS paid_to_balance,
            coalesce(pd.paid, 0)::float8 / nullif(h.due_last_month, 0) AS paid_to_minimum,
+           coalesce(pd.paid_3m, 0)::float8 / nullif(greatest(h.balance_due_3m, 0), 0) AS paid_to_balance_3m,
+           a.credit_limit::float8 AS credit_limit,
            (h.latest_balance - h.balance_3_before)::float8 / nullif(a.credit_limit, 0) AS balance_trend,
            (extract(year FROM age(${asOf}, a.opened_on)) * 12 + extract(month FROM age(${asOf}, a.opened_on)))::int AS months_on_book,
            coalesce(b.broken_promises_6m, 0)::int AS broken_promises_6m,

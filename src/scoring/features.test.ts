@@ -81,12 +81,16 @@ test('a card: days past due and bucket, missed cycles, reported statuses, utilis
     // due since 01-01: all but the first
     missed_cycles_6m: 4,
     reported_status: 1, // the June statement, cut 06-30
+    previous_reported_status: 1, // May's
     worst_reported_status_6m: 2,
+    reported_late_statements_6m: 4, // March to June
+    credit_limit: 1_000_000,
     longest_lateness_days: 61, // the third: 04-15 to 06-15
     on_time_ratio: 0.2, // one of five
     utilisation: 0.8, // 800,000 / 1,000,000
     paid_to_balance: 0.05, // June's 30,000 against the May statement's 600,000 (due 06-15)
     paid_to_minimum: 1, // against the 30,000 due in June
+    paid_to_balance_3m: 0.03, // 45,000 paid since 04-01 against the 1,500,000 of the statements due since
     balance_trend: 0.4, // 800,000 now, 400,000 three statements before, over the limit
     months_on_book: 6,
     broken_promises_6m: 1,
@@ -129,12 +133,16 @@ test('a loan without statements: no reported status, utilisation, balance ratio 
     missed_cycles_3m: 2, // 05-10 (late) and 06-10 (unpaid)
     missed_cycles_6m: 2,
     reported_status: null,
+    previous_reported_status: null,
     worst_reported_status_6m: null,
+    reported_late_statements_6m: null,
+    credit_limit: null,
     longest_lateness_days: 31,
     on_time_ratio: 1 / 3,
     utilisation: null,
     paid_to_balance: null,
     paid_to_minimum: 1.5,
+    paid_to_balance_3m: null,
     balance_trend: null,
     months_on_book: 3, // 03-10 to 07-01: three whole months
     broken_promises_6m: 0,

@@ -39,6 +39,8 @@ export const fitOptionsSchema = z
     maxBins: z.number().int().min(2).max(20).default(10),
     minBinShare: z.number().gt(0).lt(0.5).default(0.02),
     maxCorrelation: z.number().gt(0).max(1).default(0.8),
+    // 1: the one pair of dates; n: also the n - 1 pairs a month, two months … earlier
+    periods: z.number().int().min(1).max(24).default(1),
     minInformationValue: z.number().min(0).default(0.02),
   })
   .refine((o) => o.outcomeAt > o.asOf, { path: ['outcomeAt'], message: 'the outcome date comes after the as-of date' });
@@ -98,6 +100,12 @@ export async function scoreBook(db: Queryable, model: Pick<ScoreModel, 'basePoin
   return new Map(rows.map((r) => [z.string().parse(r.account_id), z.number().int().parse(r.score)]));
 }
 
+function monthsBefore(date: string, months: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCMonth(d.getUTCMonth() - months);
+  return d.toISOString().slice(0, 10);
+}
+
 function correlation(a: number[], b: number[]): number {
   const n = a.length;
   const meanA = a.reduce((s, v) => s + v, 0) / n;
@@ -129,7 +137,11 @@ function wrongSign(coefficients: number[]): number {
 export async function fitScoreModel(db: Queryable, options: FitOptions, config: ScreeningConfig): Promise<ScoreModel> {
   const opts = fitOptionsSchema.parse(options);
   const book = await readTrainingBook(db, opts.asOf, opts.outcomeAt, config);
-  const train = book.filter((r) => !inHoldout(r.account_id, opts.holdoutShare));
+  // Earlier periods train too (the same book a month, two … earlier), never their holdout
+  // accounts: the report stays on the holdout of the dates asked for.
+  const earlier: Row[] = [];
+  for (let back = 1; back < opts.periods; back++) earlier.push(...(await readTrainingBook(db, monthsBefore(opts.asOf, back), monthsBefore(opts.outcomeAt, back), config)));
+  const train = [...book, ...earlier].filter((r) => !inHoldout(r.account_id, opts.holdoutShare));
   const holdout = book.filter((r) => inHoldout(r.account_id, opts.holdoutShare));
   const trainBad = train.map((r) => r.bad);
   if (!trainBad.includes(true) || !trainBad.includes(false)) throw new Error(`the book as of ${opts.asOf} has ${trainBad.includes(true) ? 'no good' : 'no bad'} accounts at ${opts.outcomeAt} to fit on`);

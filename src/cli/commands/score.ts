@@ -15,7 +15,7 @@ import { withCliContext } from '../context';
 
 const date = (flag: string) => z.iso.date(`${flag} takes a date, YYYY-MM-DD`);
 const share = (flag: string) => z.coerce.number(`${flag} takes a number between 0 and 1`).gt(0, `${flag} is above 0`).lt(1, `${flag} is below 1`);
-const fitSchema = z.strictObject({ asOf: date('--as-of'), outcomeAt: date('--outcome-at'), holdout: share('--holdout').default(0.3), config: z.string().optional() });
+const fitSchema = z.strictObject({ asOf: date('--as-of'), outcomeAt: date('--outcome-at'), holdout: share('--holdout').default(0.3), periods: z.coerce.number('--periods takes a whole number').int('--periods takes a whole number').min(1, '--periods is at least 1').max(24, '--periods is at most 24').default(1), config: z.string().optional() });
 const checkSchema = z.strictObject({
   format: z.enum(['uci-credit-card'], '--format takes uci-credit-card'),
   asOf: date('--as-of').default('2005-10-01'),
@@ -60,12 +60,13 @@ export function registerScoreCommands(program: Command): void {
     .requiredOption('--as-of <date>', 'the date the features are read as of, YYYY-MM-DD')
     .requiredOption('--outcome-at <date>', 'the later date whose screening gives the outcome, YYYY-MM-DD')
     .option('--holdout <share>', 'share of the accounts held out of the fit for the report', '0.3')
+    .option('--periods <n>', 'train also on the same pair of dates 1 … n - 1 months earlier (the holdout accounts never train)', '1')
     .option('--config <file>', 'screening rules, for the tier rules\' AUC beside the score\'s (default: config/screening.json)')
     .action(async (raw: unknown) => {
       const opts = parsed(fitSchema, raw);
       const rules = loadScreeningConfig(opts.config);
       await withCliContext(async ({ pool }) => {
-        const model = await fitScoreModel(pool, { asOf: opts.asOf, outcomeAt: opts.outcomeAt, holdoutShare: opts.holdout }, rules);
+        const model = await fitScoreModel(pool, { asOf: opts.asOf, outcomeAt: opts.outcomeAt, holdoutShare: opts.holdout, periods: opts.periods }, rules);
         const written = await writeScoreModel(pool, model);
         printFitReport(model, written, (line) => process.stdout.write(`${line}\n`));
       });
