@@ -20,6 +20,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Queryable } from '../db/pool';
 import { isoDateSchema } from '../domain/dates';
+import { issueLines } from '../domain/input-problems';
 import type { ScreeningConfig } from '../screening/config';
 import { riskTierSql, SqlParams } from '../screening/rules-sql';
 import { binFeature, binOf, informationValue, type Bin } from './binning';
@@ -135,7 +136,9 @@ function wrongSign(coefficients: number[]): number {
 }
 
 export async function fitScoreModel(db: Queryable, options: FitOptions, config: ScreeningConfig): Promise<ScoreModel> {
-  const opts = fitOptionsSchema.parse(options);
+  const parsedOptions = fitOptionsSchema.safeParse(options);
+  if (!parsedOptions.success) throw new Error(`cannot fit: ${issueLines(parsedOptions.error).join('; ')}`);
+  const opts = parsedOptions.data;
   const book = await readTrainingBook(db, opts.asOf, opts.outcomeAt, config);
   // Earlier periods train too (the same book a month, two … earlier), never their holdout
   // accounts: the report stays on the holdout of the dates asked for.

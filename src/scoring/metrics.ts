@@ -8,12 +8,19 @@ export interface Scored {
   bad: boolean;
 }
 
-/** P(a random good scores above a random bad), ties counting half (Mann–Whitney). */
-export function rocAuc(rows: readonly Scored[]): number {
-  const sorted = [...rows].sort((a, b) => a.score - b.score);
+/** The rows from the lowest score up, with their bads and goods; undefined when either is none (nothing to rank). */
+function ranked(rows: readonly Scored[]): { sorted: Scored[]; bads: number; goods: number } | undefined {
   const bads = rows.filter((r) => r.bad).length;
   const goods = rows.length - bads;
-  if (bads === 0 || goods === 0) return Number.NaN;
+  if (bads === 0 || goods === 0) return undefined;
+  return { sorted: [...rows].sort((a, b) => a.score - b.score), bads, goods };
+}
+
+/** P(a random good scores above a random bad), ties counting half (Mann–Whitney). */
+export function rocAuc(rows: readonly Scored[]): number {
+  const r = ranked(rows);
+  if (!r) return Number.NaN;
+  const { sorted, bads, goods } = r;
   let badsBelow = 0;
   let pairs = 0;
   for (let k = 0; k < sorted.length; ) {
@@ -33,10 +40,9 @@ export function rocAuc(rows: readonly Scored[]): number {
 
 /** The largest gap between the bads' and the goods' cumulative shares along the score. */
 export function kolmogorovSmirnov(rows: readonly Scored[]): number {
-  const sorted = [...rows].sort((a, b) => a.score - b.score);
-  const bads = rows.filter((r) => r.bad).length;
-  const goods = rows.length - bads;
-  if (bads === 0 || goods === 0) return Number.NaN;
+  const r = ranked(rows);
+  if (!r) return Number.NaN;
+  const { sorted, bads, goods } = r;
   let cumBads = 0;
   let cumGoods = 0;
   let ks = 0;

@@ -7,7 +7,8 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { uciScoreCheck } from '../../loan-book/uci-score-check';
-import { loadScreeningConfig } from '../../screening/config';
+import type { Pool } from '../../db/pool';
+import { loadScreeningConfig, type ScreeningConfig } from '../../screening/config';
 import { fitScoreModel } from '../../scoring/fit';
 import type { ScoreModel } from '../../scoring/model';
 import { readScoreModel, writeScoreModel } from '../../scoring/store';
@@ -24,10 +25,17 @@ const checkSchema = z.strictObject({
   config: z.string().optional(),
 });
 
-function parsed<T>(schema: z.ZodType<T>, raw: unknown): T {
-  const result = schema.safeParse(raw);
-  if (!result.success) throw new Error(result.error.issues.map((i) => i.message).join('; '));
-  return result.data;
+/** A command's action: its options parsed, the screening rules loaded, then a database. */
+function withRules<T extends { config?: string | undefined }>(
+  schema: z.ZodType<T>,
+  body: (opts: T, rules: ScreeningConfig, pool: Pool, write: (line: string) => void) => Promise<void>,
+): (raw: unknown) => Promise<void> {
+  return async (raw) => {
+    const result = schema.safeParse(raw);
+    if (!result.success) throw new Error(result.error.issues.map((i) => i.message).join('; '));
+    const rules = loadScreeningConfig(result.data.config);
+    await withCliContext(({ pool }) => body(result.data, rules, pool, (line) => process.stdout.write(`${line}\n`)));
+  };
 }
 
 const f3 = (v: number) => v.toFixed(3);
@@ -62,15 +70,12 @@ export function registerScoreCommands(program: Command): void {
     .option('--holdout <share>', 'share of the accounts held out of the fit for the report', '0.3')
     .option('--periods <n>', 'train also on the same pair of dates 1 … n - 1 months earlier (the holdout accounts never train)', '1')
     .option('--config <file>', 'screening rules, for the tier rules\' AUC beside the score\'s (default: config/screening.json)')
-    .action(async (raw: unknown) => {
-      const opts = parsed(fitSchema, raw);
-      const rules = loadScreeningConfig(opts.config);
-      await withCliContext(async ({ pool }) => {
+    .action(
+      withRules(fitSchema, async (opts, rules, pool, write) => {
         const model = await fitScoreModel(pool, { asOf: opts.asOf, outcomeAt: opts.outcomeAt, holdoutShare: opts.holdout, periods: opts.periods }, rules);
-        const written = await writeScoreModel(pool, model);
-        printFitReport(model, written, (line) => process.stdout.write(`${line}\n`));
-      });
-    });
+        printFitReport(model, await writeScoreModel(pool, model), write);
+      }),
+    );
   score
     .command('check')
     .description('How the live score ranks a dataset\'s holders against its own outcome label (for the record; the score never saw it)')
@@ -79,17 +84,14 @@ export function registerScoreCommands(program: Command): void {
     .option('--payments-through <date>', 'count payments value-dated through this date', '2005-09-30')
     .option('--model <version>', 'the score model version (default: the latest fitted)', 'latest')
     .option('--config <file>', 'screening rules, for the tier rules\' AUC (default: config/screening.json)')
-    .action(async (raw: unknown) => {
-      const opts = parsed(checkSchema, raw);
-      const rules = loadScreeningConfig(opts.config);
-      await withCliContext(async ({ pool }) => {
+    .action(
+      withRules(checkSchema, async (opts, rules, pool, write) => {
         const model = await readScoreModel(pool, opts.model);
         if (!model) throw new Error(opts.model === 'latest' ? 'no score model yet: run `arrears score fit` first' : `no score model ${opts.model}`);
         const check = await uciScoreCheck(pool, model, rules, opts);
-        const write = (line: string) => process.stdout.write(`${line}\n`);
         write(`Score ${check.modelVersion} as of ${check.asOf} (payments through ${check.paymentsThrough}) against the dataset's default_payment:`);
         write(`  ${check.holders} holders, ${check.defaults} defaulted`);
         write(`  ROC AUC ${f3(check.auc)}, Gini ${f3(2 * check.auc - 1)}, KS ${f3(check.ks)}   (tier rules: AUC ${f3(check.rulesAuc)})`);
-      });
-    });
+      }),
+    );
 }
