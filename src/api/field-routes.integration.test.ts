@@ -146,8 +146,8 @@ describe('APPOINTMENT → VISIT → report, through the API', () => {
     const { startsAt } = (await summaryOf(handle)).visit!;
     const day = calendarDateIn(Date.parse(startsAt), rows[0].time_zone as string);
 
-    const mine = await call('GET', `/staff/${collectorId}/appointments?date=${day}`, undefined, { 'x-staff-id': collectorId });
-    const theirs = await call('GET', `/staff/${collectorId}/appointments?date=${day}`, undefined, { 'x-staff-id': agent });
+    const mine = await call('GET', `/staff/${collectorId}/appointments?date=${day}`, undefined, { subject: collectorId });
+    const theirs = await call('GET', `/staff/${collectorId}/appointments?date=${day}`, undefined, { subject: agent });
 
     expect(mine.status).toBe(200);
     expect(mine.json.appointments).toEqual(
@@ -208,7 +208,7 @@ test('an override to VISIT books an unannounced visit, listed in its collector�
     const { rows } = await bed.pool.query('SELECT time_zone FROM staff WHERE id = $1', [visit!.collectorId]);
     const day = calendarDateIn(Date.parse(visit!.startsAt), rows[0].time_zone as string);
 
-    const listed = await call('GET', `/staff/${visit!.collectorId}/appointments?date=${day}`, undefined, { 'x-staff-id': supervisor });
+    const listed = await call('GET', `/staff/${visit!.collectorId}/appointments?date=${day}`, undefined, { subject: supervisor });
 
     expect(listed.json.appointments).toEqual(expect.arrayContaining([expect.objectContaining({ appointmentId: visit!.appointmentId, accountId, kind: 'UNANNOUNCED', status: 'CONFIRMED' })]));
   } finally {

@@ -12,10 +12,11 @@ import { listStaffAppointments, type StaffDayAppointment } from '../db/appointme
 import type { Queryable } from '../db/pool';
 import type { IsoDate } from '../domain/dates';
 import { calendarDateIn } from '../domain/time-zones';
+import type { Caller } from '../identity/roles';
 
 export interface StaffDayRequest {
-  /** who asks: the staff member themselves, or a supervisor */
-  viewerId: string;
+  /** who asks, from their token: the staff member themselves, or a supervisor */
+  viewer: Caller;
   staffId: string;
   /** the calendar day in the staff member's zone (default: today there) */
   date?: IsoDate;
@@ -35,23 +36,22 @@ export type StaffDay =
   | { kind: 'NOT_FOUND'; error: string }
   | { kind: 'FORBIDDEN'; error: string };
 
-const staffRow = z.object({ id: z.string(), role: z.string(), active: z.boolean(), time_zone: z.string() });
+const staffRow = z.object({ id: z.string(), time_zone: z.string() });
 
 async function staffMembers(db: Queryable, ids: string[]): Promise<Map<string, z.infer<typeof staffRow>>> {
-  const { rows } = await db.query('SELECT id, role, active, time_zone FROM staff WHERE id = ANY($1::text[])', [ids]);
+  const { rows } = await db.query('SELECT id, time_zone FROM staff WHERE id = ANY($1::text[])', [ids]);
   return new Map(rows.map((row) => staffRow.parse(row)).map((s) => [s.id, s]));
 }
 
 export async function viewStaffDay(db: Queryable, log: ViewLog, request: StaffDayRequest): Promise<StaffDay> {
-  const { viewerId, staffId, via } = request;
-  const staff = await staffMembers(db, [staffId, viewerId]);
-  const member = staff.get(staffId);
+  const { viewer, staffId, via } = request;
+  const viewerId = viewer.subject;
+  const member = (await staffMembers(db, [staffId])).get(staffId);
   if (!member) return { kind: 'NOT_FOUND', error: `no staff member ${staffId}` };
-  const viewer = staff.get(viewerId);
-  const allowed = viewer?.active === true && (viewerId === staffId || viewer.role === 'SUPERVISOR');
+  const allowed = viewerId === staffId || viewer.roles.includes('SUPERVISOR');
   if (!allowed) {
     log.info({ viewerId, staffId, via }, 'staff appointments refused');
-    return { kind: 'FORBIDDEN', error: `${viewerId} may not see the appointments of ${staffId}: only the staff member themselves or an active supervisor` };
+    return { kind: 'FORBIDDEN', error: `${viewerId} may not see the appointments of ${staffId}: only the staff member themselves or a supervisor` };
   }
 
   const date = request.date ?? calendarDateIn(request.now ?? Date.now(), member.time_zone);

@@ -11,6 +11,7 @@ import { registerFamilyContactCommands } from './commands/family-contact';
 import { registerHoldCommands } from './commands/holds';
 import { registerImportCommand } from './commands/import';
 import { registerNegotiationCommands } from './commands/negotiation';
+import { registerLoginCommand } from './commands/login';
 import { registerOverrideStageCommand } from './commands/override-stage';
 import { registerPromiseCommand } from './commands/promise';
 import { registerReportCommand } from './commands/report';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
     .description('Arrears operations: import the loan book, screen it, work the collection list')
     .showHelpAfterError()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  registerLoginCommand(program);
   registerImportCommand(program);
   registerScreenCommand(program);
   registerScoreCommands(program);
