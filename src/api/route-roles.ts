@@ -43,8 +43,9 @@ export const ROUTE_ROLES: Record<string, RoleList | typeof PUBLIC> = {
   'POST /accounts/:accountId/stage-override': ['SUPERVISOR'],
 
   // the Temporal Web UI's codec endpoint: decoding shows personal data (personal-data.ts)
-  'POST /codec/decode': ['AGENT', 'SUPERVISOR', 'LEGAL', 'COMPLIANCE'],
-  'POST /codec/encode': ['AGENT', 'SUPERVISOR'],
+  // (a decoded payload may hold any kind of personal data: only the roles that may see all)
+  'POST /codec/decode': ['SUPERVISOR', 'LEGAL', 'COMPLIANCE'],
+  'POST /codec/encode': ['SUPERVISOR', 'LEGAL', 'COMPLIANCE'],
 
   // compliance
   'GET /access-log': ['COMPLIANCE'],

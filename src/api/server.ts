@@ -12,6 +12,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import type { Logger } from 'pino';
 import type { Pool } from '../db/pool';
 import type { VerifyToken } from '../identity/verify-token';
+import { registerAccessLogRoutes } from './access-log-routes';
 import { registerAccountRoutes } from './account-routes';
 import { registerAuthentication } from './authenticate';
 import { registerAgentRoutes } from './agent-routes';
@@ -71,7 +72,8 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   registerFieldRoutes(app, { pool: deps.pool, temporal: deps.temporal });
   registerNegotiationRoutes(app, { pool: deps.pool });
   registerReportRoutes(app, { pool: deps.pool });
-  registerCodecRoutes(app, deps.codec);
+  registerCodecRoutes(app, { codec: deps.codec, pool: deps.pool });
+  registerAccessLogRoutes(app, { pool: deps.pool });
 
   app.get('/health', { schema: { hide: true } }, async (_request, reply) => {
     // Each dependency as "ok" or "unavailable": the raw error names hosts and ports.

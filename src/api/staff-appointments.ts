@@ -4,7 +4,8 @@
  * themselves or a supervisor may read them, and every view is logged (ids and a count,
  * never an address) and recorded in the append-only audit record, one event per
  * appointment shown, so a dispute can tell who saw which borrower's address and when.
- * The API's route and the `arrears appointments` command both read it through here.
+ * The API's route and the `arrears appointments` command both read it through here; each
+ * view is also a row of the personal-data access log.
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -13,6 +14,7 @@ import type { Queryable } from '../db/pool';
 import type { IsoDate } from '../domain/dates';
 import { calendarDateIn } from '../domain/time-zones';
 import type { Caller } from '../identity/roles';
+import { recordAccess } from '../db/access-log';
 
 export interface StaffDayRequest {
   /** who asks, from their token: the staff member themselves, or a supervisor */
@@ -56,7 +58,12 @@ export async function viewStaffDay(db: Queryable, log: ViewLog, request: StaffDa
 
   const date = request.date ?? calendarDateIn(request.now ?? Date.now(), member.time_zone);
   const appointments = await listStaffAppointments(db, staffId, date);
-  await recordViews(db, { viewerId, staffId, date, via, appointments, at: new Date(request.now ?? Date.now()) });
+  const at = new Date(request.now ?? Date.now());
+  await recordViews(db, { viewerId, staffId, date, via, appointments, at });
+  const shown = appointments.filter((a) => a.address !== null);
+  if (shown.length > 0) {
+    await recordAccess(db, { caller: viewer, kinds: ['ADDRESS'], accountIds: shown.map((a) => a.accountId), via, purpose: via === 'API' ? 'GET /staff/:staffId/appointments' : 'CLI appointments', at });
+  }
   log.info({ viewerId, staffId, date, via, count: appointments.length }, 'staff appointments viewed');
   return { kind: 'OK', staffId, date, timeZone: member.time_zone, appointments };
 }

@@ -4,6 +4,7 @@
  * Each command lives in its own file under commands/ and registers itself here.
  */
 import { Command } from 'commander';
+import { registerAccessLogCommand } from './commands/access-log';
 import { registerAgentTasksCommand } from './commands/agent-tasks';
 import { registerAppointmentsCommands } from './commands/appointments';
 import { registerCallOutcomeCommand } from './commands/call-outcome';
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerFamilyContactCommands(program);
   registerNegotiationCommands(program);
   registerReportCommand(program);
+  registerAccessLogCommand(program);
   return program;
 }
 
