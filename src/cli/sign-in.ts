@@ -16,13 +16,13 @@ export const tokenFile = (cfg: Pick<Config, 'ARREARS_DATA_DIR'>) => path.join(cf
 export function storeToken(cfg: Config, token: { accessToken: string; expiresAt: Date }): string {
   const file = tokenFile(cfg);
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  fs.writeFileSync(file, JSON.stringify({ issuer: tokenSettingsFrom(cfg).issuer, accessToken: token.accessToken, expiresAt: token.expiresAt.toISOString() }), { mode: 0o600 });
+  fs.writeFileSync(file, JSON.stringify({ issuer: tokenSettingsFrom(cfg, { localFallback: true }).issuer, accessToken: token.accessToken, expiresAt: token.expiresAt.toISOString() }), { mode: 0o600 });
   return file;
 }
 
 /** The verified caller, or an error saying how to sign in; `roles`: any of these is needed. */
 export async function signedInCaller(cfg: Config, roles: readonly Role[]): Promise<Caller> {
-  const settings = tokenSettingsFrom(cfg);
+  const settings = tokenSettingsFrom(cfg, { localFallback: true });
   let token = process.env.ARREARS_TOKEN;
   if (!token) {
     const file = tokenFile(cfg);

@@ -6,6 +6,7 @@ import { config } from '../config';
 import { createPool } from '../db/pool';
 import { logger } from '../logger';
 import { createLocalProvider } from './local-provider';
+import { localIssuer } from './local-provider-constants';
 
 async function main(): Promise<void> {
   const cfg = config();
@@ -29,9 +30,6 @@ async function main(): Promise<void> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }
-
-/** The local provider's issuer on its loopback port. */
-export const localIssuer = (port: number) => `http://127.0.0.1:${port}`;
 
 if (require.main === module) {
   main().catch((err) => {

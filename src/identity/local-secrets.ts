@@ -23,10 +23,12 @@ export async function newSigningKey(): Promise<string> {
   return JSON.stringify({ ...(await exportJWK(privateKey)), kid: `arrears-${randomBytes(4).toString('hex')}`, alg: 'ES256', use: 'sig' });
 }
 
+export const localSecretsFile = (dataDir: string) => path.join(dataDir, 'identity', 'local-secrets.json');
+
 export const newSecret = () => randomBytes(24).toString('base64url');
 
 export async function localSecrets(dataDir: string, env: Partial<Record<'ARREARS_LOCAL_SIGN_IN_SECRET' | 'ARREARS_LOCAL_SERVICE_SECRET' | 'ARREARS_LOCAL_SIGNING_KEY', string>>): Promise<LocalSecrets> {
-  const file = path.join(dataDir, 'identity', 'local-secrets.json');
+  const file = localSecretsFile(dataDir);
   const kept: LocalSecrets = fs.existsSync(file)
     ? localSecretsSchema.parse(JSON.parse(fs.readFileSync(file, 'utf8')))
     : { signInSecret: newSecret(), serviceSecret: newSecret(), signingKey: await newSigningKey() };

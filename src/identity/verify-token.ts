@@ -7,6 +7,7 @@
 import { createRemoteJWKSet, errors, jwtVerify } from 'jose';
 import { z } from 'zod';
 import { type Caller, ROLES, type Role } from './roles';
+import { localIssuer } from './local-provider-constants';
 import { discover } from './tokens';
 
 export interface TokenSettings {
@@ -46,8 +47,14 @@ export function createTokenVerifier(settings: TokenSettings): VerifyToken {
   };
 }
 
-/** The token settings of the configuration; OIDC_ISSUER is required (npm start sets it). */
-export function tokenSettingsFrom(cfg: { OIDC_ISSUER?: string | undefined; OIDC_AUDIENCE: string; OIDC_ROLES_CLAIM: string }): TokenSettings {
-  if (!cfg.OIDC_ISSUER) throw new Error('OIDC_ISSUER is not set: the OpenID provider whose tokens to accept (npm start runs a local one and sets it)');
-  return { issuer: cfg.OIDC_ISSUER, audience: cfg.OIDC_AUDIENCE, rolesClaim: cfg.OIDC_ROLES_CLAIM };
+type IdentityConfig = { OIDC_ISSUER?: string | undefined; OIDC_AUDIENCE: string; OIDC_ROLES_CLAIM: string; OIDC_LOCAL_PORT: number };
+
+/**
+ * The token settings of the configuration. The API requires OIDC_ISSUER (npm start sets
+ * it); the CLI, run from a shell beside `npm start`, falls back to the local provider.
+ */
+export function tokenSettingsFrom(cfg: IdentityConfig, { localFallback = false } = {}): TokenSettings {
+  const issuer = cfg.OIDC_ISSUER ?? (localFallback ? localIssuer(cfg.OIDC_LOCAL_PORT) : undefined);
+  if (!issuer) throw new Error('OIDC_ISSUER is not set: the OpenID provider whose tokens to accept (npm start runs a local one and sets it)');
+  return { issuer, audience: cfg.OIDC_AUDIENCE, rolesClaim: cfg.OIDC_ROLES_CLAIM };
 }

@@ -29,9 +29,9 @@ export function registerLoginCommand(program: Command): void {
       const password = o.password ?? process.env.ARREARS_PASSWORD;
       if (!password) throw new Error('give the sign-in secret: --password or ARREARS_PASSWORD (npm start prints where the local one is)');
       const cfg = config();
-      const { issuer } = tokenSettingsFrom(cfg);
+      const { issuer } = tokenSettingsFrom(cfg, { localFallback: true });
       const token = o.staff ? await staffToken(issuer, o.staff, password) : await serviceToken(issuer, o.service!, password);
-      const caller = await createTokenVerifier(tokenSettingsFrom(cfg))(token.accessToken);
+      const caller = await createTokenVerifier(tokenSettingsFrom(cfg, { localFallback: true }))(token.accessToken);
       const file = storeToken(cfg, token);
       writeLine(`Signed in as ${caller.subject} (${caller.roles.join(', ')}) until ${token.expiresAt.toISOString()}; token kept in ${file}.`);
     });
