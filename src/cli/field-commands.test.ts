@@ -152,6 +152,7 @@ describe('messages refused before they change anything', () => {
     const accountId = await overdue();
     const proposal = await seedProposal(pool, accountId);
 
+    await arrears('login', '--staff', 'test-agent');
     const run = await arrears('confirm-appointment', String(proposal), '--slot', 's1', '--address-kind', 'HOME', '--by', 'BORROWER', '--channel', 'SMS');
 
     expect(run).toEqual({ code: 1, stdout: '', stderr: `arrears: refused: no running collection workflow for account ${accountId} (${accountWorkflowId(accountId)})\n` });
@@ -160,9 +161,12 @@ describe('messages refused before they change anything', () => {
   });
 
   test('override-stage: a bad stage is named; an unknown account refused', async () => {
-    const badStage = await arrears('override-stage', 'DEMO-A00001', '--to', 'LEGAL', '--by', 'supervisor-01', '--reason', 'reminders already exhausted');
-    const unknown = await arrears('override-stage', 'NO-SUCH-ACCOUNT', '--to', 'VISIT', '--by', 'supervisor-01', '--reason', 'reminders already exhausted');
+    await arrears('login', '--staff', 'test-supervisor');
+    const badStage = await arrears('override-stage', 'DEMO-A00001', '--to', 'LEGAL', '--reason', 'reminders already exhausted');
+    const unknown = await arrears('override-stage', 'NO-SUCH-ACCOUNT', '--to', 'VISIT', '--reason', 'reminders already exhausted');
+    const forSomeoneElse = await arrears('override-stage', 'NO-SUCH-ACCOUNT', '--to', 'VISIT', '--by', 'supervisor-01', '--reason', 'reminders already exhausted');
     expect(badStage).toEqual({ code: 1, stdout: '', stderr: 'arrears: --to: Invalid option: expected one of "APPOINTMENT"|"VISIT"\n' });
     expect(unknown).toEqual({ code: 1, stdout: '', stderr: 'arrears: refused: account NO-SUCH-ACCOUNT is not in the loan book\n' });
+    expect(forSomeoneElse).toEqual({ code: 1, stdout: '', stderr: 'arrears: --by must be you (test-supervisor): you are signed in as them (arrears login)\n' });
   });
 });
