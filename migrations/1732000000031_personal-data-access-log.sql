@@ -15,12 +15,8 @@ CREATE TABLE personal_data_access_log (
 CREATE INDEX personal_data_access_log_accounts_idx ON personal_data_access_log USING gin (account_ids);
 CREATE INDEX personal_data_access_log_viewed_at_idx ON personal_data_access_log (viewed_at);
 
-CREATE FUNCTION personal_data_access_log_is_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  RAISE EXCEPTION 'personal_data_access_log is append-only: % refused', TG_OP;
-END;
-$$;
-CREATE TRIGGER personal_data_access_log_no_change BEFORE UPDATE OR DELETE ON personal_data_access_log
-  FOR EACH ROW EXECUTE FUNCTION personal_data_access_log_is_append_only();
+-- The same refusal as the audit record's (migration 000: '<table> is append-only').
+CREATE TRIGGER personal_data_access_log_append_only BEFORE UPDATE OR DELETE ON personal_data_access_log
+  FOR EACH ROW EXECUTE FUNCTION refuse_audit_change();
 CREATE TRIGGER personal_data_access_log_no_truncate BEFORE TRUNCATE ON personal_data_access_log
-  FOR EACH STATEMENT EXECUTE FUNCTION personal_data_access_log_is_append_only();
+  FOR EACH STATEMENT EXECUTE FUNCTION refuse_audit_change();
