@@ -42,6 +42,11 @@ export const ROUTE_ROLES: Record<string, RoleList | typeof PUBLIC> = {
   'POST /visits/:appointmentId/report': ['FIELD_COLLECTOR'],
   'POST /accounts/:accountId/stage-override': ['SUPERVISOR'],
 
+  // negotiation (the offer's surplus, personal data, is withheld) and the effectiveness report
+  'GET /accounts/:accountId/offer': [...STAFF_WHO_WORK_ACCOUNTS, 'LEGAL', 'COMPLIANCE'],
+  'GET /accounts/:accountId/plan': [...STAFF_WHO_WORK_ACCOUNTS, 'LEGAL', 'COMPLIANCE'],
+  'GET /reports/effectiveness': ['SUPERVISOR', 'COMPLIANCE'],
+
   // the Temporal Web UI's codec endpoint: decoding shows personal data (personal-data.ts)
   // (a decoded payload may hold any kind of personal data: only the roles that may see all)
   'POST /codec/decode': ['SUPERVISOR', 'LEGAL', 'COMPLIANCE'],
