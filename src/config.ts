@@ -91,6 +91,24 @@ export const configSchema = z.object({
    * hints (autoscaling; a fixed 10 in the SDK): one poll carries one task.
    */
   WORKER_WORKFLOW_TASK_POLLERS: z.coerce.number().int().min(2).max(500).default(100),
+  /**
+   * The OpenID provider whose tokens the API, the codec endpoint and the CLI accept (its
+   * discovery document and keys are fetched from here). Unset under `npm start`: the
+   * launcher runs the local provider on loopback and sets it.
+   */
+  OIDC_ISSUER: z.string().url().optional(),
+  /** The `aud` every access token must carry (the bank's provider: the API's resource id). */
+  OIDC_AUDIENCE: z.string().min(1).default('urn:arrears:api'),
+  /** The token claim that lists the caller's roles (AGENT, SUPERVISOR, SERVICE, …). */
+  OIDC_ROLES_CLAIM: z.string().min(1).default('roles'),
+  /** The local provider's loopback port (npm start). */
+  OIDC_LOCAL_PORT: port.default(8091),
+  /** The local provider's staff sign-in secret (dev only); unset: the launcher keeps one under the data dir. */
+  ARREARS_LOCAL_SIGN_IN_SECRET: z.string().min(16).optional(),
+  /** The local provider's demo service client (client-credentials grant): its secret. */
+  ARREARS_LOCAL_SERVICE_SECRET: z.string().min(16).optional(),
+  /** The local provider's signing key, a private JWK as JSON; unset: kept under the data dir. */
+  ARREARS_LOCAL_SIGNING_KEY: z.string().min(1).optional(),
   /** SMTP relay for e-mail reminders; unset: e-mails wait in the email_outbox table. */
   SMTP_HOST: z.string().min(1).optional(),
   SMTP_PORT: port.default(587),

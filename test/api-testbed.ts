@@ -3,7 +3,10 @@
  * (the real activities), the shared test Postgres and the Temporal dev server; and a
  * small JSON client for the routes.
  */
+import { ROUTE_ROLES } from '../src/api/route-roles';
 import type { Pool } from '../src/db/pool';
+import type { Role } from '../src/identity/roles';
+import { tokenOf, tokenOfRole } from './test-identities';
 import { newCodecKeys, startTestApi, startTestWorker, type TestApi, type TestWorker, testPool, testTemporalAddress, uniqueId } from './support';
 
 export interface ApiAnswer {
@@ -15,8 +18,37 @@ export interface ApiTestbed {
   pool: Pool;
   worker: TestWorker;
   taskQueue: string;
-  /** `headers`: beside content-type, e.g. who is asking (X-Staff-Id) */
-  call(method: 'GET' | 'POST', path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiAnswer>;
+  /**
+   * `as`: who calls: a subject (a staff id) signed in at the local provider, a role (its
+   * test account; SERVICE: the demo service client), or nobody. Default: the first role
+   * the route allows (route-roles.ts).
+   */
+  call(method: 'GET' | 'POST', path: string, body?: unknown, as?: Caller): Promise<ApiAnswer>;
+}
+
+export type Caller = { subject: string } | { role: Role } | { token: string } | 'nobody';
+
+/** The route-roles.ts key a concrete request falls under. */
+export function routeOf(method: string, path: string): string | undefined {
+  const bare = path.split('?')[0]!;
+  return Object.keys(ROUTE_ROLES).find((key) => {
+    const [m, pattern] = key.split(' ') as [string, string];
+    return m === method && new RegExp(`^${pattern.replace(/:[A-Za-z]+/g, '[^/]+')}$`).test(bare);
+  });
+}
+
+/** The Authorization header of `as`, per the rules of ApiTestbed.call. */
+export async function authorizationOf(method: string, path: string, as?: Caller): Promise<Record<string, string>> {
+  if (as === 'nobody') return {};
+  if (as && 'token' in as) return { authorization: `Bearer ${as.token}` };
+  if (as && 'subject' in as) return { authorization: `Bearer ${await tokenOf(as.subject)}` };
+  let role = as?.role;
+  if (!role) {
+    const allowed = ROUTE_ROLES[routeOf(method, path) ?? ''];
+    if (!Array.isArray(allowed)) return {};
+    role = (allowed as readonly Role[])[0];
+  }
+  return { authorization: `Bearer ${await tokenOfRole(role!)}` };
 }
 
 /** Starts everything before the file's tests (after `before`, e.g. staff the worker should see) and stops it after them. */
@@ -25,7 +57,8 @@ export function apiTestbed(name: string, before?: (pool: Pool) => Promise<void>)
   let api: TestApi | undefined;
   const bed = {
     taskQueue: uniqueId(name),
-    async call(method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiAnswer> {
+    async call(method: 'GET' | 'POST', path: string, body?: unknown, as?: Caller): Promise<ApiAnswer> {
+      const headers = await authorizationOf(method, path, as);
       const response = await fetch(`${api?.baseUrl}${path}`, {
         method,
         ...(body === undefined ? { headers } : { headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) }),

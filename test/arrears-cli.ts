@@ -4,10 +4,13 @@
  * output and its exit code.
  */
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { CodecKeys } from '../src/codec/data-converter';
 import { PROJECT_ROOT } from '../src/paths';
 import { testDatabaseUrl, testTemporalAddress } from './support';
+import { testTokenSettings } from './test-identities';
 
 export interface ArrearsRun {
   code: number;
@@ -17,12 +20,18 @@ export interface ArrearsRun {
 
 /**
  * A runner of `arrears <args>` whose messages the workers holding `codecKeys` can read;
- * on the shared test database unless `databaseUrl` names a file's own.
+ * on the shared test database unless `databaseUrl` names a file's own. It signs in at the
+ * tests' OpenID provider like staff do (`arrears login --staff ID`, the secret in
+ * ARREARS_PASSWORD), the token kept in a data dir of the runner's own.
  */
 export function arrearsCli(codecKeys: CodecKeys, databaseUrl = testDatabaseUrl('shared')): (...args: string[]) => Promise<ArrearsRun> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'arrears-cli-'));
   return (...args) => {
     const env = {
       ...process.env,
+      OIDC_ISSUER: testTokenSettings().issuer,
+      ARREARS_PASSWORD: process.env.ARREARS_TEST_SIGN_IN_SECRET,
+      ARREARS_DATA_DIR: dataDir,
       DATABASE_URL: databaseUrl,
       TEMPORAL_ADDRESS: testTemporalAddress(),
       ARREARS_CODEC_KEY: codecKeys.current.key,

@@ -29,6 +29,8 @@ const APP_SERVICES = ['migrate', 'worker', 'api'];
 
 /** A well-formed codec key: the compose file requires one (`${ARREARS_CODEC_KEY:?…}`). */
 const CODEC_KEY = randomBytes(32).toString('base64');
+/** The bank's OpenID provider: the compose file requires one (`${OIDC_ISSUER:?…}`). */
+const OIDC_ISSUER = 'https://login.bank.example';
 
 interface RunResult {
   ok: boolean;
@@ -123,7 +125,7 @@ function interpolate(value: string, env: Record<string, string | undefined>): st
   });
 }
 
-const resolvedEnvironment = (name: string, env: Record<string, string | undefined> = { ARREARS_CODEC_KEY: CODEC_KEY }) =>
+const resolvedEnvironment = (name: string, env: Record<string, string | undefined> = { ARREARS_CODEC_KEY: CODEC_KEY, OIDC_ISSUER }) =>
   Object.fromEntries(Object.entries(environmentOf(name)).map(([key, value]) => [key, interpolate(value, env)]));
 
 function commandText(name: string): string {
@@ -145,9 +147,26 @@ describe('docker-compose.yml is a valid compose file', () => {
   test(
     'it loads, and defines every service of the stack',
     async () => {
-      const result = await checkCompose(COMPOSE_FILE, envWith({ ARREARS_CODEC_KEY: CODEC_KEY }));
+      const result = await checkCompose(COMPOSE_FILE, envWith({ ARREARS_CODEC_KEY: CODEC_KEY, OIDC_ISSUER }));
       if (!result.ok) throw new Error(`compose check failed:\n${result.stderr}`);
       expect(result.services).toEqual(expect.arrayContaining(EXPECTED_SERVICES));
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  test(
+    'it refuses to start without an OpenID provider for the api',
+    async () => {
+      const dir = tempDir();
+      try {
+        const file = path.join(dir, 'docker-compose.yml');
+        fs.copyFileSync(COMPOSE_FILE, file);
+        const result = await checkCompose(file, envWith({ ARREARS_CODEC_KEY: CODEC_KEY, OIDC_ISSUER: undefined }));
+        expect(result.ok).toBe(false);
+        expect(result.stderr).toContain('required variable OIDC_ISSUER is missing a value');
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     },
     TEST_TIMEOUT_MS,
   );
@@ -160,7 +179,7 @@ describe('docker-compose.yml is a valid compose file', () => {
       try {
         const file = path.join(dir, 'docker-compose.yml');
         fs.copyFileSync(COMPOSE_FILE, file);
-        const result = await checkCompose(file, envWith({ ARREARS_CODEC_KEY: undefined }));
+        const result = await checkCompose(file, envWith({ ARREARS_CODEC_KEY: undefined, OIDC_ISSUER }));
         expect(result.ok).toBe(false);
         expect(result.stderr).toContain('required variable ARREARS_CODEC_KEY is missing a value');
       } finally {

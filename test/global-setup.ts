@@ -17,6 +17,12 @@ import { freePort, startDevServer } from '../src/setup/dev-server';
 import { recreateDatabase, startPostgres } from '../src/setup/postgres';
 import { ensureTemporalCli, ensureTestServer } from '../src/setup/temporal-tools';
 import { WORKFLOWS_PATH } from '../workers/create-worker';
+import { addSignInAccount } from '../src/identity/directory';
+import { newSecret, newSigningKey } from '../src/identity/local-secrets';
+import { ROLES } from '../src/identity/roles';
+import { startLocalProvider } from '../src/identity/start-local-provider';
+import { createPool } from '../src/db/pool';
+import { testRoleSubject } from './test-identities';
 
 const TEST_DIR = path.join(DEFAULT_DATA_DIR, 'test');
 
@@ -48,6 +54,14 @@ export default async function globalSetup(): Promise<void> {
     await migrateUp(url, log);
   }
 
+  // The local OpenID provider, its directory in the shared database, with one sign-in
+  // account per role (not staff: they get no call tasks or visits) for the route tests.
+  const pool = createPool(databaseUrl, 1);
+  for (const role of ROLES.filter((r) => r !== 'SERVICE')) await addSignInAccount(pool, { subject: testRoleSubject(role), displayName: `Test ${role}`, roles: [role] });
+  await pool.end();
+  const secrets = { signInSecret: newSecret(), serviceSecret: newSecret(), signingKey: await newSigningKey() };
+  const provider = await startLocalProvider({ port: await freePort(), databaseUrl, secrets, logFile: path.join(runDir, 'oidc-provider.log') });
+
   const devServer = await startDevServer({ cli, port: await freePort(), logFile: path.join(runDir, 'temporal-dev-server.log'), log });
 
   const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { trace() {}, debug() {}, info() {}, warn: (m) => log.warn(m), error: (m) => log.error(m), log() {} } });
@@ -61,7 +75,10 @@ export default async function globalSetup(): Promise<void> {
     ARREARS_TEST_SERVER: JSON.stringify(testServer),
     ARREARS_TEST_CLI: JSON.stringify(cli),
     ARREARS_TEST_WORKFLOW_BUNDLE: bundlePath,
+    ARREARS_TEST_OIDC_ISSUER: provider.issuer,
+    ARREARS_TEST_SIGN_IN_SECRET: secrets.signInSecret,
+    ARREARS_TEST_SERVICE_SECRET: secrets.serviceSecret,
   });
-  (globalThis as Record<string, unknown>).__arrearsServers = { postgres, devServer, runDir };
+  (globalThis as Record<string, unknown>).__arrearsServers = { postgres, devServer, provider: provider.process, runDir };
   log.warn({ ms: Date.now() - started, cli: cli.kind === 'binary' ? cli.source : cli.kind }, 'test servers ready');
 }

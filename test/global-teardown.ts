@@ -6,8 +6,9 @@ interface Stoppable {
 }
 
 export default async function globalTeardown(): Promise<void> {
-  const servers = (globalThis as Record<string, unknown>).__arrearsServers as { postgres: Stoppable; devServer: Stoppable; runDir: string } | undefined;
+  const servers = (globalThis as Record<string, unknown>).__arrearsServers as { postgres: Stoppable; devServer: Stoppable; provider: Stoppable; runDir: string } | undefined;
   if (!servers) return;
+  await servers.provider.stop();
   await servers.devServer.stop();
   await servers.postgres.stop();
   fs.rmSync(servers.runDir, { recursive: true, force: true });

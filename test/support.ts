@@ -18,6 +18,8 @@ import { registerSearchAttributes } from '../src/temporal/register-search-attrib
 import { createArrearsWorker } from '../workers/create-worker';
 import { ephemeralExecutable, type ResolvedTool } from '../src/setup/temporal-tools';
 import { daytimeZoneAt } from '../src/domain/time-zones';
+import { createTokenVerifier } from '../src/identity/verify-token';
+import { testTokenSettings } from './test-identities';
 
 function required(name: string): string {
   const value = process.env[name];
@@ -201,7 +203,14 @@ export interface TestApi {
  * `cookie` dependency Jest's module loader cannot require on Node 20.
  */
 export async function startTestApi({ pool, temporal, codecKeys, corsOrigins = [] }: { pool: Pool; temporal: Client; codecKeys: CodecKeys; corsOrigins?: string[] }): Promise<TestApi> {
-  const app = await buildApiServer({ log: createLogger('silent'), codec: createEncryptionCodec(codecKeys), corsOrigins, pool, temporal });
+  const app = await buildApiServer({
+    log: createLogger('silent'),
+    codec: createEncryptionCodec(codecKeys),
+    corsOrigins,
+    pool,
+    temporal,
+    verifyToken: createTokenVerifier(testTokenSettings()),
+  });
   const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
   return { baseUrl, close: () => app.close() };
 }

@@ -11,6 +11,7 @@ import type { Pool } from '../db/pool';
 import { ceaseContactSchema, holdPlacedSchema, promiseToPaySchema } from '../domain/early-collection';
 import { accountIdSchema } from '../domain/ids';
 import { sendCeaseContact, sendHoldPlaced, sendHoldReleased, sendPromise } from './account-messages';
+import { actingAs } from './authenticate';
 import { replyToSignal, replyToUpdate, signalResponses, updateErrorResponses } from './message-replies';
 
 const accountParams = z.object({ accountId: accountIdSchema });
@@ -31,7 +32,11 @@ export function registerAccountRoutes(app: FastifyInstance, deps: { pool: Pool; 
         response: { 200: z.object({ promiseId: z.number().int(), checkAt: z.string() }), ...updateErrorResponses },
       },
     },
-    async (request, reply) => replyToUpdate(request, reply, await sendPromise(deps, request.params.accountId, request.body), 'promise to pay', request.params),
+    async (request, reply) => {
+      const recordedBy = actingAs(request, reply, request.body.recordedBy, 'recordedBy');
+      if (!recordedBy) return reply;
+      return replyToUpdate(request, reply, await sendPromise(deps, request.params.accountId, { ...request.body, recordedBy }), 'promise to pay', request.params);
+    },
   );
 
   api.post(

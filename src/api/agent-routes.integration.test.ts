@@ -59,9 +59,9 @@ describe('an account on the strong treatment, at its call step', () => {
   });
 
   test('a bad outcome is a 400 and one for a task the workflow did not open a 409; nothing is stored', async () => {
-    const bad = await call('POST', `/agent/tasks/${taskId}/outcome`, { agentId: agent, rightPartyReached: false, reason: 'ILLNESS' });
+    const bad = await call('POST', `/agent/tasks/${taskId}/outcome`, { agentId: agent, rightPartyReached: false, reason: 'ILLNESS' }, { subject: agent });
     const stray = await seedCallTask(bed.pool, accountId);
-    const notItsTask = await call('POST', `/agent/tasks/${stray.taskId}/outcome`, { agentId: agent, rightPartyReached: false });
+    const notItsTask = await call('POST', `/agent/tasks/${stray.taskId}/outcome`, { agentId: agent, rightPartyReached: false }, { subject: agent });
 
     expect(bad.status).toBe(400);
     expect(notItsTask).toEqual({ status: 409, json: { error: `task ${stray.taskId} is not a call task of account ${accountId}` } });
@@ -72,8 +72,8 @@ describe('an account on the strong treatment, at its call step', () => {
   test('the outcome: 200, stored, the task DONE, and the cadence moves on to its e-mail step; the same request again answers the same', async () => {
     const body = { agentId: agent, rightPartyReached: true, reason: 'INCOME_DROP', incomeChange: 'DECREASED', note: 'Hours cut at work; can pay part on Friday.' };
 
-    const answered = await call('POST', `/agent/tasks/${taskId}/outcome`, body);
-    const again = await call('POST', `/agent/tasks/${taskId}/outcome`, body);
+    const answered = await call('POST', `/agent/tasks/${taskId}/outcome`, body, { subject: agent });
+    const again = await call('POST', `/agent/tasks/${taskId}/outcome`, body, { subject: agent });
 
     expect(answered).toEqual({ status: 200, json: { taskId, callOutcomeId: expect.any(Number) } });
     expect(again).toEqual(answered);
@@ -91,8 +91,8 @@ describe('an account on the strong treatment, at its call step', () => {
     const promisedFor = isoDateFrom(Date.now(), 3);
     const promise = { amount: '1200.50', currency: 'CNY', promisedFor, channel: 'CALL', recordedBy: agent };
 
-    const accepted = await call('POST', `/accounts/${accountId}/promises`, promise);
-    const second = await call('POST', `/accounts/${accountId}/promises`, promise);
+    const accepted = await call('POST', `/accounts/${accountId}/promises`, promise, { subject: agent });
+    const second = await call('POST', `/accounts/${accountId}/promises`, promise, { subject: agent });
 
     expect(accepted).toEqual({ status: 200, json: { promiseId: expect.any(Number), checkAt: expect.any(String) } });
     expect(second.status).toBe(409);

@@ -79,11 +79,11 @@ describe('GET /agent/tasks', () => {
 
 describe('POST /agent/tasks/:taskId/outcome, refused before any workflow', () => {
   test.each([
-    [{ rightPartyReached: true }, 'agentId:'],
-    [{ agentId: 'agent-01', rightPartyReached: 'yes' }, 'rightPartyReached:'],
-    [{ agentId: 'agent-01', rightPartyReached: true, reason: 'BAD_LUCK' }, 'reason:'],
-    [{ agentId: 'agent-01', rightPartyReached: true, taskId: 5 }, 'taskId'],
-    [{ agentId: 'agent-01', rightPartyReached: false, reason: 'REFUSAL' }, 'rightPartyReached: reason, incomeChange and householdChange come from a conversation'],
+    [{ agentId: 'no spaces', rightPartyReached: true }, 'agentId:'],
+    [{ agentId: 'test-agent', rightPartyReached: 'yes' }, 'rightPartyReached:'],
+    [{ agentId: 'test-agent', rightPartyReached: true, reason: 'BAD_LUCK' }, 'reason:'],
+    [{ agentId: 'test-agent', rightPartyReached: true, taskId: 5 }, 'taskId'],
+    [{ agentId: 'test-agent', rightPartyReached: false, reason: 'REFUSAL' }, 'rightPartyReached: reason, incomeChange and householdChange come from a conversation'],
   ])('%j: 400 naming the field, nothing stored', async (body, issue) => {
     const accountId = await overdue();
     const { taskId } = await seedCallTask(bed.pool, accountId);
@@ -96,8 +96,19 @@ describe('POST /agent/tasks/:taskId/outcome, refused before any workflow', () =>
     expect(rows[0].n).toBe(0);
   });
 
+  test('an outcome in the name of another agent is a 403 (the token says who calls), nothing stored', async () => {
+    const accountId = await overdue();
+    const { taskId } = await seedCallTask(bed.pool, accountId);
+
+    const { status, json } = await call('POST', `/agent/tasks/${taskId}/outcome`, { agentId: 'agent-01', rightPartyReached: false });
+
+    expect({ status, json }).toEqual({ status: 403, json: { error: 'agentId must be you (test-agent): the token says who is calling' } });
+    const { rows } = await bed.pool.query('SELECT count(*)::int AS n FROM call_outcomes WHERE agent_task_id = $1', [taskId]);
+    expect(rows[0].n).toBe(0);
+  });
+
   test('an unknown task is a 404', async () => {
-    const { status, json } = await call('POST', '/agent/tasks/2000000000/outcome', { agentId: 'agent-01', rightPartyReached: false });
+    const { status, json } = await call('POST', '/agent/tasks/2000000000/outcome', { agentId: 'test-agent', rightPartyReached: false });
     expect({ status, json }).toEqual({ status: 404, json: { error: 'no call task 2000000000' } });
   });
 
@@ -105,7 +116,7 @@ describe('POST /agent/tasks/:taskId/outcome, refused before any workflow', () =>
     const accountId = await overdue();
     const { taskId } = await seedCallTask(bed.pool, accountId);
 
-    const { status, json } = await call('POST', `/agent/tasks/${taskId}/outcome`, { agentId: 'agent-01', rightPartyReached: false });
+    const { status, json } = await call('POST', `/agent/tasks/${taskId}/outcome`, { agentId: 'test-agent', rightPartyReached: false });
 
     expect({ status, json }).toEqual({ status: 409, json: { error: `no running collection workflow for account ${accountId} (${accountWorkflowId(accountId)})` } });
     const { rows } = await bed.pool.query('SELECT status FROM agent_tasks WHERE id = $1', [taskId]);

@@ -11,6 +11,7 @@ import { AGENT_TASK_STATUSES, listAgentTasks } from '../db/agent-queue';
 import type { Pool } from '../db/pool';
 import { callOutcomeSchema } from '../domain/early-collection';
 import { sendCallOutcome } from './account-messages';
+import { actingAs } from './authenticate';
 import { replyToUpdate, updateErrorResponses } from './message-replies';
 
 const agentTaskView = z.object({
@@ -31,6 +32,7 @@ const agentTaskView = z.object({
 const callOutcomeBody = z
   .strictObject(callOutcomeSchema.shape)
   .omit({ taskId: true })
+  .extend({ agentId: callOutcomeSchema.shape.agentId.optional().describe('default: you; anyone else: 403') })
   .describe('reason, incomeChange and householdChange only when rightPartyReached is true');
 
 export function registerAgentRoutes(app: FastifyInstance, deps: { pool: Pool; temporal: Client }): void {
@@ -65,6 +67,10 @@ export function registerAgentRoutes(app: FastifyInstance, deps: { pool: Pool; te
         response: { 200: z.object({ taskId: z.number().int(), callOutcomeId: z.number().int() }), ...updateErrorResponses },
       },
     },
-    async (request, reply) => replyToUpdate(request, reply, await sendCallOutcome(deps, request.params.taskId, request.body), 'call outcome', { taskId: request.params.taskId }),
+    async (request, reply) => {
+      const agentId = actingAs(request, reply, request.body.agentId, 'agentId');
+      if (!agentId) return reply;
+      return replyToUpdate(request, reply, await sendCallOutcome(deps, request.params.taskId, { ...request.body, agentId }), 'call outcome', { taskId: request.params.taskId });
+    },
   );
 }

@@ -13,6 +13,7 @@ import { freePort, startDevServer, type RunningDevServer } from '../setup/dev-se
 import type { ResolvedTool } from '../setup/temporal-tools';
 import { connectClient } from '../temporal/client';
 import { type KillablePostgres, startKillablePostgres } from '../../test/killable-postgres';
+import { tokenOfRole } from '../../test/test-identities';
 import { eventually, newCodecKeys, seedAccount, startTestApi, type TestApi, testPool, testTemporalAddress } from '../../test/support';
 
 const keys = newCodecKeys();
@@ -58,7 +59,11 @@ describe('with Postgres killed', () => {
     const health = await eventually(() => get(api, '/health'), (h) => h.status !== 200, 20_000);
     expect(health).toEqual({ status: 503, retryAfter: '5', text: JSON.stringify({ status: 'degraded', postgres: 'unavailable', temporal: 'ok' }) });
 
-    const response = await fetch(`${api.baseUrl}/payments`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payment) });
+    const response = await fetch(`${api.baseUrl}/payments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenOfRole('SERVICE')}` },
+      body: JSON.stringify(payment),
+    });
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).toBe('5');
     const text = await response.text();
@@ -99,7 +104,7 @@ describe('with Temporal killed', () => {
     const accountId = await seedAccount(pool, { installments: [{ dueDate: '2026-11-01', amount: 10_000 }] });
     const response = await fetch(`${api.baseUrl}/accounts/${accountId}/holds`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenOfRole('SUPERVISOR')}` },
       body: JSON.stringify({ holdId: 'dispute-1', reason: 'DISPUTE' }),
     });
     expect({ status: response.status, retryAfter: response.headers.get('retry-after'), body: await response.json() }).toEqual({

@@ -33,7 +33,7 @@ const call = bed.call;
 
 const exampleReport = () => JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'examples/visit-report.json'), 'utf8')) as Record<string, unknown>;
 const summaryOf = (handle: WorkflowHandle) => handle.query(summaryQuery);
-const override = (to: 'APPOINTMENT' | 'VISIT', supervisorId = supervisor) => ({ to, supervisorId, reason: 'reminders already exhausted' });
+const override = (to: 'APPOINTMENT' | 'VISIT') => ({ to, reason: 'reminders already exhausted' });
 
 async function startInReminding(): Promise<{ accountId: string; handle: WorkflowHandle }> {
   const accountId = await seedAccount(bed.pool, { installments: [{ dueDate: isoDateFrom(Date.now(), -20), amount: 250_000 }] });
@@ -61,15 +61,17 @@ describe('APPOINTMENT → VISIT → report, through the API', () => {
     await handle?.terminate('test over').catch(() => undefined);
   });
 
-  test('a stage override by someone who is not a supervisor is a 409; the account stays in REMINDING', async () => {
-    const refused = await call('POST', `/accounts/${accountId}/stage-override`, override('APPOINTMENT', agent));
-    expect(refused.status).toBe(409);
-    expect(refused.json.error).toContain(agent);
+  test('a stage override by an agent is a 403, by a supervisor role who is no active supervisor on file a 409; the account stays in REMINDING', async () => {
+    const byAgent = await call('POST', `/accounts/${accountId}/stage-override`, override('APPOINTMENT'), { subject: agent });
+    const byNoStaff = await call('POST', `/accounts/${accountId}/stage-override`, override('APPOINTMENT'), { role: 'SUPERVISOR' });
+    expect(byAgent.status).toBe(403);
+    expect(byNoStaff.status).toBe(409);
+    expect(byNoStaff.json.error).toContain('test-supervisor');
     expect((await summaryOf(handle)).stage).toBe('REMINDING');
   });
 
   test("the supervisor's override: 200, REMINDING → APPOINTMENT, recorded with the reason; the same again is a 409", async () => {
-    const moved = await call('POST', `/accounts/${accountId}/stage-override`, override('APPOINTMENT'));
+    const moved = await call('POST', `/accounts/${accountId}/stage-override`, override('APPOINTMENT'), { subject: supervisor });
     expect(moved).toEqual({ status: 200, json: { from: 'REMINDING', to: 'APPOINTMENT' } });
 
     const summary = await eventually(
@@ -78,7 +80,7 @@ describe('APPOINTMENT → VISIT → report, through the API', () => {
     );
     expect(summary.stage).toBe('APPOINTMENT');
     expect(await stageTransitions(accountId)).toEqual(expect.arrayContaining([{ from_stage: 'REMINDING', to_stage: 'APPOINTMENT', reason: `override by ${supervisor}: reminders already exhausted` }]));
-    const again = await call('POST', `/accounts/${accountId}/stage-override`, override('APPOINTMENT'));
+    const again = await call('POST', `/accounts/${accountId}/stage-override`, override('APPOINTMENT'), { subject: supervisor });
     expect(again).toEqual({ status: 409, json: { error: `account ${accountId} is already in APPOINTMENT` } });
   });
 
@@ -101,7 +103,7 @@ describe('APPOINTMENT → VISIT → report, through the API', () => {
   });
 
   test('confirming a slot never proposed is a 409 naming the slots; nothing is booked', async () => {
-    const refused = await call('POST', `/appointments/${appointmentId}/confirm`, { slotId: 's9', address: { kind: 'HOME' }, confirmedBy: agent, channel: 'CALL' });
+    const refused = await call('POST', `/appointments/${appointmentId}/confirm`, { slotId: 's9', address: { kind: 'HOME' }, confirmedBy: agent, channel: 'CALL' }, { subject: agent });
     expect(refused).toEqual({ status: 409, json: { error: 'slotId: s9 was not proposed (s1, s2, s3)' } });
     const { rows } = await bed.pool.query('SELECT status FROM appointments WHERE id = $1', [appointmentId]);
     expect(rows[0].status).toBe('PROPOSED');
@@ -112,8 +114,8 @@ describe('APPOINTMENT → VISIT → report, through the API', () => {
     const s2 = proposedSlots.find((s) => s.slotId === 's2')!;
     const body = { slotId: 's2', address: { kind: 'WORKPLACE', text: '500 Example Avenue, Shanghai' }, confirmedBy: agent, channel: 'CALL' };
 
-    const confirmed = await call('POST', `/appointments/${appointmentId}/confirm`, body);
-    const again = await call('POST', `/appointments/${appointmentId}/confirm`, body);
+    const confirmed = await call('POST', `/appointments/${appointmentId}/confirm`, body, { subject: agent });
+    const again = await call('POST', `/appointments/${appointmentId}/confirm`, body, { subject: agent });
 
     expect(confirmed).toEqual({
       status: 200,
@@ -146,8 +148,8 @@ describe('APPOINTMENT → VISIT → report, through the API', () => {
     const { startsAt } = (await summaryOf(handle)).visit!;
     const day = calendarDateIn(Date.parse(startsAt), rows[0].time_zone as string);
 
-    const mine = await call('GET', `/staff/${collectorId}/appointments?date=${day}`, undefined, { 'x-staff-id': collectorId });
-    const theirs = await call('GET', `/staff/${collectorId}/appointments?date=${day}`, undefined, { 'x-staff-id': agent });
+    const mine = await call('GET', `/staff/${collectorId}/appointments?date=${day}`, undefined, { subject: collectorId });
+    const theirs = await call('GET', `/staff/${collectorId}/appointments?date=${day}`, undefined, { subject: agent });
 
     expect(mine.status).toBe(200);
     expect(mine.json.appointments).toEqual(
@@ -158,15 +160,16 @@ describe('APPOINTMENT → VISIT → report, through the API', () => {
 
   test('a no-show before the visit has begun is a 409: nothing is closed', async () => {
     const { startsAt } = (await summaryOf(handle)).visit!;
-    const refused = await call('POST', `/appointments/${appointmentId}/no-show`, { reportedBy: collectorId });
+    const refused = await call('POST', `/appointments/${appointmentId}/no-show`, { reportedBy: collectorId }, { subject: collectorId });
     expect(refused).toEqual({ status: 409, json: { error: `visit ${appointmentId} starts at ${startsAt}: a no-show only after it began` } });
     const { rows } = await bed.pool.query('SELECT status FROM appointments WHERE id = $1', [appointmentId]);
     expect(rows[0].status).toBe('CONFIRMED');
   });
 
-  test('a report by someone not on the visit is a 409; nothing is stored', async () => {
-    const refused = await call('POST', `/visits/${appointmentId}/report`, { ...exampleReport(), submittedBy: agent });
-    expect(refused).toEqual({ status: 409, json: { error: `${agent} is not booked on visit ${appointmentId}` } });
+  test('a report by a collector not on the visit is a 409; nothing is stored', async () => {
+    const other = await addFieldStaff(bed.pool, 'COLLECTOR');
+    const refused = await call('POST', `/visits/${appointmentId}/report`, { ...exampleReport(), submittedBy: other }, { subject: other });
+    expect(refused).toEqual({ status: 409, json: { error: `${other} is not booked on visit ${appointmentId}` } });
     const { rows } = await bed.pool.query('SELECT count(*)::int AS n FROM visit_reports WHERE appointment_id = $1', [appointmentId]);
     expect(rows[0].n).toBe(0);
   });
@@ -174,8 +177,8 @@ describe('APPOINTMENT → VISIT → report, through the API', () => {
   test("the collector's report (examples/visit-report.json): 200, stored with its personal data apart; the same again answers the same; PLAN takes the account to NEGOTIATION", async () => {
     const report = { ...exampleReport(), submittedBy: collectorId };
 
-    const accepted = await call('POST', `/visits/${appointmentId}/report`, report);
-    const again = await call('POST', `/visits/${appointmentId}/report`, report);
+    const accepted = await call('POST', `/visits/${appointmentId}/report`, report, { subject: collectorId });
+    const again = await call('POST', `/visits/${appointmentId}/report`, report, { subject: collectorId });
 
     expect(accepted).toEqual({ status: 200, json: { reportId: expect.any(Number), appointmentId, nextStage: 'NEGOTIATION' } });
     expect(again).toEqual(accepted);
@@ -199,7 +202,7 @@ describe('APPOINTMENT → VISIT → report, through the API', () => {
 test('an override to VISIT books an unannounced visit, listed in its collector’s day', async () => {
   const { accountId, handle } = await startInReminding();
   try {
-    expect(await call('POST', `/accounts/${accountId}/stage-override`, override('VISIT'))).toEqual({ status: 200, json: { from: 'REMINDING', to: 'VISIT' } });
+    expect(await call('POST', `/accounts/${accountId}/stage-override`, override('VISIT'), { subject: supervisor })).toEqual({ status: 200, json: { from: 'REMINDING', to: 'VISIT' } });
     const { visit } = await eventually(
       () => summaryOf(handle),
       (s) => Boolean(s.visit),
@@ -208,7 +211,7 @@ test('an override to VISIT books an unannounced visit, listed in its collector�
     const { rows } = await bed.pool.query('SELECT time_zone FROM staff WHERE id = $1', [visit!.collectorId]);
     const day = calendarDateIn(Date.parse(visit!.startsAt), rows[0].time_zone as string);
 
-    const listed = await call('GET', `/staff/${visit!.collectorId}/appointments?date=${day}`, undefined, { 'x-staff-id': supervisor });
+    const listed = await call('GET', `/staff/${visit!.collectorId}/appointments?date=${day}`, undefined, { subject: supervisor });
 
     expect(listed.json.appointments).toEqual(expect.arrayContaining([expect.objectContaining({ appointmentId: visit!.appointmentId, accountId, kind: 'UNANNOUNCED', status: 'CONFIRMED' })]));
   } finally {

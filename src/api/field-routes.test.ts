@@ -10,6 +10,7 @@ import path from 'node:path';
 import { accountWorkflowId } from '../domain/ids';
 import { PROJECT_ROOT } from '../paths';
 import { apiTestbed } from '../../test/api-testbed';
+import { tokenOf } from '../../test/test-identities';
 import { seedProposal, seedVisit } from '../../test/field-appointments';
 import { addFieldStaff } from '../../test/field-collection-seeds';
 import { isoDateFrom, seedAccount } from '../../test/support';
@@ -19,9 +20,13 @@ const bed = apiTestbed('field-api');
 /** field staff in Shanghai (UTC+8), as the demo's are */
 const SHANGHAI = { timeZone: 'Asia/Shanghai' };
 const overdue = () => seedAccount(bed.pool, { installments: [{ dueDate: isoDateFrom(Date.now(), -40), amount: 250_000 }] });
-const exampleReport = () => JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'examples/visit-report.json'), 'utf8')) as Record<string, unknown>;
+// without submittedBy: the API takes the author from the token
+const exampleReport = () => {
+  const { submittedBy: _, ...report } = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'examples/visit-report.json'), 'utf8')) as Record<string, unknown>;
+  return report;
+};
 
-const getAs = (viewerId: string | undefined, url: string) => bed.call('GET', url, undefined, viewerId ? { 'x-staff-id': viewerId } : {});
+const getAs = (viewerId: string | undefined, url: string) => bed.call('GET', url, undefined, viewerId ? { subject: viewerId } : 'nobody');
 
 const viewsRecorded = async (appointmentIds: number[]) =>
   (
@@ -81,14 +86,14 @@ describe('GET /staff/:staffId/appointments', () => {
 
     const bySupervisor = await getAs(supervisor, `/staff/${collector}/appointments?date=2030-12-01`);
     const byColleague = await getAs(colleague, `/staff/${collector}/appointments?date=2030-12-01`);
-    const byRetired = await getAs(retiredSupervisor, `/staff/${collector}/appointments?date=2030-12-01`);
     const byNobody = await getAs(undefined, `/staff/${collector}/appointments?date=2030-12-01`);
 
     expect(bySupervisor.status).toBe(200);
     expect((bySupervisor.json.appointments as unknown[]).length).toBe(3);
-    expect(byColleague).toEqual({ status: 403, json: { error: `${colleague} may not see the appointments of ${collector}: only the staff member themselves or an active supervisor` } });
-    expect(byRetired.status).toBe(403);
-    expect(byNobody).toEqual({ status: 401, json: { error: 'say who is asking: the X-Staff-Id header (your staff id)' } });
+    expect(byColleague).toEqual({ status: 403, json: { error: `${colleague} may not see the appointments of ${collector}: only the staff member themselves or a supervisor` } });
+    // a supervisor no longer active cannot sign in at all
+    await expect(tokenOf(retiredSupervisor)).rejects.toThrow('sign-in refused');
+    expect(byNobody).toEqual({ status: 401, json: { error: 'sign in: send an OpenID access token as "Authorization: Bearer <token>"' } });
     const views = await viewsRecorded([small, morning]);
     expect(views.length).toBe(before + 2);
     expect(views.filter((v) => v.detail.viewerId === supervisor).length).toBe(2);
@@ -187,7 +192,6 @@ describe('messages about an appointment, refused before any workflow', () => {
     ['confirm, a slot not named like s1', () => `/appointments/${proposal}/confirm`, { ...confirmation, slotId: 'first' }, ['slotId: a proposed slot id such as s1']],
     ['confirm, no address and an unknown channel', () => `/appointments/${proposal}/confirm`, { slotId: 's1', confirmedBy: 'BORROWER', channel: 'FAX' }, ['address: ', 'channel: ']],
     ['confirm, the appointment in the body too', () => `/appointments/${proposal}/confirm`, { ...confirmation, appointmentId: 1 }, ['appointmentId']],
-    ['no-show, nobody named', () => `/appointments/${visit}/no-show`, { note: 'nobody home' }, ['reportedBy: ']],
     ['a report without credentials shown, the ID card check or the income', () => `/visits/${visit}/report`, withoutParts(), ['credentialsShown: credentials must be shown at every visit (true)', 'documents.idCard: ', 'interview.monthlyIncome: ']],
     [
       'a report whose consent does not cover the income figures',
@@ -208,8 +212,19 @@ describe('messages about an appointment, refused before any workflow', () => {
   });
 
   test.each([
+    ['confirm', () => `/appointments/${proposal}/confirm`, { ...confirmation, confirmedBy: 'agent-01' }, 'confirmedBy'],
+    ['no-show', () => `/appointments/${visit}/no-show`, { reportedBy: 'collector-01' }, 'reportedBy'],
+    ['report', () => `/visits/${visit}/report`, { ...exampleReport(), submittedBy: 'collector-01' }, 'submittedBy'],
+  ])('%s naming someone other than the caller: 403, nothing changed', async (_, url, body, field) => {
+    const before = await state();
+    const { status, json } = await bed.call('POST', url(), body, { role: 'FIELD_COLLECTOR' });
+    expect({ status, json }).toEqual({ status: 403, json: { error: `${field} must be you (test-field-collector): the token says who is calling` } });
+    expect(await state()).toEqual(before);
+  });
+
+  test.each([
     ['/appointments/2000000000/confirm', confirmation],
-    ['/appointments/2000000000/no-show', { reportedBy: 'collector-01' }],
+    ['/appointments/2000000000/no-show', {}],
     ['/visits/2000000000/report', exampleReport()],
   ])('%s: an unknown appointment is a 404', async (url, body) => {
     expect(await bed.call('POST', url, body)).toEqual({ status: 404, json: { error: 'no appointment 2000000000' } });
@@ -217,7 +232,7 @@ describe('messages about an appointment, refused before any workflow', () => {
 
   test.each([
     ['confirm', () => `/appointments/${proposal}/confirm`, confirmation],
-    ['no-show', () => `/appointments/${visit}/no-show`, { reportedBy: 'collector-01' }],
+    ['no-show', () => `/appointments/${visit}/no-show`, {}],
     ['report', () => `/visits/${visit}/report`, exampleReport()],
   ])("%s for an account whose workflow is not running: 409, nothing changed", async (_, url, body) => {
     const before = await state();
@@ -230,11 +245,11 @@ describe('messages about an appointment, refused before any workflow', () => {
 });
 
 describe('POST /accounts/:accountId/stage-override, refused before any workflow', () => {
-  const override = { to: 'VISIT', supervisorId: 'supervisor-01', reason: 'reminders already exhausted' };
+  const override = { to: 'VISIT', reason: 'reminders already exhausted' };
 
   test.each([
     [{ ...override, to: 'LEGAL' }, ['to: ']],
-    [{ to: 'APPOINTMENT', reason: 'why' }, ['supervisorId: ', 'reason: ']],
+    [{ to: 'APPOINTMENT', supervisorId: 'no spaces', reason: 'why' }, ['supervisorId: ', 'reason: ']],
   ])('%j: 400 naming the fields', async (body, issues) => {
     const { status, json } = await bed.call('POST', `/accounts/${await overdue()}/stage-override`, body);
     expect(status).toBe(400);

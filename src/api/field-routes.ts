@@ -15,6 +15,7 @@ import { ADDRESS_KINDS, confirmAppointmentSchema, proposedSlotSchema, visitBooke
 import { accountIdSchema } from '../domain/ids';
 import { staffIdSchema } from '../domain/early-collection';
 import { STAGES } from '../domain/stages';
+import { actingAs, callerOf } from './authenticate';
 import { errorBody } from './errors';
 import { sendAppointmentConfirmation, sendStageOverride, sendVisitNoShow, sendVisitReport } from './field-messages';
 import { replyToUpdate, updateErrorResponses } from './message-replies';
@@ -63,9 +64,13 @@ const appointmentParams = z.object({ appointmentId: z.coerce.number().int().posi
 
 // The bodies as sent: the appointment is in the path. The messages' own schemas (with their
 // cross-field rules) check them again, with the id put back, before they are sent.
-const confirmationBody = confirmAppointmentSchema.omit({ appointmentId: true });
-const noShowBody = visitNoShowSchema.omit({ appointmentId: true });
-const visitReportBody = z.strictObject(visitReportSchema.shape).omit({ appointmentId: true });
+// Who acts (confirmedBy, reportedBy, submittedBy, supervisorId) is the caller: left out,
+// the token's subject; named, it must be the subject (authenticate.ts).
+const you = (field: string) => `default: you; anyone else: 403 (${field})`;
+const confirmationBody = confirmAppointmentSchema.omit({ appointmentId: true }).extend({ confirmedBy: confirmAppointmentSchema.shape.confirmedBy.optional().describe(`BORROWER, or your staff id; ${you('confirmedBy')}`) });
+const noShowBody = visitNoShowSchema.omit({ appointmentId: true }).extend({ reportedBy: visitNoShowSchema.shape.reportedBy.optional().describe(you('reportedBy')) });
+const visitReportBody = z.strictObject(visitReportSchema.shape).omit({ appointmentId: true }).extend({ submittedBy: visitReportSchema.shape.submittedBy.optional().describe(you('submittedBy')) });
+const stageOverrideBody = overrideStageSchema.extend({ supervisorId: overrideStageSchema.shape.supervisorId.optional().describe(you('supervisorId')) });
 
 const appointmentErrors = { ...updateErrorResponses, 404: errorBody.describe('no such appointment') };
 
@@ -78,24 +83,20 @@ export function registerFieldRoutes(app: FastifyInstance, deps: { pool: Pool; te
       schema: {
         summary: "A collector's (or security colleague's) visits of one day, with the addresses to visit",
         description:
-          'Addresses are personal data: X-Staff-Id must be the staff member themselves or an active supervisor, and every view is logged and recorded in audit_events. ' +
+          'Addresses are personal data: the caller must be the staff member themselves or a supervisor, and every view is logged and recorded in audit_events and the access log. ' +
           "date is a calendar day in the staff member's time zone (default: today there).",
         params: z.object({ staffId: staffIdSchema }),
         querystring: z.strictObject({ date: isoDateSchema.optional() }),
-        headers: z.object({ 'x-staff-id': staffIdSchema.optional().describe('who is asking') }),
         response: {
           200: staffDayView,
-          401: errorBody.describe('no X-Staff-Id header'),
-          403: errorBody.describe('X-Staff-Id is neither the staff member nor an active supervisor'),
+          403: errorBody.describe('the caller is neither the staff member nor a supervisor'),
           404: errorBody.describe('no such staff member'),
         },
       },
     },
     async (request, reply) => {
-      const viewerId = request.headers['x-staff-id'];
-      if (!viewerId) return reply.code(401).send({ error: 'say who is asking: the X-Staff-Id header (your staff id)' });
       const { staffId } = request.params;
-      const day = await viewStaffDay(deps.pool, request.log, { viewerId, staffId, via: 'API', ...(request.query.date ? { date: request.query.date } : {}) });
+      const day = await viewStaffDay(deps.pool, request.log, { viewer: callerOf(request), staffId, via: 'API', ...(request.query.date ? { date: request.query.date } : {}) });
       if (day.kind === 'OK') {
         const { kind: _, ...view } = day;
         return reply.code(200).send(view);
@@ -130,11 +131,15 @@ export function registerFieldRoutes(app: FastifyInstance, deps: { pool: Pool; te
         response: { 200: visitBookedView, ...appointmentErrors },
       },
     },
-    async (request, reply) =>
-      replyToUpdate(request, reply, await sendAppointmentConfirmation(deps, request.params.appointmentId, request.body), 'appointment confirmation', {
+    async (request, reply) => {
+      const named = request.body.confirmedBy;
+      const confirmedBy = named === 'BORROWER' ? named : actingAs(request, reply, named, 'confirmedBy');
+      if (!confirmedBy) return reply;
+      return replyToUpdate(request, reply, await sendAppointmentConfirmation(deps, request.params.appointmentId, { ...request.body, confirmedBy }), 'appointment confirmation', {
         ...request.params,
         slotId: request.body.slotId,
-      }),
+      });
+    },
   );
 
   api.post(
@@ -147,7 +152,11 @@ export function registerFieldRoutes(app: FastifyInstance, deps: { pool: Pool; te
         response: { 200: z.object({ appointmentId: z.number().int(), failedVisits: z.number().int(), willReschedule: z.boolean() }), ...appointmentErrors },
       },
     },
-    async (request, reply) => replyToUpdate(request, reply, await sendVisitNoShow(deps, request.params.appointmentId, request.body), 'visit no-show', request.params),
+    async (request, reply) => {
+      const reportedBy = actingAs(request, reply, request.body.reportedBy, 'reportedBy');
+      if (!reportedBy) return reply;
+      return replyToUpdate(request, reply, await sendVisitNoShow(deps, request.params.appointmentId, { ...request.body, reportedBy }), 'visit no-show', request.params);
+    },
   );
 
   api.post(
@@ -163,7 +172,11 @@ export function registerFieldRoutes(app: FastifyInstance, deps: { pool: Pool; te
         response: { 200: z.object({ reportId: z.number().int(), appointmentId: z.number().int(), nextStage: z.enum(STAGES) }), ...appointmentErrors },
       },
     },
-    async (request, reply) => replyToUpdate(request, reply, await sendVisitReport(deps, request.params.appointmentId, request.body), 'visit report', request.params),
+    async (request, reply) => {
+      const submittedBy = actingAs(request, reply, request.body.submittedBy, 'submittedBy');
+      if (!submittedBy) return reply;
+      return replyToUpdate(request, reply, await sendVisitReport(deps, request.params.appointmentId, { ...request.body, submittedBy }), 'visit report', request.params);
+    },
   );
 
   api.post(
@@ -173,15 +186,18 @@ export function registerFieldRoutes(app: FastifyInstance, deps: { pool: Pool; te
         summary: `A supervisor moves the account to ${OVERRIDABLE_STAGES.join(' or ')}, with a reason (the overrideStage update; audited)`,
         description: '409 when the workflow refuses it: not an active supervisor, the account is already there or cannot go there now.',
         params: z.object({ accountId: accountIdSchema }),
-        body: overrideStageSchema,
+        body: stageOverrideBody,
         response: { 200: z.object({ from: z.enum(STAGES), to: z.enum(STAGES) }), ...updateErrorResponses },
       },
     },
-    async (request, reply) =>
-      replyToUpdate(request, reply, await sendStageOverride(deps, request.params.accountId, request.body), 'stage override', {
+    async (request, reply) => {
+      const supervisorId = actingAs(request, reply, request.body.supervisorId, 'supervisorId');
+      if (!supervisorId) return reply;
+      return replyToUpdate(request, reply, await sendStageOverride(deps, request.params.accountId, { ...request.body, supervisorId }), 'stage override', {
         ...request.params,
         to: request.body.to,
-        supervisorId: request.body.supervisorId,
-      }),
+        supervisorId,
+      });
+    },
   );
 }

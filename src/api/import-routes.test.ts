@@ -7,6 +7,7 @@ import type { Client } from '@temporalio/client';
 import type { Pool } from '../db/pool';
 import { connectClient } from '../temporal/client';
 import { newCodecKeys, startTestApi, type TestApi, testPool, testTemporalAddress, uniqueId } from '../../test/support';
+import { serviceTokenForTests } from '../../test/test-identities';
 
 const codecKeys = newCodecKeys();
 let pool: Pool;
@@ -28,7 +29,7 @@ afterAll(async () => {
 });
 
 async function post(body: string, contentType: string, query = ''): Promise<{ status: number; json: Record<string, unknown> }> {
-  const response = await fetch(`${baseUrl}/accounts/import${query}`, { method: 'POST', headers: { 'content-type': contentType }, body });
+  const response = await fetch(`${baseUrl}/accounts/import${query}`, { method: 'POST', headers: { 'content-type': contentType, authorization: `Bearer ${await serviceTokenForTests()}` }, body });
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
 }
 
@@ -110,7 +111,7 @@ test('a bad body: 400 naming every bad line and field (never the values), and no
 });
 
 test('/openapi.json shows the route, its formats and its answers', async () => {
-  const doc = (await (await fetch(`${baseUrl}/openapi.json`)).json()) as {
+  const doc = (await (await fetch(`${baseUrl}/openapi.json`, { headers: { authorization: `Bearer ${await serviceTokenForTests()}` } })).json()) as {
     paths: Record<string, Record<string, { requestBody?: { content?: Record<string, unknown> }; responses?: Record<string, unknown>; parameters?: { name: string }[] }>>;
   };
   const route = doc.paths['/accounts/import']?.post;

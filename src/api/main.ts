@@ -2,6 +2,7 @@
 import { codecKeysFrom, createEncryptionCodec } from '../codec/data-converter';
 import { config } from '../config';
 import { createPool } from '../db/pool';
+import { createTokenVerifier, tokenSettingsFrom } from '../identity/verify-token';
 import { logger } from '../logger';
 import { connectClient } from '../temporal/client';
 import { SignalRelay } from '../payments/signal-relay';
@@ -10,6 +11,7 @@ import { buildApiServer } from './server';
 async function main(): Promise<void> {
   const cfg = config();
   if (!cfg.DATABASE_URL) throw new Error('DATABASE_URL is not set');
+  const verifyToken = createTokenVerifier(tokenSettingsFrom(cfg));
   const codecKeys = codecKeysFrom(cfg);
   const pool = createPool(cfg.DATABASE_URL);
   const temporal = await connectClient({ address: cfg.TEMPORAL_ADDRESS, namespace: cfg.TEMPORAL_NAMESPACE, codecKeys });
@@ -19,6 +21,7 @@ async function main(): Promise<void> {
     corsOrigins: cfg.CODEC_CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
     pool,
     temporal,
+    verifyToken,
   });
   await app.listen({ host: cfg.API_HOST, port: cfg.API_PORT });
   const relay = new SignalRelay({ databaseUrl: cfg.DATABASE_URL, pool, client: temporal, taskQueue: cfg.TEMPORAL_TASK_QUEUE, businessTimeZone: cfg.SCREENING_TIME_ZONE, log: logger.child({ component: 'signal-relay' }) });

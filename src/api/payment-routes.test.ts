@@ -11,6 +11,7 @@ import { createLogger } from '../logger';
 import { SignalRelay } from '../payments/signal-relay';
 import { startAccountCollections } from '../temporal/start-account-collections';
 import { eventually, isoDateFrom, newCodecKeys, seedAccount, startTestApi, startTestWorker, type TestApi, type TestWorker, testDatabaseUrl, testPool, testTemporalAddress, uniqueId } from '../../test/support';
+import { serviceTokenForTests } from '../../test/test-identities';
 import { summaryQuery } from '../../workflows/account/contract';
 
 const codecKeys = newCodecKeys();
@@ -41,7 +42,8 @@ afterAll(async () => {
 });
 
 async function post(path: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-  const response = await fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  // as the payment service: the client-credentials token of the local provider's demo client
+  const response = await fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${await serviceTokenForTests()}` }, body: JSON.stringify(body) });
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
 }
 
@@ -161,7 +163,7 @@ test('an account with no open workflow: the payment is applied to its installmen
 });
 
 test('/openapi.json is generated from the route schemas', async () => {
-  const doc = (await (await fetch(`${baseUrl}/openapi.json`)).json()) as { openapi: string; paths: Record<string, Record<string, { requestBody?: unknown }>> };
+  const doc = (await (await fetch(`${baseUrl}/openapi.json`, { headers: { authorization: `Bearer ${await serviceTokenForTests()}` } })).json()) as { openapi: string; paths: Record<string, Record<string, { requestBody?: unknown }>> };
   expect(doc.openapi).toMatch(/^3\./);
   const body = JSON.stringify(doc.paths['/payments']?.post?.requestBody);
   for (const field of ['eventId', 'accountId', 'amount', 'currency', 'valueDate', 'method', 'reference']) expect(body).toContain(field);

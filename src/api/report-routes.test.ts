@@ -11,6 +11,7 @@ import { writeEffectivenessFixture } from '../effectiveness/fixture';
 import { buildEffectivenessReport } from '../effectiveness/report';
 import { effectivenessReportSchema } from '../effectiveness/report-schema';
 import { connectClient } from '../temporal/client';
+import { tokenOfRole } from '../../test/test-identities';
 import { errorBody } from './errors';
 
 interface OpenApi {
@@ -35,7 +36,7 @@ afterAll(async () => {
 });
 
 const get = async (path: string) => {
-  const response = await fetch(`${api.baseUrl}${path}`);
+  const response = await fetch(`${api.baseUrl}${path}`, { headers: { authorization: `Bearer ${await tokenOfRole('SUPERVISOR')}` } });
   return { status: response.status, json: (await response.json()) as unknown };
 };
 

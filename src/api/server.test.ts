@@ -4,6 +4,7 @@ import { newCodecKeys, startTestApi, type TestApi, testPool, testTemporalAddress
 import { createEncryptionCodec } from '../codec/data-converter';
 import type { Pool } from '../db/pool';
 import { connectClient } from '../temporal/client';
+import { tokenOfRole } from '../../test/test-identities';
 
 const UI_ORIGIN = 'http://localhost:8233';
 const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -39,8 +40,9 @@ describe('API server', () => {
       headers: { ...(init.body === undefined ? {} : { 'content-type': 'application/json' }), ...init.headers },
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
     });
-  const post = async (route: string, body: unknown) => {
-    const response = await call('POST', route, { body });
+  /** as a signed-in supervisor (the codec's routes take a token, route-roles.ts) */
+  const post = async (route: string, body: unknown, headers?: Record<string, string>) => {
+    const response = await call('POST', route, { body, headers: headers ?? { authorization: `Bearer ${await tokenOfRole('SUPERVISOR')}` } });
     const text = await response.text();
     return { status: response.status, text, json: JSON.parse(text) };
   };
@@ -55,6 +57,27 @@ describe('API server', () => {
     const decoded = await post('/codec/decode', encoded.json);
     expect(decoded.status).toBe(200);
     expect(decoded.json).toEqual({ payloads: [original] });
+  });
+
+  it('decodes nothing for a caller without a token, with a bad one, or without a role that may decode', async () => {
+    const encoded = await post('/codec/encode', { payloads: [jsonPayload({ accountId: 'ACC-1' })] });
+    const forged = (await tokenOfRole('SUPERVISOR')).replace(/\.[^.]+$/, '.AAAA');
+    const answers = [
+      await post('/codec/decode', encoded.json, {}),
+      await post('/codec/decode', encoded.json, { authorization: `Bearer ${forged}` }),
+      await post('/codec/decode', encoded.json, { authorization: `Bearer ${await tokenOfRole('SERVICE')}` }),
+      await post('/codec/decode', encoded.json, { authorization: `Bearer ${await tokenOfRole('FIELD_COLLECTOR')}` }),
+    ];
+    expect(answers.map((a) => a.status)).toEqual([401, 401, 403, 403]);
+    for (const a of answers) expect(a.text).not.toContain('ACC-1');
+  });
+
+  it('lets the Temporal Web UI pass the signed-in user\'s token (authorization, authorization-extras)', async () => {
+    const preflight = await call('OPTIONS', '/codec/decode', {
+      headers: { origin: UI_ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,authorization-extras' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-headers')).toEqual(expect.stringContaining('authorization-extras'));
   });
 
   it('treats a body without payloads as none (proto-JSON omits empty arrays)', async () => {

@@ -11,7 +11,10 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { Pool } from '../db/pool';
+import type { VerifyToken } from '../identity/verify-token';
+import { registerAccessLogRoutes } from './access-log-routes';
 import { registerAccountRoutes } from './account-routes';
+import { registerAuthentication } from './authenticate';
 import { registerAgentRoutes } from './agent-routes';
 import { registerCodecRoutes } from './codec-routes';
 import { RETRY_AFTER_SECONDS } from './dependency-errors';
@@ -36,6 +39,8 @@ export interface ApiDeps {
   corsOrigins: string[];
   pool: Pool;
   temporal: Client;
+  /** the bearer-token check (identity/verify-token.ts) */
+  verifyToken: VerifyToken;
 }
 
 export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
@@ -45,17 +50,21 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   registerErrorHandler(app);
   await app.register(swagger, {
     openapi: {
-      info: { title: 'Arrears API', version: '1', description: 'Payment events from backend services; the codec endpoint of the Temporal Web UI.' },
+      info: { title: 'Arrears API', version: '1', description: 'Payment events from backend services; the codec endpoint of the Temporal Web UI. Every route but /health takes an OpenID access token (Authorization: Bearer).' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      security: [{ bearer: [] }],
     },
     transform: jsonSchemaTransform,
   });
   await app.register(cors, {
     origin: deps.corsOrigins,
     methods: ['POST', 'GET'],
-    allowedHeaders: ['content-type', 'x-namespace', 'authorization', 'x-staff-id'],
+    // authorization and authorization-extras: the Temporal UI passes the signed-in user's token to the codec
+    allowedHeaders: ['content-type', 'x-namespace', 'authorization', 'authorization-extras'],
     credentials: true,
   });
 
+  registerAuthentication(app, deps.verifyToken);
   registerPaymentRoutes(app, { pool: deps.pool });
   registerImportRoutes(app, { pool: deps.pool });
   registerAgentRoutes(app, { pool: deps.pool, temporal: deps.temporal });
@@ -63,7 +72,8 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   registerFieldRoutes(app, { pool: deps.pool, temporal: deps.temporal });
   registerNegotiationRoutes(app, { pool: deps.pool });
   registerReportRoutes(app, { pool: deps.pool });
-  registerCodecRoutes(app, deps.codec);
+  registerCodecRoutes(app, { codec: deps.codec, pool: deps.pool });
+  registerAccessLogRoutes(app, { pool: deps.pool });
 
   app.get('/health', { schema: { hide: true } }, async (_request, reply) => {
     // Each dependency as "ok" or "unavailable": the raw error names hosts and ports.

@@ -4,7 +4,8 @@
  * themselves or a supervisor may read them, and every view is logged (ids and a count,
  * never an address) and recorded in the append-only audit record, one event per
  * appointment shown, so a dispute can tell who saw which borrower's address and when.
- * The API's route and the `arrears appointments` command both read it through here.
+ * The API's route and the `arrears appointments` command both read it through here; each
+ * view is also a row of the personal-data access log.
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -12,10 +13,12 @@ import { listStaffAppointments, type StaffDayAppointment } from '../db/appointme
 import type { Queryable } from '../db/pool';
 import type { IsoDate } from '../domain/dates';
 import { calendarDateIn } from '../domain/time-zones';
+import type { Caller } from '../identity/roles';
+import { recordAccess } from '../db/access-log';
 
 export interface StaffDayRequest {
-  /** who asks: the staff member themselves, or a supervisor */
-  viewerId: string;
+  /** who asks, from their token: the staff member themselves, or a supervisor */
+  viewer: Caller;
   staffId: string;
   /** the calendar day in the staff member's zone (default: today there) */
   date?: IsoDate;
@@ -35,28 +38,32 @@ export type StaffDay =
   | { kind: 'NOT_FOUND'; error: string }
   | { kind: 'FORBIDDEN'; error: string };
 
-const staffRow = z.object({ id: z.string(), role: z.string(), active: z.boolean(), time_zone: z.string() });
+const staffRow = z.object({ id: z.string(), time_zone: z.string() });
 
 async function staffMembers(db: Queryable, ids: string[]): Promise<Map<string, z.infer<typeof staffRow>>> {
-  const { rows } = await db.query('SELECT id, role, active, time_zone FROM staff WHERE id = ANY($1::text[])', [ids]);
+  const { rows } = await db.query('SELECT id, time_zone FROM staff WHERE id = ANY($1::text[])', [ids]);
   return new Map(rows.map((row) => staffRow.parse(row)).map((s) => [s.id, s]));
 }
 
 export async function viewStaffDay(db: Queryable, log: ViewLog, request: StaffDayRequest): Promise<StaffDay> {
-  const { viewerId, staffId, via } = request;
-  const staff = await staffMembers(db, [staffId, viewerId]);
-  const member = staff.get(staffId);
+  const { viewer, staffId, via } = request;
+  const viewerId = viewer.subject;
+  const member = (await staffMembers(db, [staffId])).get(staffId);
   if (!member) return { kind: 'NOT_FOUND', error: `no staff member ${staffId}` };
-  const viewer = staff.get(viewerId);
-  const allowed = viewer?.active === true && (viewerId === staffId || viewer.role === 'SUPERVISOR');
+  const allowed = viewerId === staffId || viewer.roles.includes('SUPERVISOR');
   if (!allowed) {
     log.info({ viewerId, staffId, via }, 'staff appointments refused');
-    return { kind: 'FORBIDDEN', error: `${viewerId} may not see the appointments of ${staffId}: only the staff member themselves or an active supervisor` };
+    return { kind: 'FORBIDDEN', error: `${viewerId} may not see the appointments of ${staffId}: only the staff member themselves or a supervisor` };
   }
 
   const date = request.date ?? calendarDateIn(request.now ?? Date.now(), member.time_zone);
   const appointments = await listStaffAppointments(db, staffId, date);
-  await recordViews(db, { viewerId, staffId, date, via, appointments, at: new Date(request.now ?? Date.now()) });
+  const at = new Date(request.now ?? Date.now());
+  await recordViews(db, { viewerId, staffId, date, via, appointments, at });
+  const shown = appointments.filter((a) => a.address !== null);
+  if (shown.length > 0) {
+    await recordAccess(db, { caller: viewer, kinds: ['ADDRESS'], accountIds: shown.map((a) => a.accountId), via, purpose: via === 'API' ? 'GET /staff/:staffId/appointments' : 'CLI appointments', at });
+  }
   log.info({ viewerId, staffId, date, via, count: appointments.length }, 'staff appointments viewed');
   return { kind: 'OK', staffId, date, timeZone: member.time_zone, appointments };
 }

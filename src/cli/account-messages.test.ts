@@ -50,11 +50,22 @@ test('call-outcome for an account whose workflow is not running: refused, exit c
   const accountId = await overdue();
   const { taskId } = await seedCallTask(pool, accountId);
 
-  const run = await arrears('call-outcome', String(taskId), '--agent', 'agent-01', '--not-reached');
+  await arrears('login', '--staff', 'test-agent');
+  const run = await arrears('call-outcome', String(taskId), '--not-reached');
 
   expect(run).toEqual({ code: 1, stdout: '', stderr: `arrears: refused: no running collection workflow for account ${accountId} (${accountWorkflowId(accountId)})\n` });
   const { rows } = await pool.query('SELECT count(*)::int AS n FROM call_outcomes WHERE agent_task_id = $1', [taskId]);
   expect(rows[0].n).toBe(0);
+});
+
+test('call-outcome in the name of another agent: refused, nothing sent', async () => {
+  const accountId = await overdue();
+  const { taskId } = await seedCallTask(pool, accountId);
+
+  await arrears('login', '--staff', 'test-agent');
+  const run = await arrears('call-outcome', String(taskId), '--agent', 'agent-01', '--not-reached');
+
+  expect(run).toEqual({ code: 1, stdout: '', stderr: 'arrears: --agent must be you (test-agent): you are signed in as them (arrears login)\n' });
 });
 
 test('a bad option is refused before anything is sent, naming the flag', async () => {
@@ -68,6 +79,7 @@ describe('hold, release-hold and cease-contact signal the running workflow', () 
   test('each prints where it went; the history has them in order', async () => {
     const { accountId, handle } = workflow;
     const holdId = uniqueId('hold');
+    await arrears('login', '--staff', 'test-supervisor');
     const runs = [
       await arrears('hold', accountId, '--hold-id', holdId, '--reason', 'HARDSHIP_REVIEW'),
       await arrears('release-hold', accountId, '--hold-id', holdId),
@@ -94,13 +106,14 @@ describe('promise', () => {
       (s) => s.stage === 'REMINDING',
     );
     const promisedFor = isoDateFrom(Date.now(), 5);
-    const args = ['promise', accountId, '--amount', '1200.50', '--currency', 'CNY', '--date', promisedFor, '--channel', 'CALL', '--by', 'agent-01'];
+    const args = ['promise', accountId, '--amount', '1200.50', '--currency', 'CNY', '--date', promisedFor, '--channel', 'CALL'];
+    await arrears('login', '--staff', 'test-agent');
 
     const first = await arrears(...args);
     const second = await arrears(...args);
 
     const { rows } = await pool.query('SELECT id, amount, recorded_by, check_at FROM payment_promises WHERE account_id = $1', [accountId]);
-    expect(rows).toEqual([{ id: expect.any(Number), amount: 120_050, recorded_by: 'agent-01', check_at: expect.any(Date) }]);
+    expect(rows).toEqual([{ id: expect.any(Number), amount: 120_050, recorded_by: 'test-agent', check_at: expect.any(Date) }]);
     const [promise] = rows;
     expect(first).toEqual({
       code: 0,

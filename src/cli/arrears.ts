@@ -4,6 +4,7 @@
  * Each command lives in its own file under commands/ and registers itself here.
  */
 import { Command } from 'commander';
+import { registerAccessLogCommand } from './commands/access-log';
 import { registerAgentTasksCommand } from './commands/agent-tasks';
 import { registerAppointmentsCommands } from './commands/appointments';
 import { registerCallOutcomeCommand } from './commands/call-outcome';
@@ -11,6 +12,7 @@ import { registerFamilyContactCommands } from './commands/family-contact';
 import { registerHoldCommands } from './commands/holds';
 import { registerImportCommand } from './commands/import';
 import { registerNegotiationCommands } from './commands/negotiation';
+import { registerLoginCommand } from './commands/login';
 import { registerOverrideStageCommand } from './commands/override-stage';
 import { registerPromiseCommand } from './commands/promise';
 import { registerReportCommand } from './commands/report';
@@ -23,6 +25,7 @@ export function buildProgram(): Command {
     .description('Arrears operations: import the loan book, screen it, work the collection list')
     .showHelpAfterError()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  registerLoginCommand(program);
   registerImportCommand(program);
   registerScreenCommand(program);
   registerScoreCommands(program);
@@ -36,6 +39,7 @@ export function buildProgram(): Command {
   registerFamilyContactCommands(program);
   registerNegotiationCommands(program);
   registerReportCommand(program);
+  registerAccessLogCommand(program);
   return program;
 }
 

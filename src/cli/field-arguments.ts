@@ -20,14 +20,14 @@ export interface ConfirmOptions {
   slot: string;
   addressKind: string;
   address?: string;
-  by: string;
+  by?: string;
   channel: string;
 }
 
 /** The confirmation as the update takes it, from the command's options; a bad one names its flags. */
 export function confirmationOf(appointmentId: number, raw: ConfirmOptions) {
   return optionsOf(
-    confirmAppointmentSchema,
+    confirmAppointmentSchema.partial({ confirmedBy: true }),
     { appointmentId, slotId: raw.slot, address: { kind: raw.addressKind, ...(raw.address === undefined ? {} : { text: raw.address }) }, confirmedBy: raw.by, channel: raw.channel },
     { slotId: '--slot', 'address.kind': '--address-kind', 'address.text': '--address', confirmedBy: '--by', channel: '--channel' },
   );

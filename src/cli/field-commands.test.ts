@@ -32,8 +32,10 @@ describe('appointments', () => {
     // 09:30-11:00 on 1 December 2030 in Shanghai (UTC+8)
     const visit = await seedVisit(pool, accountId, { collectorId: collector, startsAt: new Date('2030-12-01T01:30:00Z'), address: '88 Example Avenue, Shanghai' });
 
+    const login = await arrears('login', '--staff', collector);
     const run = await arrears('appointments', '--staff', collector, '--date', '2030-12-01');
 
+    expect(login).toMatchObject({ code: 0, stderr: '', stdout: expect.stringContaining(`Signed in as ${collector} (FIELD_COLLECTOR) until `) });
     expect(run).toMatchObject({ code: 0, stderr: '' });
     expect(run.stdout.split('\n')).toEqual([
       `Visits of ${collector} on 2030-12-01 (Asia/Shanghai):`,
@@ -43,15 +45,29 @@ describe('appointments', () => {
     ]);
     const { rows } = await pool.query(`SELECT detail FROM audit_events WHERE kind = 'VISIT_ADDRESS_VIEWED' AND detail->>'appointmentId' = $1`, [String(visit)]);
     expect(rows).toEqual([{ detail: { appointmentId: visit, viewerId: collector, staffId: collector, date: '2030-12-01', via: 'CLI' } }]);
+    const log = await pool.query('SELECT subject, roles, data_kinds, via, purpose FROM personal_data_access_log WHERE account_ids @> ARRAY[$1]', [accountId]);
+    expect(log.rows).toEqual([{ subject: collector, roles: ['FIELD_COLLECTOR'], data_kinds: ['ADDRESS'], via: 'CLI', purpose: 'CLI appointments' }]);
+  });
+
+  test('nobody signed in, or a wrong secret: refused before anything is read', async () => {
+    const stranger = arrearsCli(newCodecKeys());
+    const collector = await addFieldStaff(pool, 'COLLECTOR', SHANGHAI);
+
+    const unsigned = await stranger('appointments', '--staff', collector, '--date', '2030-12-01');
+    const wrongSecret = await stranger('login', '--staff', collector, '--password', 'not-the-secret');
+
+    expect(unsigned).toEqual({ code: 1, stdout: '', stderr: 'arrears: not signed in: run `arrears login --staff <your staff id>` first\n' });
+    expect(wrongSecret).toMatchObject({ code: 1, stdout: '', stderr: expect.stringContaining('arrears: sign-in refused') });
   });
 
   test('another collector may not see it: refused, exit code 1', async () => {
     const collector = await addFieldStaff(pool, 'COLLECTOR', SHANGHAI);
     const colleague = await addFieldStaff(pool, 'COLLECTOR', SHANGHAI);
 
-    const run = await arrears('appointments', '--staff', collector, '--as', colleague, '--date', '2030-12-01');
+    await arrears('login', '--staff', colleague);
+    const run = await arrears('appointments', '--staff', collector, '--date', '2030-12-01');
 
-    expect(run).toEqual({ code: 1, stdout: '', stderr: `arrears: refused: ${colleague} may not see the appointments of ${collector}: only the staff member themselves or an active supervisor\n` });
+    expect(run).toEqual({ code: 1, stdout: '', stderr: `arrears: refused: ${colleague} may not see the appointments of ${collector}: only the staff member themselves or a supervisor\n` });
   });
 });
 
@@ -136,6 +152,7 @@ describe('messages refused before they change anything', () => {
     const accountId = await overdue();
     const proposal = await seedProposal(pool, accountId);
 
+    await arrears('login', '--staff', 'test-agent');
     const run = await arrears('confirm-appointment', String(proposal), '--slot', 's1', '--address-kind', 'HOME', '--by', 'BORROWER', '--channel', 'SMS');
 
     expect(run).toEqual({ code: 1, stdout: '', stderr: `arrears: refused: no running collection workflow for account ${accountId} (${accountWorkflowId(accountId)})\n` });
@@ -144,9 +161,12 @@ describe('messages refused before they change anything', () => {
   });
 
   test('override-stage: a bad stage is named; an unknown account refused', async () => {
-    const badStage = await arrears('override-stage', 'DEMO-A00001', '--to', 'LEGAL', '--by', 'supervisor-01', '--reason', 'reminders already exhausted');
-    const unknown = await arrears('override-stage', 'NO-SUCH-ACCOUNT', '--to', 'VISIT', '--by', 'supervisor-01', '--reason', 'reminders already exhausted');
+    await arrears('login', '--staff', 'test-supervisor');
+    const badStage = await arrears('override-stage', 'DEMO-A00001', '--to', 'LEGAL', '--reason', 'reminders already exhausted');
+    const unknown = await arrears('override-stage', 'NO-SUCH-ACCOUNT', '--to', 'VISIT', '--reason', 'reminders already exhausted');
+    const forSomeoneElse = await arrears('override-stage', 'NO-SUCH-ACCOUNT', '--to', 'VISIT', '--by', 'supervisor-01', '--reason', 'reminders already exhausted');
     expect(badStage).toEqual({ code: 1, stdout: '', stderr: 'arrears: --to: Invalid option: expected one of "APPOINTMENT"|"VISIT"\n' });
     expect(unknown).toEqual({ code: 1, stdout: '', stderr: 'arrears: refused: account NO-SUCH-ACCOUNT is not in the loan book\n' });
+    expect(forSomeoneElse).toEqual({ code: 1, stdout: '', stderr: 'arrears: --by must be you (test-supervisor): you are signed in as them (arrears login)\n' });
   });
 });

@@ -10,6 +10,24 @@ import { temporal } from '@temporalio/proto';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 export const METADATA_KEY_ID = 'encryption-key-id';
+/**
+ * The account a payload belongs to, in the clear beside the ciphertext: an id, not personal
+ * data. The codec endpoint logs each decode against it (the personal-data access log).
+ */
+export const ACCOUNT_ID_METADATA = 'arrears-account-id';
+const ACCOUNT_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** The top-level `accountId` of a JSON payload (workflow input, messages, most results), if any. */
+function accountIdOf(payload: Payload): string | undefined {
+  if (Buffer.from(payload.metadata?.[METADATA_ENCODING_KEY] ?? []).toString() !== 'json/plain' || !payload.data) return undefined;
+  try {
+    const value: unknown = JSON.parse(Buffer.from(payload.data).toString());
+    const id = typeof value === 'object' && value !== null && 'accountId' in value ? value.accountId : undefined;
+    return typeof id === 'string' && ACCOUNT_ID.test(id) ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
@@ -49,10 +67,12 @@ export class EncryptionCodec implements PayloadCodec {
       const cipher = createCipheriv('aes-256-gcm', key, iv);
       const plain = temporal.api.common.v1.Payload.encode(payload).finish();
       const data = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
+      const accountId = accountIdOf(payload);
       return {
         metadata: {
           [METADATA_ENCODING_KEY]: Buffer.from(ENCRYPTED_ENCODING),
           [METADATA_KEY_ID]: Buffer.from(this.currentKeyId),
+          ...(accountId ? { [ACCOUNT_ID_METADATA]: Buffer.from(accountId) } : {}),
         },
         data,
       };

@@ -14,6 +14,7 @@ import { startChildProcess, waitFor } from '../setup/child-process';
 import { startDevServer } from '../setup/dev-server';
 import { startPostgres } from '../setup/postgres';
 import type { ResolvedTool } from '../setup/temporal-tools';
+import { startLocalIdentity } from '../identity/start-local-provider';
 import type { SupervisedChild } from './supervisor';
 
 export interface LocalStack {
@@ -21,6 +22,9 @@ export interface LocalStack {
   temporalAddress?: string;
   uiUrl?: string;
   apiUrl: string;
+  /** the local OpenID provider's issuer and secrets file (issue 15), when OIDC_ISSUER names none */
+  oidcIssuer?: string;
+  oidcSecretsFile?: string;
 }
 
 export interface LauncherPlan {
@@ -90,6 +94,7 @@ function nodeChild(plan: LauncherPlan, name: string, entry: string[], ready?: ()
         TEMPORAL_ADDRESS: known(plan.stack.temporalAddress, 'the Temporal address'),
         ARREARS_CODEC_KEY: plan.codecKey.key,
         ARREARS_CODEC_KEY_ID: plan.codecKey.keyId,
+        ...(plan.stack.oidcIssuer ? { OIDC_ISSUER: plan.stack.oidcIssuer } : {}),
       };
       const proc = startChildProcess(name, process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, ...entry)], { env, logFile });
       if (ready) {
@@ -108,11 +113,26 @@ function nodeChild(plan: LauncherPlan, name: string, entry: string[], ready?: ()
 /** Any answer means the API listens (it answers 503 while a dependency is down, and is still up). */
 const answers = (url: string) => async () => (await fetch(url, { signal: AbortSignal.timeout(2_000) })).status > 0;
 
+/** The local OpenID provider (issue 15): sign-in for the API, the codec and the CLI unless OIDC_ISSUER names the bank's. */
+function identityChild({ cfg, logDir, stack }: LauncherPlan): SupervisedChild {
+  return {
+    name: 'oidc-provider',
+    logFile: path.join(logDir, 'oidc-provider.log'),
+    async start() {
+      const identity = await startLocalIdentity({ cfg, databaseUrl: known(stack.databaseUrl, 'the database'), logDir });
+      stack.oidcIssuer = identity.issuer;
+      stack.oidcSecretsFile = identity.secretsFile;
+      return { pid: identity.process.child.pid, exited: identity.process.exited, stop: () => identity.process.stop() };
+    },
+  };
+}
+
 /** The launcher's children in start order; stopped in the reverse one. */
 export function launcherChildren(plan: LauncherPlan): SupervisedChild[] {
   return [
     ...(plan.cfg.DATABASE_URL ? [] : [postgresChild(plan)]),
     ...(plan.cli ? [temporalChild(plan, plan.cli)] : []),
+    ...(plan.cfg.OIDC_ISSUER ? [] : [identityChild(plan)]),
     nodeChild(plan, 'worker', ['workers', 'worker.ts']),
     nodeChild(plan, 'api', ['src', 'api', 'main.ts'], answers(`${plan.stack.apiUrl}/health`)),
   ];

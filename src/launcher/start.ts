@@ -122,6 +122,7 @@ async function main(): Promise<void> {
       cliPath: cli?.kind === 'binary' ? path.relative(process.cwd(), cli.path) || cli.path : 'temporal',
       databaseUrl: cfg.DATABASE_URL ? '(DATABASE_URL)' : databaseUrl,
       logDir,
+      identity: { issuer: stack.oidcIssuer ?? cfg.OIDC_ISSUER!, secretsFile: stack.oidcSecretsFile },
       demo,
       setupSeconds: (Date.now() - began) / 1000,
     });

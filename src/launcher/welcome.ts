@@ -12,6 +12,8 @@ export interface WelcomeFacts {
   cliPath: string;
   databaseUrl: string;
   logDir: string;
+  /** the OpenID provider; secretsFile: the local one's secrets (absent with the bank's) */
+  identity: { issuer: string; secretsFile?: string | undefined };
   setupSeconds: number;
   demo: {
     loaded: number;
@@ -35,7 +37,9 @@ export function welcomeText(f: WelcomeFacts): string {
     `  API               ${f.apiUrl}  (GET /health; codec endpoint ${f.codecEndpoint})`,
     `  Postgres          ${f.databaseUrl}`,
     `  Logs              ${f.logDir}/`,
+    `  Sign-in (OIDC)    ${f.identity.issuer}${f.identity.secretsFile ? '  (local provider, loopback only)' : ''}`,
     '',
+    ...signInLines(f),
     `  Demo portfolio    ${f.demo.loaded} accounts loaded now; ${f.demo.overdue} overdue; workflows started ${f.demo.started}, already running ${f.demo.alreadyRunning}`,
     '',
     'In the UI, filter the workflow list with a query such as:',
@@ -55,9 +59,10 @@ export function welcomeText(f: WelcomeFacts): string {
       method: 'BANK_TRANSFER',
     };
     lines.push(
-      `  ${t} workflow query --codec-endpoint ${f.codecEndpoint} --workflow-id arrears-${s.accountId} --name summary`,
+      '  # the codec endpoint decodes for a signed-in supervisor, legal or compliance officer only (TOKEN from the sign-in above); each decode is logged',
+      `  ${t} workflow query --codec-endpoint ${f.codecEndpoint} --codec-auth "Bearer $TOKEN" --workflow-id arrears-${s.accountId} --name summary`,
       `  # pay the whole ${formatMoney(s.amountOverdue, s.currency)} overdue: the account is CURED and its workflow completes`,
-      `  ${t} workflow signal --codec-endpoint ${f.codecEndpoint} --workflow-id arrears-${s.accountId} --name paymentReceived --input '${JSON.stringify(event)}'`,
+      `  ${t} workflow signal --codec-endpoint ${f.codecEndpoint} --codec-auth "Bearer $TOKEN" --workflow-id arrears-${s.accountId} --name paymentReceived --input '${JSON.stringify(event)}'`,
     );
   }
   lines.push(
@@ -70,6 +75,23 @@ export function welcomeText(f: WelcomeFacts): string {
   );
   if (f.demo.field) lines.push(...fieldLines(f.demo.field), '');
   return lines.join('\n');
+}
+
+/** How to get a token: every route and the codec endpoint take one (docs/identity-and-access.md). */
+function signInLines(f: WelcomeFacts): string[] {
+  const file = f.identity.secretsFile;
+  if (!file) return ['Every route needs a token from your OpenID provider (docs/identity-and-access.md).', ''];
+  const secret = (key: string) => `$(node -p "require('${file}').${key}")`;
+  return [
+    'Every route and the codec endpoint take a bearer token (docs/identity-and-access.md). Sign in:',
+    `  export ARREARS_PASSWORD=${secret('signInSecret')}   # the local sign-in secret`,
+    '  npm run -s arrears -- login --staff collector-01     # or agent-01, supervisor-01, legal-01, compliance-01',
+    `  curl -s ${f.identity.issuer}/token -d grant_type=urn:arrears:grant-type:local-staff -d client_id=arrears-cli -d staff_id=supervisor-01 -d password="$ARREARS_PASSWORD"`,
+    '  # the payment service (client credentials):',
+    `  curl -s -u payments-service:${secret('serviceSecret')} ${f.identity.issuer}/token -d grant_type=client_credentials -d scope=arrears`,
+    `  curl -s -H "Authorization: Bearer $TOKEN" ${f.apiUrl}/agent/tasks`,
+    '',
+  ];
 }
 
 /** Appointments and home visits (docs/lifecycle.md): where they are and what to try. */

@@ -1,5 +1,5 @@
 /**
- * `arrears appointments --staff ID [--date YYYY-MM-DD] [--as ID]`: a collector's (or security
+ * `arrears appointments --staff ID [--date YYYY-MM-DD]` (signed in: arrears login): a collector's (or security
  * colleague's) visits of one day with the addresses to visit, as GET
  * /staff/:staffId/appointments gives them: only to the staff member or a supervisor, and
  * every view of an address is recorded.
@@ -15,14 +15,17 @@ import { accountIdSchema } from '../../domain/ids';
 import { viewStaffDay } from '../../api/staff-appointments';
 import { optionsOf, writeLine } from '../account-messages';
 import { withCliContext } from '../context';
+import { signedInCaller } from '../sign-in';
+import { ROUTE_ROLES, type RoleList } from '../../api/route-roles';
+
+const ROUTE_ROLES_OF_STAFF_DAY = ROUTE_ROLES['GET /staff/:staffId/appointments'] as RoleList;
 import { formatTable, minuteUtc } from '../table';
 
 export const appointmentsOptionsSchema = z.strictObject({
   staff: staffIdSchema,
   date: isoDateSchema.optional(),
-  as: staffIdSchema.optional(),
 });
-const APPOINTMENTS_FLAGS = { staff: '--staff', date: '--date', as: '--as' };
+const APPOINTMENTS_FLAGS = { staff: '--staff', date: '--date' };
 
 const proposalsOptionsSchema = z.strictObject({ account: accountIdSchema.optional() });
 
@@ -72,10 +75,12 @@ export function registerAppointmentsCommands(program: Command): void {
     .description("A collector's visits of one day, with the addresses to visit (every view is recorded)")
     .requiredOption('--staff <id>', 'the collector or security colleague, such as collector-01')
     .option('--date <date>', "the day, YYYY-MM-DD, in the staff member's time zone (default: today there)")
-    .option('--as <id>', 'who is asking: the staff member themselves (default) or a supervisor')
     .action(async (raw: unknown) => {
-      const { staff, date, as } = optionsOf(appointmentsOptionsSchema, raw, APPOINTMENTS_FLAGS);
-      const day = await withCliContext(({ pool, log }) => viewStaffDay(pool, log, { viewerId: as ?? staff, staffId: staff, via: 'CLI', ...(date ? { date } : {}) }));
+      const { staff, date } = optionsOf(appointmentsOptionsSchema, raw, APPOINTMENTS_FLAGS);
+      const day = await withCliContext(async ({ cfg, pool, log }) => {
+        const viewer = await signedInCaller(cfg, ROUTE_ROLES_OF_STAFF_DAY);
+        return viewStaffDay(pool, log, { viewer, staffId: staff, via: 'CLI', ...(date ? { date } : {}) });
+      });
       if (day.kind !== 'OK') throw new Error(`refused: ${day.error}`);
       printStaffDay(day, writeLine);
     });

@@ -1,5 +1,5 @@
 /**
- * `arrears call-outcome <taskId> --agent ID (--reached | --not-reached) [--reason R]
+ * `arrears call-outcome <taskId> [--agent ID] (--reached | --not-reached) [--reason R]
  * [--income-change C] [--household-change C] [--note TEXT]`: answers a call task of the
  * agent queue, as the `recordCallOutcome` update of the account's workflow (what
  * POST /agent/tasks/:taskId/outcome does).
@@ -8,13 +8,13 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { sendCallOutcome } from '../../api/account-messages';
 import { HOUSEHOLD_CHANGES, INCOME_CHANGES, LATENESS_REASONS } from '../../domain/early-collection';
-import { answerOf, optionsOf, withAccountMessages, writeLine } from '../account-messages';
+import { actingId, answerOf, optionsOf, withAccountMessages, writeLine } from '../account-messages';
 
 const oneOf = <const T extends readonly [string, ...string[]]>(flag: string, values: T) => z.enum(values, `${flag} is one of ${values.join(', ')}`).optional();
 
 const optionsSchema = z
   .strictObject({
-    agent: z.string('--agent takes your staff id, such as agent-01').regex(/^[A-Za-z0-9._-]{1,64}$/, '--agent takes a staff id such as agent-01'),
+    agent: z.string('--agent takes your staff id, such as agent-01').regex(/^[A-Za-z0-9._-]{1,64}$/, '--agent takes a staff id such as agent-01').optional(),
     reached: z.boolean().optional(),
     notReached: z.boolean().optional(),
     reason: oneOf('--reason', LATENESS_REASONS),
@@ -32,7 +32,7 @@ export function registerCallOutcomeCommand(program: Command): void {
     .command('call-outcome')
     .description("Record the outcome of a call task (arrears agent-tasks lists them) on the account's workflow")
     .argument('<taskId>', 'the call task')
-    .requiredOption('--agent <id>', 'your staff id, such as agent-01')
+    .option('--agent <id>', 'your staff id (default: who you are signed in as)')
     .option('--reached', 'you spoke with the borrower')
     .option('--not-reached', 'nobody answered, or not the borrower')
     .option('--reason <reason>', `the borrower's reason for lateness: ${LATENESS_REASONS.join(', ')}`)
@@ -42,8 +42,11 @@ export function registerCallOutcomeCommand(program: Command): void {
     .action(async (rawTaskId: string, rawOptions: unknown) => {
       const taskId = optionsOf(taskIdSchema, rawTaskId, '<taskId>');
       const { agent, reached, notReached: _, ...said } = optionsOf(optionsSchema, rawOptions);
-      const report = { agentId: agent, rightPartyReached: reached === true, ...said };
-      const recorded = answerOf(await withAccountMessages((deps) => sendCallOutcome(deps, taskId, report)));
+      const recorded = answerOf(
+        await withAccountMessages('POST /agent/tasks/:taskId/outcome', (deps, caller) =>
+          sendCallOutcome(deps, taskId, { agentId: actingId(caller, agent, '--agent'), rightPartyReached: reached === true, ...said }),
+        ),
+      );
       // A task takes one outcome: answering it again returns the first one stored, which
       // may differ from what was sent now, so only the stored ids are echoed.
       writeLine(`Call outcome ${recorded.callOutcomeId} is stored for task ${recorded.taskId}.`);

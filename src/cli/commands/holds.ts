@@ -13,9 +13,9 @@ import { accountIdSchema } from '../../domain/ids';
 import { answerOf, optionsOf, withAccountMessages, writeLine } from '../account-messages';
 
 /** Sends one signal and says where it went. */
-async function signal(rawAccountId: string, what: string, send: (deps: AccountMessageDeps, accountId: string) => Promise<SignalOutcome>): Promise<void> {
+async function signal(route: string, rawAccountId: string, what: string, send: (deps: AccountMessageDeps, accountId: string) => Promise<SignalOutcome>): Promise<void> {
   const accountId = optionsOf(accountIdSchema, rawAccountId, '<accountId>');
-  const { workflowId } = answerOf(await withAccountMessages((deps) => send(deps, accountId)));
+  const { workflowId } = answerOf(await withAccountMessages(route, (deps) => send(deps, accountId)));
   writeLine(`${what} sent to ${workflowId}.`);
 }
 
@@ -29,7 +29,7 @@ export function registerHoldCommands(program: Command): void {
     .option('--note <text>', 'a note (stored, never logged)')
     .action(async (accountId: string, raw: { holdId: string; reason: string; note?: string }) => {
       const hold = optionsOf(holdPlacedSchema, raw, { holdId: '--hold-id', reason: '--reason', note: '--note' });
-      await signal(accountId, `holdPlaced (${hold.holdId}, ${hold.reason})`, (deps, id) => sendHoldPlaced(deps, id, hold));
+      await signal('POST /accounts/:accountId/holds', accountId, `holdPlaced (${hold.holdId}, ${hold.reason})`, (deps, id) => sendHoldPlaced(deps, id, hold));
     });
 
   program
@@ -39,7 +39,7 @@ export function registerHoldCommands(program: Command): void {
     .requiredOption('--hold-id <id>', 'the hold to release')
     .action(async (accountId: string, raw: { holdId: string }) => {
       const release = optionsOf(holdReleasedSchema, raw, { holdId: '--hold-id' });
-      await signal(accountId, `holdReleased (${release.holdId})`, (deps, id) => sendHoldReleased(deps, id, release));
+      await signal('POST /accounts/:accountId/holds/:holdId/release', accountId, `holdReleased (${release.holdId})`, (deps, id) => sendHoldReleased(deps, id, release));
     });
 
   program
@@ -50,6 +50,6 @@ export function registerHoldCommands(program: Command): void {
     .option('--scope <scope>', 'BORROWER: every account of the borrower; ACCOUNT: this one', 'BORROWER')
     .action(async (accountId: string, raw: { requestId: string; scope: string }) => {
       const request = optionsOf(ceaseContactSchema, raw, { requestId: '--request-id', scope: '--scope' });
-      await signal(accountId, `ceaseContact (${request.requestId}, ${request.scope})`, (deps, id) => sendCeaseContact(deps, id, request));
+      await signal('POST /accounts/:accountId/cease-contact', accountId, `ceaseContact (${request.requestId}, ${request.scope})`, (deps, id) => sendCeaseContact(deps, id, request));
     });
 }
