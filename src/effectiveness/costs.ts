@@ -3,10 +3,10 @@
  * units per SMS, e-mail, call minute, visit and legal step, for the report's cost per unit
  * recovered. Parsed by zod once; a wrong file stops with every wrong value named.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { issueLines } from '../domain/input-problems';
+import { readJsonFile } from '../json-file';
 import { currencySchema } from '../domain/money';
 import { PROJECT_ROOT } from '../paths';
 
@@ -38,13 +38,7 @@ export function parseCollectionCosts(raw: unknown, source: string): CollectionCo
 }
 
 export function loadCollectionCosts(file = DEFAULT_COSTS_PATH): CollectionCosts {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new CollectionCostsError(`Cannot read ${file}: ${(err as Error).message}`);
-  }
-  return parseCollectionCosts(raw, file);
+  return parseCollectionCosts(readJsonFile(file, (message) => new CollectionCostsError(message)), file);
 }
 
 /** The price of `count` units, in minor units (calls: the config's minutes times the minute's price). */
