@@ -147,7 +147,10 @@ test('ceaseContact: the worker dies while the request is being recorded', async 
   await takeOver(taskQueue);
 
   expect(await summaryOf(handle, (s) => s.stage === 'LEGAL')).toMatchObject({ stage: 'LEGAL', contactCeased: true });
-  expect((await pool.query('SELECT count(*)::int AS n FROM contact_cease_requests WHERE request_id = $1', [requestId])).rows).toEqual([{ n: 1 }]);
+  // The stage moves as soon as the signal is handled; the run's writer records the request in its
+  // own local activity, which the new worker retries after the kill: wait for that row, once.
+  const ceaseRows = () => pool.query('SELECT count(*)::int AS n FROM contact_cease_requests WHERE request_id = $1', [requestId]).then((r) => r.rows as { n: number }[]);
+  expect(await eventually(ceaseRows, (rows) => rows[0]?.n === 1, 60_000)).toEqual([{ n: 1 }]);
   await replaysAndCures(accountId, handle);
 });
 
