@@ -57,7 +57,7 @@ import {
   summaryQuery,
   type AccountCollectionInput,
 } from '../workflows/account/contract';
-import { WORKFLOWS_PATH } from '../workers/create-worker';
+import { WORKFLOW_BUNDLE_OPTIONS } from '../workers/workflow-bundle-options';
 
 const FIXTURES_DIR = path.join(PROJECT_ROOT, 'workflows', 'account', '__fixtures__');
 const HISTORIES_DIR = path.join(FIXTURES_DIR, 'histories');
@@ -424,7 +424,8 @@ async function main(): Promise<void> {
       const worker = await Worker.create({
         connection: env.nativeConnection,
         taskQueue: TASK_QUEUE,
-        workflowsPath: WORKFLOWS_PATH,
+        workflowsPath: WORKFLOW_BUNDLE_OPTIONS.workflowsPath,
+        bundlerOptions: { preloadModules: WORKFLOW_BUNDLE_OPTIONS.preloadModules },
         activities: createActivities({ pool, smsProvider: new OutboxSmsProvider(pool), temporalClient: env.client }),
         dataConverter: createDataConverter(codecKeys),
       });

@@ -92,6 +92,13 @@ export const configSchema = z.object({
    */
   WORKER_WORKFLOW_TASK_POLLERS: z.coerce.number().int().min(2).max(500).default(100),
   /**
+   * Runs the worker keeps in its cache (maxCachedWorkflows). Unset, the SDK sizes it from the
+   * heap limit (about 600 per GiB: 2,300 on a 4 GiB heap) with no regard to RSS; a bank's
+   * book of 100,000 open runs needs a bound. An evicted run is replayed from its history on
+   * its next task (bench:worker-memory prints what that costs).
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).max(100_000).optional(),
+  /**
    * The OpenID provider whose tokens the API, the codec endpoint and the CLI accept (its
    * discovery document and keys are fetched from here). Unset under `npm start`: the
    * launcher runs the local provider on loopback and sets it.

@@ -16,7 +16,7 @@ import { DEFAULT_DATA_DIR } from '../src/paths';
 import { freePort, startDevServer } from '../src/setup/dev-server';
 import { recreateDatabase, startPostgres } from '../src/setup/postgres';
 import { ensureTemporalCli, ensureTestServer } from '../src/setup/temporal-tools';
-import { WORKFLOWS_PATH } from '../workers/create-worker';
+import { WORKFLOW_BUNDLE_OPTIONS } from '../workers/workflow-bundle-options';
 import { addSignInAccount } from '../src/identity/directory';
 import { newSecret, newSigningKey } from '../src/identity/local-secrets';
 import { ROLES } from '../src/identity/roles';
@@ -64,7 +64,7 @@ export default async function globalSetup(): Promise<void> {
 
   const devServer = await startDevServer({ cli, port: await freePort(), logFile: path.join(runDir, 'temporal-dev-server.log'), log });
 
-  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { trace() {}, debug() {}, info() {}, warn: (m) => log.warn(m), error: (m) => log.error(m), log() {} } });
+  const bundle = await bundleWorkflowCode({ ...WORKFLOW_BUNDLE_OPTIONS, logger: { trace() {}, debug() {}, info() {}, warn: (m) => log.warn(m), error: (m) => log.error(m), log() {} } });
   const bundlePath = path.join(runDir, 'workflow-bundle.js');
   fs.writeFileSync(bundlePath, bundle.code);
 

@@ -5,6 +5,7 @@
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import { createDataConverter, type CodecKeys } from '../src/codec/data-converter';
+import { SHARED_WORKFLOW_MODULES, WORKFLOWS_PATH } from './workflow-bundle-options';
 
 export interface ArrearsWorkerOptions {
   connection: NativeConnection;
@@ -20,20 +21,23 @@ export interface ArrearsWorkerOptions {
   workflowTaskSlots?: number;
   /** At most this many workflow-task polls open, autoscaled; default the SDK's fixed 10. */
   workflowTaskPollers?: number;
+  /** Runs kept in the worker's cache (the SDK's maxCachedWorkflows); default the SDK's, from the heap limit. */
+  maxCachedWorkflows?: number;
 }
 
-export const WORKFLOWS_PATH = require.resolve('../workflows');
+export { WORKFLOWS_PATH } from './workflow-bundle-options';
 
 export async function createArrearsWorker(opts: ArrearsWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
-    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: SHARED_WORKFLOW_MODULES } }),
     activities: createActivities(opts.deps),
     dataConverter: createDataConverter(opts.codecKeys),
     ...(opts.workflowThreads ? { workflowThreadPoolSize: opts.workflowThreads } : {}),
     ...(opts.workflowTaskSlots ? { maxConcurrentWorkflowTaskExecutions: opts.workflowTaskSlots } : {}),
+    ...(opts.maxCachedWorkflows ? { maxCachedWorkflows: opts.maxCachedWorkflows } : {}),
     ...(opts.workflowTaskPollers ? { workflowTaskPollerBehavior: { type: 'autoscaling', minimum: 2, maximum: opts.workflowTaskPollers } } : {}),
   });
 }

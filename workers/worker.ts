@@ -39,6 +39,7 @@ async function main(): Promise<void> {
     workflowThreads: cfg.WORKER_WORKFLOW_THREADS,
     workflowTaskSlots: cfg.WORKER_WORKFLOW_TASK_SLOTS,
     workflowTaskPollers: cfg.WORKER_WORKFLOW_TASK_POLLERS,
+    maxCachedWorkflows: cfg.WORKER_MAX_CACHED_WORKFLOWS,
     deps: {
       pool,
       smsProvider,
