@@ -28,7 +28,7 @@ import { connectClient } from '../src/temporal/client';
 import { startAccountCollections } from '../src/temporal/start-account-collections';
 import type { AccountCollectionResult } from '../workflows/account/contract';
 import { cureTaskTimesOf } from './bench-history-breakdown';
-import { BENCH_NAMESPACE, createBenchRun, devServerPid, metricsDelta, out, postgresPid, processCpuMs, processTreeCpuMs, processMemory, runBench, scrapeMetrics, seedOverdueAccounts, startBenchServers } from './bench-support';
+import { BENCH_NAMESPACE, createBenchRun, devServerPid, metricsDelta, out, postgresPid, processCpuMs, processTreeCpuMs, processMemory, runBench, scrapeMetrics, seedOverdueAccounts, startBenchIdentity, startBenchServers } from './bench-support';
 
 const USAGE = `npm run bench:payments -- [--accounts N] [--rate R] [--seconds S] [--sample K] [--poll-ms P]
                            [--temporal-address HOST:PORT [--temporal-pids PID,...]]
@@ -169,6 +169,7 @@ async function main(): Promise<void> {
   try {
     // 1. the servers; the worker and the API as their own processes
     const { postgres, devServer } = await startBenchServers(run, undefined, flags['temporal-address']);
+    const identity = await startBenchIdentity(run, postgres.url);
     const codecKey = randomBytes(32).toString('base64');
     const apiPort = await freePort();
     const workerMetrics = `127.0.0.1:${await freePort()}`;
@@ -182,6 +183,7 @@ async function main(): Promise<void> {
       ARREARS_CODEC_KEY_ID: 'bench',
       API_HOST: '127.0.0.1',
       API_PORT: String(apiPort),
+      OIDC_ISSUER: identity.issuer,
       LOG_LEVEL: 'warn',
       WORKER_METRICS_ADDRESS: workerMetrics,
     };
@@ -241,10 +243,11 @@ async function main(): Promise<void> {
     let nextOriginal = 0;
     let maxLagMs = 0;
 
+    const authorization = await identity.serviceAuthorization(); // valid for the whole load
     const post = (send: Send) =>
       fetch(`${apiUrl}/payments`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization },
         body: JSON.stringify({ eventId: send.event.eventId, accountId: send.event.accountId, amount: send.event.amount, currency: 'CNY', valueDate: send.event.valueDate, method: 'BANK_TRANSFER' }),
       }).then(
         async (res) => {

@@ -16,6 +16,10 @@ import { freePort, startDevServer, type RunningDevServer } from '../src/setup/de
 import { startPostgres, type RunningPostgres } from '../src/setup/postgres';
 import { ensureTemporalCli } from '../src/setup/temporal-tools';
 import { installTemporalRuntime } from '../src/temporal/runtime';
+import { DEMO_SERVICE_CLIENT_ID } from '../src/identity/local-provider-constants';
+import { newSecret, newSigningKey } from '../src/identity/local-secrets';
+import { startLocalProvider } from '../src/identity/start-local-provider';
+import { serviceToken } from '../src/identity/tokens';
 
 export const BENCH_NAMESPACE = 'default';
 const DAY_MS = 86_400_000;
@@ -80,6 +84,34 @@ export async function startBenchServers(run: BenchRun, database = 'arrears_bench
   const devServer = await startDevServer({ cli, port: temporalPort, dbFile: path.join(runDir, 'temporal.sqlite'), namespace: BENCH_NAMESPACE, logFile: path.join(runDir, 'temporal.log'), log });
   run.onCleanup('dev server', () => devServer.stop());
   return { postgres, devServer };
+}
+
+export interface BenchIdentity {
+  /** OIDC_ISSUER for the API under test */
+  issuer: string;
+  /** `authorization` header value of the payment service (client-credentials grant) */
+  serviceAuthorization(): Promise<string>;
+}
+
+/**
+ * The local OpenID provider with fresh secrets, stopped by the run's clean-up: every API
+ * route wants a token (issue 15), so the benches send the payment service's, as a backend would.
+ */
+export async function startBenchIdentity(run: BenchRun, databaseUrl: string): Promise<BenchIdentity> {
+  const secrets = { signInSecret: newSecret(), serviceSecret: newSecret(), signingKey: await newSigningKey() };
+  const provider = await startLocalProvider({ port: await freePort(), databaseUrl, secrets, logFile: path.join(run.runDir, 'oidc-provider.log') });
+  run.onCleanup('oidc-provider', () => provider.process.stop());
+  let token: { value: string; expiresAt: number } | undefined;
+  return {
+    issuer: provider.issuer,
+    async serviceAuthorization() {
+      if (!token || token.expiresAt - Date.now() < 60_000) {
+        const issued = await serviceToken(provider.issuer, DEMO_SERVICE_CLIENT_ID, secrets.serviceSecret);
+        token = { value: `Bearer ${issued.accessToken}`, expiresAt: issued.expiresAt.getTime() };
+      }
+      return token.value;
+    },
+  };
 }
 
 export interface OverdueBook {
