@@ -24,7 +24,7 @@ const COMPOSE_CHECK_DIR = path.join(ROOT, 'tools', 'compose-check');
 const CHECK_TIMEOUT_MS = 240_000;
 const TEST_TIMEOUT_MS = CHECK_TIMEOUT_MS + 60_000;
 
-const EXPECTED_SERVICES = ['postgres', 'temporal', 'temporal-setup', 'temporal-ui', 'migrate', 'worker', 'api'];
+const EXPECTED_SERVICES = ['postgres', 'temporal', 'temporal-setup', 'temporal-ui', 'migrate', 'worker', 'api', 'api-gateway'];
 const APP_SERVICES = ['migrate', 'worker', 'api'];
 
 /** A well-formed codec key: the compose file requires one (`${ARREARS_CODEC_KEY:?…}`). */
@@ -88,9 +88,11 @@ interface Service {
   environment?: Environment | string[];
   ports?: (string | { target: number; published?: string | number })[];
   depends_on?: Record<string, { condition?: string }> | string[];
+  deploy?: { replicas?: number };
 }
 interface ComposeFile {
   services: Record<string, Service>;
+  configs?: Record<string, { content?: string }>;
 }
 
 const compose = parse(fs.readFileSync(COMPOSE_FILE, 'utf8'), { merge: true }) as ComposeFile;
@@ -264,10 +266,20 @@ describe('docker-compose.yml agrees with the code', () => {
     }
   });
 
-  test('the api listens where it is published, and the Web UI reaches its codec endpoint', () => {
+  test('two workers and two api replicas; only the gateway publishes, on loopback, and forwards to the api port', () => {
+    expect(service('worker').deploy).toMatchObject({ replicas: 2 });
+    expect(service('api').deploy).toMatchObject({ replicas: 2 });
+    expect(service('api').ports).toBeUndefined();
+    const caddyfile = String(compose.configs?.['api-gateway-caddyfile']?.content);
+    expect(caddyfile).toContain(`dynamic a api ${resolvedEnvironment('api').API_PORT}`);
+    expect(caddyfile).toContain('health_uri /health');
+    expect(service('api-gateway').ports).toEqual(['127.0.0.1:8080:8080']);
+  });
+
+  test('the api listens where the gateway forwards, and the Web UI reaches its codec endpoint', () => {
     const api = resolvedEnvironment('api');
     expect(api.API_HOST).toBe('0.0.0.0');
-    const apiPort = publishedPorts('api').find((p) => p.target === api.API_PORT);
+    const apiPort = publishedPorts('api-gateway').find((p) => p.target === api.API_PORT);
     expect(apiPort).toBeDefined();
 
     const ui = resolvedEnvironment('temporal-ui');
