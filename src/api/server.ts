@@ -22,6 +22,7 @@ import { registerErrorHandler } from './errors';
 import { registerFieldRoutes } from './field-routes';
 import { registerImportRoutes } from './import-routes';
 import { registerNegotiationRoutes } from './negotiation-routes';
+import { registerOptOutRoutes } from './opt-out-routes';
 import { registerPaymentRoutes } from './payment-routes';
 import { registerReportRoutes } from './report-routes';
 
@@ -41,6 +42,8 @@ export interface ApiDeps {
   temporal: Client;
   /** the bearer-token check (identity/verify-token.ts) */
   verifyToken: VerifyToken;
+  /** the SMS provider's key for its signed inbound webhook (SMS_INBOUND_SIGNING_KEY); unset: the webhook answers 503 */
+  smsInboundSigningKey?: string;
 }
 
 export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
@@ -69,6 +72,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   registerImportRoutes(app, { pool: deps.pool });
   registerAgentRoutes(app, { pool: deps.pool, temporal: deps.temporal });
   registerAccountRoutes(app, { pool: deps.pool, temporal: deps.temporal });
+  registerOptOutRoutes(app, { pool: deps.pool, smsInboundSigningKey: deps.smsInboundSigningKey });
   registerFieldRoutes(app, { pool: deps.pool, temporal: deps.temporal });
   registerNegotiationRoutes(app, { pool: deps.pool });
   registerReportRoutes(app, { pool: deps.pool });
