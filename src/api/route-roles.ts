@@ -40,6 +40,8 @@ export const ROUTE_ROLES: Record<string, RoleList | typeof PUBLIC | typeof PROVI
   'POST /accounts/:accountId/holds/:holdId/release': [...STAFF_WHO_WORK_ACCOUNTS, 'LEGAL', 'COMPLIANCE'],
   'POST /accounts/:accountId/cease-contact': [...STAFF_WHO_WORK_ACCOUNTS, 'COMPLIANCE'],
   'POST /accounts/:accountId/opt-outs': STAFF_WHO_WORK_ACCOUNTS,
+  // personal fields in it only of the kinds each role may see (personal-data.ts)
+  'GET /accounts/:accountId': [...STAFF_WHO_WORK_ACCOUNTS, 'LEGAL', 'COMPLIANCE'],
   'POST /sms/inbound': PROVIDER_SIGNED,
 
   // the field

@@ -14,6 +14,7 @@ import type { Pool } from '../db/pool';
 import type { VerifyToken } from '../identity/verify-token';
 import { registerAccessLogRoutes } from './access-log-routes';
 import { registerAccountRoutes } from './account-routes';
+import { registerAccountViewRoutes } from './account-view-routes';
 import { registerAuthentication } from './authenticate';
 import { registerAgentRoutes } from './agent-routes';
 import { registerCodecRoutes } from './codec-routes';
@@ -44,6 +45,8 @@ export interface ApiDeps {
   verifyToken: VerifyToken;
   /** the SMS provider's key for its signed inbound webhook (SMS_INBOUND_SIGNING_KEY); unset: the webhook answers 503 */
   smsInboundSigningKey?: string;
+  /** the bank's zone, whose calendar day an account's figures are for (SCREENING_TIME_ZONE) */
+  businessTimeZone?: string;
 }
 
 export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
@@ -72,6 +75,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   registerImportRoutes(app, { pool: deps.pool });
   registerAgentRoutes(app, { pool: deps.pool, temporal: deps.temporal });
   registerAccountRoutes(app, { pool: deps.pool, temporal: deps.temporal });
+  registerAccountViewRoutes(app, { pool: deps.pool, temporal: deps.temporal, businessTimeZone: deps.businessTimeZone ?? 'Asia/Shanghai' });
   registerOptOutRoutes(app, { pool: deps.pool, smsInboundSigningKey: deps.smsInboundSigningKey });
   registerFieldRoutes(app, { pool: deps.pool, temporal: deps.temporal });
   registerNegotiationRoutes(app, { pool: deps.pool });
