@@ -60,7 +60,7 @@ test('the contact activity and the cadence timer carry readable summaries in the
     (all) => all.some((e) => e.timerStartedEventAttributes),
   );
   const contact = events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'contactBorrower');
-  const timer = events.findLast((e) => e.timerStartedEventAttributes);
+  const timer = [...events].reverse().find((e) => e.timerStartedEventAttributes);
   expect(contact?.userMetadata?.summary?.metadata?.encoding && Buffer.from(contact.userMetadata.summary.metadata.encoding).toString()).toBe('binary/encrypted');
   expect(await decoded(contact?.userMetadata?.summary)).toBe('SMS sms-first-reminder, attempt 1');
   expect(await decoded(timer?.userMetadata?.summary)).toMatch(/^wait for the next step: CALL call-reminder \(\d{4}-/);
