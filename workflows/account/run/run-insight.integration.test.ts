@@ -6,33 +6,22 @@
  * data in any of them.
  */
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
-import type { Pool } from '../../../src/db/pool';
 import { createEncryptionCodec } from '../../../src/codec/data-converter';
 import { runningAccountWorkflow } from '../../../test/account-workflow';
-import { eventually, isoDateFrom, newCodecKeys, seedAccount, startTestWorker, testPool, testTemporalAddress, uniqueId, type TestWorker } from '../../../test/support';
+import { eventually, isoDateFrom, seedAccount } from '../../../test/support';
+import { workerTestbed } from '../../../test/worker-testbed';
 import { timelineQuery } from '../contract';
 
-const codecKeys = newCodecKeys();
-const taskQueue = uniqueId('insight');
+const bed = workerTestbed('insight');
 const MOBILE = '+8613877776666';
-let pool: Pool;
-let testWorker: TestWorker;
-beforeAll(async () => {
-  pool = testPool();
-  testWorker = await startTestWorker({ address: testTemporalAddress(), taskQueue, codecKeys, pool });
-});
-afterAll(async () => {
-  await testWorker?.stop();
-  await pool?.end();
-});
 
 const workflow = runningAccountWorkflow(async () => ({
-  client: testWorker.client,
-  taskQueue,
-  accountId: await seedAccount(pool, { mobilePhone: MOBILE, installments: [{ dueDate: isoDateFrom(Date.now(), -12), amount: 250_000 }] }),
+  client: bed.worker.client,
+  taskQueue: bed.taskQueue,
+  accountId: await seedAccount(bed.pool, { mobilePhone: MOBILE, installments: [{ dueDate: isoDateFrom(Date.now(), -12), amount: 250_000 }] }),
 }));
 
-const codec = createEncryptionCodec(codecKeys);
+const codec = createEncryptionCodec(bed.codecKeys);
 const decoded = async (payload: Payload | null | undefined) => (payload ? defaultPayloadConverter.fromPayload<string>((await codec.decode([payload]))[0]!) : undefined);
 
 test('the timeline query tells the run so far in the domain\'s words, newest first', async () => {
