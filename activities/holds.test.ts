@@ -24,7 +24,7 @@ const ceaseContact = (accountId: string, request: CeaseContact, at = AT) =>
 
 /** A borrower with two accounts. */
 async function borrowerWithTwoAccounts() {
-  const accountA = await seedAccount(bed.pool, { installments: [{ dueDate: '2026-05-01', amount: 10_000 }], mobilePhone: MOBILE });
+  const accountA = await seedAccount(bed.pool, { installments: [{ dueDate: '2026-05-01', amount: 10_000 }], mobilePhone: MOBILE, timeZone: 'Asia/Shanghai' });
   const borrowerId = `B-${accountA}`;
   const accountB = await seedAccount(bed.pool, { installments: [{ dueDate: '2026-05-01', amount: 10_000 }], mobilePhone: MOBILE });
   await bed.pool.query('UPDATE accounts SET borrower_id = $2 WHERE id = $1', [accountB, borrowerId]);

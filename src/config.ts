@@ -132,6 +132,8 @@ export const configSchema = z.object({
   SMS_HTTP_URL: z.string().url().optional(),
   /** Sent as `Authorization: Bearer …` to the SMS gateway. */
   SMS_HTTP_TOKEN: z.string().min(1).optional(),
+  /** The key the SMS provider signs its inbound-message webhook with (HMAC-SHA256); unset: POST /sms/inbound answers 503. */
+  SMS_INBOUND_SIGNING_KEY: z.string().min(32, 'at least 32 characters').optional(),
 }).superRefine((cfg, ctx) => {
   if (cfg.SMS_PROVIDER === 'http' && !cfg.SMS_HTTP_URL) ctx.addIssue({ code: 'custom', path: ['SMS_HTTP_URL'], message: 'required when SMS_PROVIDER=http' });
 });

@@ -202,6 +202,9 @@ export interface TestApi {
  * port. Over a real socket: Fastify's app.inject needs light-my-request, whose ESM-only
  * `cookie` dependency Jest's module loader cannot require on Node 20.
  */
+/** The SMS provider's webhook key every test API takes (the tests sign as the provider with it). */
+export const TEST_SMS_SIGNING_KEY = 'test-sms-provider-signing-key-0123456789';
+
 export async function startTestApi({ pool, temporal, codecKeys, corsOrigins = [] }: { pool: Pool; temporal: Client; codecKeys: CodecKeys; corsOrigins?: string[] }): Promise<TestApi> {
   const app = await buildApiServer({
     log: createLogger('silent'),
@@ -210,6 +213,7 @@ export async function startTestApi({ pool, temporal, codecKeys, corsOrigins = []
     pool,
     temporal,
     verifyToken: createTokenVerifier(testTokenSettings()),
+    smsInboundSigningKey: TEST_SMS_SIGNING_KEY,
   });
   const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
   return { baseUrl, close: () => app.close() };

@@ -22,6 +22,8 @@ async function main(): Promise<void> {
     pool,
     temporal,
     verifyToken,
+    smsInboundSigningKey: cfg.SMS_INBOUND_SIGNING_KEY,
+    businessTimeZone: cfg.SCREENING_TIME_ZONE,
   });
   await app.listen({ host: cfg.API_HOST, port: cfg.API_PORT });
   const relay = new SignalRelay({ databaseUrl: cfg.DATABASE_URL, pool, client: temporal, taskQueue: cfg.TEMPORAL_TASK_QUEUE, businessTimeZone: cfg.SCREENING_TIME_ZONE, log: logger.child({ component: 'signal-relay' }) });

@@ -7,7 +7,7 @@
 import { ROLES, type Role } from '../identity/roles';
 import { apiTestbed, type ApiAnswer } from '../../test/api-testbed';
 import { tokenOfRole } from '../../test/test-identities';
-import { PUBLIC, ROUTE_ROLES } from './route-roles';
+import { PROVIDER_SIGNED, ROUTE_ROLES } from './route-roles';
 
 const bed = apiTestbed('route-roles');
 
@@ -17,7 +17,7 @@ const concrete = (key: string) => {
   return { method, path: pattern.replace(/:[A-Za-z]+/g, (p) => (/Id$/.test(p) && !/account|staff|event|hold/i.test(p) ? '2000000000' : 'NO-SUCH-ID')) };
 };
 
-const guarded = Object.entries(ROUTE_ROLES).filter((entry): entry is [string, readonly Role[]] => entry[1] !== PUBLIC);
+const guarded = Object.entries(ROUTE_ROLES).filter((entry): entry is [string, readonly Role[]] => Array.isArray(entry[1]));
 const refusedBy = (answer: ApiAnswer) => answer.status === 401 || answer.status === 403;
 
 describe.each(guarded)('%s', (key, allowed) => {
@@ -54,4 +54,22 @@ test('/health answers without a token (probes cannot sign in) and shows no data'
   const { status, json } = await bed.call('GET', '/health', undefined, 'nobody');
   expect(status).toBe(200);
   expect(Object.keys(json).sort()).toEqual(['postgres', 'status', 'temporal']);
+});
+
+describe('outside the bearer-token table: the SMS provider signs its webhook instead', () => {
+  // The provider is no caller of ours: it holds no token of our OpenID provider, so a role
+  // cannot say whether a request is its. Its HMAC signature does (sms-signature.ts); a
+  // staff token, even a supervisor's, proves nothing about a forwarded SMS.
+  const webhooks = Object.entries(ROUTE_ROLES).filter(([, allowed]) => allowed === PROVIDER_SIGNED).map(([key]) => key);
+
+  test('only the inbound-SMS webhook is provider-signed', () => {
+    expect(webhooks).toEqual(['POST /sms/inbound']);
+  });
+
+  test.each(ROLES)('a %s token without the signature gets 401, and nothing is recorded', async (role) => {
+    const body = { messageId: `unsigned-${role}`, from: '+8613800000000', text: 'STOP', receivedAt: new Date().toISOString() };
+    const answer = await bed.call('POST', '/sms/inbound', body, { role });
+    expect(answer).toMatchObject({ status: 401, json: { error: expect.stringMatching(/sign the request/) } });
+    expect((await bed.pool.query('SELECT 1 FROM inbound_sms_replies WHERE provider_message_id = $1', [body.messageId])).rowCount).toBe(0);
+  });
 });

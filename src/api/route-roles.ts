@@ -10,13 +10,19 @@ import type { Role } from '../identity/roles';
 
 /** No token needed: the liveness probe (orchestrators cannot sign in; it shows no data) and CORS preflights. */
 export const PUBLIC = 'PUBLIC';
+/**
+ * No bearer token: the SMS provider's webhook. The provider is not one of our signed-in
+ * callers (it holds no token of our OpenID provider); it signs each request with a shared
+ * key instead, which the route checks (sms-signature.ts) before anything is read.
+ */
+export const PROVIDER_SIGNED = 'PROVIDER_SIGNED';
 
 const STAFF_WHO_WORK_ACCOUNTS: Role[] = ['AGENT', 'SUPERVISOR'];
 const FIELD_STAFF: Role[] = ['FIELD_COLLECTOR', 'SECURITY'];
 
 export type RoleList = readonly Role[];
 
-export const ROUTE_ROLES: Record<string, RoleList | typeof PUBLIC> = {
+export const ROUTE_ROLES: Record<string, RoleList | typeof PUBLIC | typeof PROVIDER_SIGNED> = {
   'GET /health': PUBLIC,
   'OPTIONS *': PUBLIC,
   'GET /openapi.json': ['AGENT', 'FIELD_COLLECTOR', 'SECURITY', 'SUPERVISOR', 'LEGAL', 'COMPLIANCE', 'SERVICE'],
@@ -33,6 +39,10 @@ export const ROUTE_ROLES: Record<string, RoleList | typeof PUBLIC> = {
   'POST /accounts/:accountId/holds': [...STAFF_WHO_WORK_ACCOUNTS, 'LEGAL', 'COMPLIANCE'],
   'POST /accounts/:accountId/holds/:holdId/release': [...STAFF_WHO_WORK_ACCOUNTS, 'LEGAL', 'COMPLIANCE'],
   'POST /accounts/:accountId/cease-contact': [...STAFF_WHO_WORK_ACCOUNTS, 'COMPLIANCE'],
+  'POST /accounts/:accountId/opt-outs': STAFF_WHO_WORK_ACCOUNTS,
+  // personal fields in it only of the kinds each role may see (personal-data.ts)
+  'GET /accounts/:accountId': [...STAFF_WHO_WORK_ACCOUNTS, 'LEGAL', 'COMPLIANCE'],
+  'POST /sms/inbound': PROVIDER_SIGNED,
 
   // the field
   'GET /staff/:staffId/appointments': [...FIELD_STAFF, 'SUPERVISOR'],

@@ -14,6 +14,7 @@ import type { Pool } from '../db/pool';
 import type { VerifyToken } from '../identity/verify-token';
 import { registerAccessLogRoutes } from './access-log-routes';
 import { registerAccountRoutes } from './account-routes';
+import { registerAccountViewRoutes } from './account-view-routes';
 import { registerAuthentication } from './authenticate';
 import { registerAgentRoutes } from './agent-routes';
 import { registerCodecRoutes } from './codec-routes';
@@ -22,6 +23,7 @@ import { registerErrorHandler } from './errors';
 import { registerFieldRoutes } from './field-routes';
 import { registerImportRoutes } from './import-routes';
 import { registerNegotiationRoutes } from './negotiation-routes';
+import { registerOptOutRoutes } from './opt-out-routes';
 import { registerPaymentRoutes } from './payment-routes';
 import { registerReportRoutes } from './report-routes';
 
@@ -41,6 +43,10 @@ export interface ApiDeps {
   temporal: Client;
   /** the bearer-token check (identity/verify-token.ts) */
   verifyToken: VerifyToken;
+  /** the SMS provider's key for its signed inbound webhook (SMS_INBOUND_SIGNING_KEY); unset: the webhook answers 503 */
+  smsInboundSigningKey?: string;
+  /** the bank's zone, whose calendar day an account's figures are for (SCREENING_TIME_ZONE) */
+  businessTimeZone?: string;
 }
 
 export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
@@ -69,6 +75,8 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   registerImportRoutes(app, { pool: deps.pool });
   registerAgentRoutes(app, { pool: deps.pool, temporal: deps.temporal });
   registerAccountRoutes(app, { pool: deps.pool, temporal: deps.temporal });
+  registerAccountViewRoutes(app, { pool: deps.pool, temporal: deps.temporal, businessTimeZone: deps.businessTimeZone ?? 'Asia/Shanghai' });
+  registerOptOutRoutes(app, { pool: deps.pool, smsInboundSigningKey: deps.smsInboundSigningKey });
   registerFieldRoutes(app, { pool: deps.pool, temporal: deps.temporal });
   registerNegotiationRoutes(app, { pool: deps.pool });
   registerReportRoutes(app, { pool: deps.pool });

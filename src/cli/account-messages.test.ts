@@ -3,37 +3,24 @@
  * environment variables for the test Postgres and the Temporal dev server, with the
  * workers' encryption key. Its output, its exit code, and what reached the workflow.
  */
-import type { Pool } from '../db/pool';
 import { accountWorkflowId } from '../domain/ids';
 import { arrearsCli } from '../../test/arrears-cli';
 import { seedCallTask } from '../../test/call-tasks';
 import { runningAccountWorkflow, signalsReceived } from '../../test/account-workflow';
 import { summaryQuery } from '../../workflows/account/contract';
-import { eventually, isoDateFrom, newCodecKeys, seedAccount, startTestWorker, type TestWorker, testPool, testTemporalAddress, uniqueId } from '../../test/support';
+import { eventually, isoDateFrom, seedAccount, uniqueId } from '../../test/support';
+import { workerTestbed } from '../../test/worker-testbed';
 
-const codecKeys = newCodecKeys();
-const taskQueue = uniqueId('cli');
-let pool: Pool;
-let testWorker: TestWorker;
+const bed = workerTestbed('cli');
+const arrears = arrearsCli(bed.codecKeys);
 
-beforeAll(async () => {
-  pool = testPool();
-  testWorker = await startTestWorker({ address: testTemporalAddress(), taskQueue, codecKeys, pool });
-});
-afterAll(async () => {
-  await testWorker?.stop();
-  await pool?.end();
-});
-
-const arrears = arrearsCli(codecKeys);
-
-const overdue = () => seedAccount(pool, { installments: [{ dueDate: isoDateFrom(Date.now(), -12), amount: 250_000 }] });
+const overdue = () => seedAccount(bed.pool, { installments: [{ dueDate: isoDateFrom(Date.now(), -12), amount: 250_000 }] });
 
 test("agent-tasks lists an agent's open tasks with their script", async () => {
   const agentId = uniqueId('agent');
-  await pool.query(`INSERT INTO staff (id, display_name, role) VALUES ($1, 'Test agent', 'AGENT')`, [agentId]);
+  await bed.pool.query(`INSERT INTO staff (id, display_name, role) VALUES ($1, 'Test agent', 'AGENT')`, [agentId]);
   const accountId = await overdue();
-  const { taskId } = await seedCallTask(pool, accountId, { assignedAgent: agentId, openedAt: new Date('2026-11-23T02:00:00Z') });
+  const { taskId } = await seedCallTask(bed.pool, accountId, { assignedAgent: agentId, openedAt: new Date('2026-11-23T02:00:00Z') });
 
   const run = await arrears('agent-tasks', '--agent', agentId);
 
@@ -48,19 +35,19 @@ test("agent-tasks lists an agent's open tasks with their script", async () => {
 
 test('call-outcome for an account whose workflow is not running: refused, exit code 1, nothing stored', async () => {
   const accountId = await overdue();
-  const { taskId } = await seedCallTask(pool, accountId);
+  const { taskId } = await seedCallTask(bed.pool, accountId);
 
   await arrears('login', '--staff', 'test-agent');
   const run = await arrears('call-outcome', String(taskId), '--not-reached');
 
   expect(run).toEqual({ code: 1, stdout: '', stderr: `arrears: refused: no running collection workflow for account ${accountId} (${accountWorkflowId(accountId)})\n` });
-  const { rows } = await pool.query('SELECT count(*)::int AS n FROM call_outcomes WHERE agent_task_id = $1', [taskId]);
+  const { rows } = await bed.pool.query('SELECT count(*)::int AS n FROM call_outcomes WHERE agent_task_id = $1', [taskId]);
   expect(rows[0].n).toBe(0);
 });
 
 test('call-outcome in the name of another agent: refused, nothing sent', async () => {
   const accountId = await overdue();
-  const { taskId } = await seedCallTask(pool, accountId);
+  const { taskId } = await seedCallTask(bed.pool, accountId);
 
   await arrears('login', '--staff', 'test-agent');
   const run = await arrears('call-outcome', String(taskId), '--agent', 'agent-01', '--not-reached');
@@ -74,7 +61,7 @@ test('a bad option is refused before anything is sent, naming the flag', async (
 });
 
 describe('hold, release-hold and cease-contact signal the running workflow', () => {
-  const workflow = runningAccountWorkflow(async () => ({ client: testWorker.client, taskQueue, accountId: await overdue() }));
+  const workflow = runningAccountWorkflow(async () => ({ client: bed.worker.client, taskQueue: bed.taskQueue, accountId: await overdue() }));
 
   test('each prints where it went; the history has them in order', async () => {
     const { accountId, handle } = workflow;
@@ -97,7 +84,7 @@ describe('hold, release-hold and cease-contact signal the running workflow', () 
 });
 
 describe('promise', () => {
-  const workflow = runningAccountWorkflow(async () => ({ client: testWorker.client, taskQueue, accountId: await overdue() }));
+  const workflow = runningAccountWorkflow(async () => ({ client: bed.worker.client, taskQueue: bed.taskQueue, accountId: await overdue() }));
 
   test('recorded through the update, with when it is judged; the same again is refused while it is pending', async () => {
     const { accountId, handle } = workflow;
@@ -112,7 +99,7 @@ describe('promise', () => {
     const first = await arrears(...args);
     const second = await arrears(...args);
 
-    const { rows } = await pool.query('SELECT id, amount, recorded_by, check_at FROM payment_promises WHERE account_id = $1', [accountId]);
+    const { rows } = await bed.pool.query('SELECT id, amount, recorded_by, check_at FROM payment_promises WHERE account_id = $1', [accountId]);
     expect(rows).toEqual([{ id: expect.any(Number), amount: 120_050, recorded_by: 'test-agent', check_at: expect.any(Date) }]);
     const [promise] = rows;
     expect(first).toEqual({

@@ -13,6 +13,7 @@ import { registerHoldCommands } from './commands/holds';
 import { registerImportCommand } from './commands/import';
 import { registerNegotiationCommands } from './commands/negotiation';
 import { registerLoginCommand } from './commands/login';
+import { registerOptOutCommand } from './commands/opt-out';
 import { registerOverrideStageCommand } from './commands/override-stage';
 import { registerPromiseCommand } from './commands/promise';
 import { registerReportCommand } from './commands/report';
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerCallOutcomeCommand(program);
   registerPromiseCommand(program);
   registerHoldCommands(program);
+  registerOptOutCommand(program);
   registerAppointmentsCommands(program);
   registerVisitCommands(program);
   registerOverrideStageCommand(program);

@@ -131,7 +131,7 @@ test('opt-out per channel, hold per account, cease-contact for good', async () =
   const sms = (accountId: string, n: number): ContactRequest => ({ borrowerId, accountId, channel: 'SMS', to: MOBILE, at: new Date(AT_SHANGHAI_10.getTime() - n * 86_400_000) });
   const call = (accountId: string): ContactRequest => ({ borrowerId, accountId, channel: 'CALL', to: MOBILE, at: AT_SHANGHAI_10 });
 
-  await recordOptOut(pool, borrowerId, 'SMS');
+  await recordOptOut(pool, borrowerId, 'SMS', { kind: 'STAFF', recordedBy: 'agent-test' });
   expect(await ask(policies, sms(accountA, 1))).toMatchObject({ allowed: false, rule: 'OPTED_OUT' });
   expect(await ask(policies, call(accountA))).toMatchObject({ allowed: true });
   await withdrawOptOut(pool, borrowerId, 'SMS');

@@ -29,6 +29,20 @@ export const PERSONAL_DATA_VIEWS: Record<string, readonly LoggedKind[]> = {
   'POST /codec/decode': [ANY_IN_PAYLOAD],
 };
 
+/**
+ * Views that show each caller only the kinds their roles may see, of these: the route
+ * lets in roles that see less, and leaves the rest out (e.g. an agent reads an account
+ * with the borrower's name and phone, without address or ID number).
+ */
+export const PERSONAL_DATA_VIEWS_BY_ROLE: Record<string, readonly PersonalDataKind[]> = {
+  'GET /accounts/:accountId': ['NAME', 'PHONE', 'ADDRESS', 'ID_NUMBER'],
+};
+
+/** Of the kinds a view offers, those a caller holding `roles` may see. */
+export function kindsShownTo(roles: readonly Role[], offered: readonly PersonalDataKind[]): PersonalDataKind[] {
+  return offered.filter((kind) => roles.some((role) => PERSONAL_DATA_BY_ROLE[role].includes(kind)));
+}
+
 /** Whether a caller holding `roles` may see every kind of `kinds` (ANY_IN_PAYLOAD: all of them). */
 export function maySee(roles: readonly Role[], kinds: readonly LoggedKind[]): boolean {
   const wanted = kinds.flatMap((k) => (k === ANY_IN_PAYLOAD ? PERSONAL_DATA_KINDS : [k]));

@@ -3,6 +3,7 @@
  * constants in a workflow-safe module that clients import too.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { TimelineEvent } from '../../../src/domain/timeline';
 import type {
   AccountStatement,
   CallOutcome,
@@ -47,6 +48,9 @@ export const paymentReversedSignal = defineSignal<[PaymentReversal]>('paymentRev
 export const figuresRefreshedSignal = defineSignal<[FiguresRefreshed]>('figuresRefreshed');
 
 export const summaryQuery = defineQuery<AccountSummary>('summary');
+
+/** The run's recent events in the domain's words, newest first, bounded (run/run-timeline.ts); no personal data. */
+export const timelineQuery = defineQuery<TimelineEvent[]>('timeline');
 
 // ---- early collection (issue 6, SPEC §2 steps 2-4 and 10) ----
 

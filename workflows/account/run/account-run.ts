@@ -9,6 +9,7 @@ import type { AccountStatement, PendingPromise, TreatmentChoice } from '../../..
 import type { Stage } from '../../../src/domain/stages';
 import type { CarriedState } from '../contract';
 import { CadenceClock } from './cadence-clock';
+import { cadenceWaitSummary } from './step-summaries';
 import { accountRunState } from './run-state';
 import type { StageMover } from './stage-mover';
 
@@ -103,7 +104,7 @@ export function accountRun(parts: AccountRunMoves, cadenceElapsedMs: number): Ac
       const left = remaining();
       if (left <= 0) return true;
       // Only a wait that can be brought forward wakes for a broken promise.
-      await condition(() => cadencePaused() || state.ceased || (bringForward !== undefined && state.nextStepNow), left);
+      await condition(() => cadencePaused() || state.ceased || (bringForward !== undefined && state.nextStepNow), left, { summary: cadenceWaitSummary(state.nextStep) });
     }
   }
 

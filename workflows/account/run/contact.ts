@@ -7,6 +7,7 @@
  * stops it for good.
  */
 import { condition, log, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { contactStepOptions } from './step-summaries';
 import type { createCallOutcomeActivities } from '../../../activities/call-outcomes';
 import type { createContactActivities } from '../../../activities/contact';
 import { callOutcomeSchema, type ContactStepResult } from '../../../src/domain/early-collection';
@@ -20,7 +21,7 @@ type ContactActivities = ReturnType<typeof createContactActivities>;
 type CallOutcomeActivities = ReturnType<typeof createCallOutcomeActivities>;
 
 /** Contacting the borrower: an outside provider, its own timeouts and retries, visible as its own task. */
-const contactSteps = proxyActivities<Pick<ContactActivities, 'contactBorrower'>>(outsideStepOptions);
+const contactSteps = (summary: Parameters<typeof contactStepOptions>[1]) => proxyActivities<Pick<ContactActivities, 'contactBorrower'>>(contactStepOptions(outsideStepOptions, summary));
 /** Call tasks and their outcomes: short Postgres steps, as local activities. */
 const callTasks = proxyLocalActivities<Pick<ContactActivities, 'closeCallTask'> & Pick<CallOutcomeActivities, 'recordCallOutcome'>>(databaseStepOptions);
 
@@ -75,7 +76,7 @@ export function borrowerContact(run: AccountRun): BorrowerContact {
       if (!(await run.waitUntil(Date.now()))) return { end: 'STOPPED' }; // on hold or waiting for a promised date: not now
       await run.refreshFigures(); // days past due have grown while we waited
       if (run.isCured()) return { end: 'STOPPED' };
-      const result = await contactSteps.contactBorrower({
+      const result = await contactSteps({ ...request, attempt: attempt.n }).contactBorrower({
         idempotencyKey: attemptKey(attempt.n),
         accountId,
         workflowId,

@@ -56,6 +56,7 @@ import { borrowerContact } from './contact';
 import { handleInterrupts } from './interrupts';
 import { figuresLane, handlePaymentEvents } from './payment-events';
 import { promisesToPay } from './promises';
+import { followRun } from './run-insight';
 import { figuresSearchAttributes, searchAttributesPublisher } from './publish-search-attributes';
 import { carriedRunState, recentIds, runSummary } from './run-state';
 import { stageMover } from './stage-mover';
@@ -233,6 +234,7 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
   }
 
   setHandler(summaryQuery, summarise);
+  followRun(summarise);
   setHandler(statementQuery, () => state.statement);
 
   handlePaymentEvents({

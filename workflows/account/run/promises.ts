@@ -13,6 +13,7 @@ import { calendarDateIn } from '../../../src/domain/time-zones';
 import { recordPromiseUpdate, type PromiseAccepted } from '../contract';
 import type { AccountRun } from './account-run';
 import { databaseStepOptions } from './step-options';
+import { promiseCheckSummary } from './step-summaries';
 import { setStoringUpdateHandler } from './update-handlers';
 
 const promiseSteps = proxyLocalActivities<Pick<ReturnType<typeof createPromiseActivities>, 'recordPromise' | 'settlePromise'>>(databaseStepOptions);
@@ -49,7 +50,7 @@ export function promisesToPay(run: AccountRun): Promises {
       await condition(() => state.pendingPromise !== null);
       const promise = state.pendingPromise!;
       const remaining = Date.parse(promise.checkAt) - Date.now();
-      if (remaining > 0) await sleep(remaining);
+      if (remaining > 0) await sleep(remaining, { summary: promiseCheckSummary(promise) });
       await settle(promise);
     }
   }
