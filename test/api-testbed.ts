@@ -3,11 +3,12 @@
  * (the real activities), the shared test Postgres and the Temporal dev server; and a
  * small JSON client for the routes.
  */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ROUTE_ROLES } from '../src/api/route-roles';
 import type { Pool } from '../src/db/pool';
 import type { Role } from '../src/identity/roles';
 import { tokenOf, tokenOfRole } from './test-identities';
-import { newCodecKeys, startTestApi, startTestWorker, type TestApi, type TestWorker, testPool, testTemporalAddress, uniqueId } from './support';
+import { createTimeSkippingEnv, newCodecKeys, startTestApi, startTestWorker, type TestApi, type TestWorker, testPool, testTemporalAddress, uniqueId } from './support';
 
 export interface ApiAnswer {
   status: number;
@@ -17,6 +18,8 @@ export interface ApiAnswer {
 export interface ApiTestbed {
   pool: Pool;
   worker: TestWorker;
+  /** With `clock: 'time-skipping'`: the environment whose clock `env.sleep` moves on. */
+  env?: TestWorkflowEnvironment;
   taskQueue: string;
   /**
    * `as`: who calls: a subject (a staff id) signed in at the local provider, a role (its
@@ -51,8 +54,12 @@ export async function authorizationOf(method: string, path: string, as?: Caller)
   return { authorization: `Bearer ${await tokenOfRole(role!)}` };
 }
 
-/** Starts everything before the file's tests (after `before`, e.g. staff the worker should see) and stops it after them. */
-export function apiTestbed(name: string, before?: (pool: Pool) => Promise<void>): ApiTestbed {
+/**
+ * Starts everything before the file's tests (after `before`, e.g. staff the worker should see) and stops it after them.
+ * `clock: 'time-skipping'` runs the worker and the API's client on the time-skipping server instead of the dev
+ * server: for a file that must get past a moment in the workflow's future (a visit's start, say).
+ */
+export function apiTestbed(name: string, before?: (pool: Pool) => Promise<void>, { clock = 'dev-server' }: { clock?: 'dev-server' | 'time-skipping' } = {}): ApiTestbed {
   const codecKeys = newCodecKeys();
   let api: TestApi | undefined;
   const bed = {
@@ -69,12 +76,14 @@ export function apiTestbed(name: string, before?: (pool: Pool) => Promise<void>)
   beforeAll(async () => {
     bed.pool = testPool();
     await before?.(bed.pool);
-    bed.worker = await startTestWorker({ address: testTemporalAddress(), taskQueue: bed.taskQueue, codecKeys, pool: bed.pool });
+    if (clock === 'time-skipping') bed.env = await createTimeSkippingEnv(codecKeys);
+    bed.worker = await startTestWorker({ ...(bed.env ? { env: bed.env } : { address: testTemporalAddress() }), taskQueue: bed.taskQueue, codecKeys, pool: bed.pool });
     api = await startTestApi({ pool: bed.pool, temporal: bed.worker.client, codecKeys });
   });
   afterAll(async () => {
     await api?.close();
     await bed.worker?.stop();
+    await bed.env?.teardown();
     await bed.pool?.end();
   });
   return bed;

@@ -165,11 +165,18 @@ export interface TestWorker {
 
 /**
  * A client and an `arrears` worker (the real activities, the outbox SMS provider)
- * against a Temporal server, on a task queue of the test's own.
+ * against a Temporal server, on a task queue of the test's own: the dev server at
+ * `address`, or a time-skipping `env` (whose connections its teardown closes).
  */
-export async function startTestWorker({ address, taskQueue, codecKeys, pool }: { address: string; taskQueue: string; codecKeys: CodecKeys; pool: Pool }): Promise<TestWorker> {
-  const client = await connectClient({ address, namespace: 'default', codecKeys });
-  const connection = await NativeConnection.connect({ address });
+export async function startTestWorker({
+  address,
+  env,
+  taskQueue,
+  codecKeys,
+  pool,
+}: { taskQueue: string; codecKeys: CodecKeys; pool: Pool } & ({ address: string; env?: undefined } | { env: TestWorkflowEnvironment; address?: undefined })): Promise<TestWorker> {
+  const client = env ? env.client : await connectClient({ address: address!, namespace: 'default', codecKeys });
+  const connection = env ? env.nativeConnection : await NativeConnection.connect({ address: address! });
   const worker = await createArrearsWorker({
     connection,
     namespace: 'default',
@@ -185,6 +192,7 @@ export async function startTestWorker({ address, taskQueue, codecKeys, pool }: {
     async stop() {
       worker.shutdown();
       await running.catch(() => undefined);
+      if (env) return;
       await connection.close();
       await client.connection.close();
     },

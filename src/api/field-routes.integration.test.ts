@@ -1,6 +1,7 @@
 /**
  * The field staff's path through the API end to end (issue 7 "Done when"), on the Temporal
- * dev server with a worker running the real activities on the real Postgres: a supervisor
+ * time-skipping server (a report is accepted only once the visit began, a day or more ahead:
+ * its clock gets there) with a worker running the real activities on the real Postgres: a supervisor
  * moves an account to APPOINTMENT; an agent finds the proposal and confirms a slot for the
  * borrower; the collector lists the day and submits the report; the account moves on. A
  * second account goes straight to VISIT. Refusals by the workflow are 409s that change
@@ -28,7 +29,7 @@ const bed = apiTestbed('field-api-flow', async (pool) => {
   agent = await addFieldStaff(pool, 'AGENT');
   for (let n = 0; n < 2; n++) await addFieldStaff(pool, 'COLLECTOR');
   await addFieldStaff(pool, 'SECURITY');
-});
+}, { clock: 'time-skipping' });
 const call = bed.call;
 
 const exampleReport = () => JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'examples/visit-report.json'), 'utf8')) as Record<string, unknown>;
@@ -47,6 +48,26 @@ async function startInReminding(): Promise<{ accountId: string; handle: Workflow
 
 const stageTransitions = async (accountId: string) =>
   (await bed.pool.query('SELECT from_stage, to_stage, reason FROM stage_transitions WHERE account_id = $1 ORDER BY occurred_at, id', [accountId])).rows;
+
+test('an override to VISIT books an unannounced visit, listed in its collector’s day', async () => {
+  const { accountId, handle } = await startInReminding();
+  try {
+    expect(await call('POST', `/accounts/${accountId}/stage-override`, override('VISIT'), { subject: supervisor })).toEqual({ status: 200, json: { from: 'REMINDING', to: 'VISIT' } });
+    const { visit } = await eventually(
+      () => summaryOf(handle),
+      (s) => Boolean(s.visit),
+    );
+    expect(visit).toMatchObject({ kind: 'UNANNOUNCED', addressKind: 'HOME', failedVisits: 0 });
+    const { rows } = await bed.pool.query('SELECT time_zone FROM staff WHERE id = $1', [visit!.collectorId]);
+    const day = calendarDateIn(Date.parse(visit!.startsAt), rows[0].time_zone as string);
+
+    const listed = await call('GET', `/staff/${visit!.collectorId}/appointments?date=${day}`, undefined, { subject: supervisor });
+
+    expect(listed.json.appointments).toEqual(expect.arrayContaining([expect.objectContaining({ appointmentId: visit!.appointmentId, accountId, kind: 'UNANNOUNCED', status: 'CONFIRMED' })]));
+  } finally {
+    await handle.terminate('test over').catch(() => undefined);
+  }
+});
 
 describe('APPOINTMENT → VISIT → report, through the API', () => {
   let accountId: string;
@@ -174,8 +195,24 @@ describe('APPOINTMENT → VISIT → report, through the API', () => {
     expect(rows[0].n).toBe(0);
   });
 
-  test("the collector's report (examples/visit-report.json): 200, stored with its personal data apart; the same again answers the same; PLAN takes the account to NEGOTIATION", async () => {
+  test('a report before the visit has begun is a 409 like a no-show (issue 19 §3b): nothing is stored, the account stays in VISIT', async () => {
+    const { startsAt } = (await summaryOf(handle)).visit!;
+    const refused = await call('POST', `/visits/${appointmentId}/report`, { ...exampleReport(), submittedBy: collectorId }, { subject: collectorId });
+    expect(refused).toEqual({ status: 409, json: { error: `visit ${appointmentId} starts at ${startsAt}: a report only after it began` } });
+    const { rows } = await bed.pool.query('SELECT count(*)::int AS n FROM visit_reports WHERE appointment_id = $1', [appointmentId]);
+    expect(rows[0].n).toBe(0);
+    expect((await summaryOf(handle)).stage).toBe('VISIT');
+  });
+
+  test("the collector's report (examples/visit-report.json) once the visit began (not dated in the future: 409): 200, stored with its personal data apart; the same again answers the same; PLAN takes the account to NEGOTIATION", async () => {
     const report = { ...exampleReport(), submittedBy: collectorId };
+    // the server's clock to a minute after the visit's start
+    const { startsAt } = (await summaryOf(handle)).visit!;
+    await bed.env!.sleep(Date.parse(startsAt) - (await bed.env!.currentTimeMs()) + 60_000);
+
+    const inTheFuture = await call('POST', `/visits/${appointmentId}/report`, { ...report, visitedAt: '2099-01-01T10:00:00+08:00' }, { subject: collectorId });
+    expect(inTheFuture.status).toBe(409);
+    expect(inTheFuture.json.error).toMatch(/^visitedAt: 2099-01-01T10:00:00\+08:00 is in the future \(now /);
 
     const accepted = await call('POST', `/visits/${appointmentId}/report`, report, { subject: collectorId });
     const again = await call('POST', `/visits/${appointmentId}/report`, report, { subject: collectorId });
@@ -197,24 +234,4 @@ describe('APPOINTMENT → VISIT → report, through the API', () => {
     );
     expect(summary.stage).toBe('NEGOTIATION');
   });
-});
-
-test('an override to VISIT books an unannounced visit, listed in its collector’s day', async () => {
-  const { accountId, handle } = await startInReminding();
-  try {
-    expect(await call('POST', `/accounts/${accountId}/stage-override`, override('VISIT'), { subject: supervisor })).toEqual({ status: 200, json: { from: 'REMINDING', to: 'VISIT' } });
-    const { visit } = await eventually(
-      () => summaryOf(handle),
-      (s) => Boolean(s.visit),
-    );
-    expect(visit).toMatchObject({ kind: 'UNANNOUNCED', addressKind: 'HOME', failedVisits: 0 });
-    const { rows } = await bed.pool.query('SELECT time_zone FROM staff WHERE id = $1', [visit!.collectorId]);
-    const day = calendarDateIn(Date.parse(visit!.startsAt), rows[0].time_zone as string);
-
-    const listed = await call('GET', `/staff/${visit!.collectorId}/appointments?date=${day}`, undefined, { subject: supervisor });
-
-    expect(listed.json.appointments).toEqual(expect.arrayContaining([expect.objectContaining({ appointmentId: visit!.appointmentId, accountId, kind: 'UNANNOUNCED', status: 'CONFIRMED' })]));
-  } finally {
-    await handle.terminate('test over').catch(() => undefined);
-  }
 });

@@ -109,7 +109,8 @@ function fieldLines(field: FieldDemo): string[] {
     ['proposals', "appointments waiting for the borrower's confirmation"],
     [`confirm-appointment ${p?.appointmentId ?? '<appointmentId>'} --slot ${p?.slotIds[0] ?? 's1'} --address-kind HOME --by agent-01 --channel CALL`, ''],
     [`appointments --staff ${collector}`, `today; --date ${day} for the visit booked`],
-    [`visit-report ${visitId} --file examples/visit-report.json`, collector === 'collector-01' ? '' : `with "submittedBy": "${collector}"`],
+    // a report, like a no-show, is refused before the visit's start (issue 19 §3b)
+    [`visit-report ${visitId} --file examples/visit-report.json`, `once the visit has begun${collector === 'collector-01' ? '' : `, with "submittedBy": "${collector}"`}`],
     [`no-show ${visitId} --by ${collector}`, 'once the visit has begun'],
   ];
   const width = Math.max(...commands.filter(([, why]) => why).map(([command]) => command.length));

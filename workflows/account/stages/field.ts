@@ -418,6 +418,13 @@ export function fieldCollection(run: FieldRun, carried?: FieldCarried): FieldCol
     return v;
   }
 
+  const CLOCK_SLACK_MS = 10 * 60_000;
+
+  /** Validators only (they never run on replay): what happens at a visit is told once it began. */
+  function visitBegun(v: VisitBooked, what: string): void {
+    if (Date.now() < Date.parse(v.startsAt)) throw new Error(`visit ${v.appointmentId} starts at ${v.startsAt}: ${what} only after it began`);
+  }
+
   setStoringUpdateHandler(confirmAppointmentUpdate, {
     schema: confirmAppointmentSchema,
     validate(c) {
@@ -454,8 +461,7 @@ export function fieldCollection(run: FieldRun, carried?: FieldCarried): FieldCol
   setStoringUpdateHandler(recordVisitNoShowUpdate, {
     schema: visitNoShowSchema,
     validate(n) {
-      const v = currentVisit(n.appointmentId, n.reportedBy);
-      if (Date.now() < Date.parse(v.startsAt)) throw new Error(`visit ${n.appointmentId} starts at ${v.startsAt}: a no-show only after it began`);
+      visitBegun(currentVisit(n.appointmentId, n.reportedBy), 'a no-show');
     },
     async store(noShow): Promise<VisitNoShowRecorded> {
       field.beingClosed.add(noShow.appointmentId);
@@ -485,7 +491,12 @@ export function fieldCollection(run: FieldRun, carried?: FieldCarried): FieldCol
   setStoringUpdateHandler(submitVisitReportUpdate, {
     schema: visitReportSchema,
     validate(report) {
-      currentVisit(report.appointmentId, report.submittedBy);
+      // Issue 19 §3b: a report two days before the visit moved the account; like a no-show, only once the visit began.
+      const v = currentVisit(report.appointmentId, report.submittedBy);
+      visitBegun(v, 'a report');
+      // a visit told as happened in the future is a slip (a device's clock a few minutes off is not)
+      const visitedAt = Date.parse(report.visitedAt);
+      if (visitedAt > Date.now() + CLOCK_SLACK_MS) throw new Error(`visitedAt: ${report.visitedAt} is in the future (now ${new Date(Date.now()).toISOString()})`);
     },
     async store(report): Promise<VisitReportAccepted> {
       field.beingClosed.add(report.appointmentId);
