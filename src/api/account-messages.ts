@@ -17,6 +17,7 @@ import type { Queryable } from '../db/pool';
 import { callOutcomeSchema, type CallOutcome, type CallOutcomeRecorded, type CeaseContact, type HoldPlaced, type HoldReleased, type PromiseToPay } from '../domain/early-collection';
 import { accountHandle, accountWorkflowId } from '../temporal/account-workflow';
 import { payloadProblems } from '../domain/input-problems';
+import { noAnswerMessage, serverRefusalMessage, workerPolling } from '../temporal/update-failure';
 import { ceaseContactSignal, holdPlacedSignal, holdReleasedSignal, recordCallOutcomeUpdate, recordPromiseUpdate, type PromiseAccepted } from '../../workflows/account/contract';
 
 export interface AccountMessageDeps {
@@ -35,7 +36,9 @@ export type UpdateOutcome<T> =
   | { kind: 'REJECTED'; error: string }
   | { kind: 'NOT_RUNNING'; error: string }
   /** no answer in time: the workflow may still take it (a repeated call outcome finds the first) */
-  | { kind: 'NO_ANSWER'; error: string };
+  | { kind: 'NO_ANSWER'; error: string }
+  /** Temporal turned it away for load (RESOURCE_EXHAUSTED): retry shortly */
+  | { kind: 'BUSY'; error: string };
 
 export type SignalOutcome = { kind: 'SENT'; workflowId: string } | Extract<UpdateOutcome<never>, { kind: 'NOT_FOUND' | 'NOT_RUNNING' }>;
 
@@ -46,14 +49,23 @@ export const issuesOf = (error: z.ZodError, body: unknown) => payloadProblems(er
 const notRunning = (accountId: string) => ({ kind: 'NOT_RUNNING' as const, error: `no running collection workflow for account ${accountId} (${accountWorkflowId(accountId)})` });
 export const unknownAccount = (accountId: string) => ({ kind: 'NOT_FOUND' as const, error: `account ${accountId} is not in the loan book` });
 
+/** The validator's (or the failed store's) reason; never the SDK's bare "Workflow Update failed". */
+function refusalOf(err: WorkflowUpdateFailedError): string {
+  const reason = err.cause instanceof Error ? err.cause.message : '';
+  return reason ? reason : 'the workflow refused the update without giving a reason; look at the account (its summary) and retry';
+}
+
 /** Runs an update and sorts its failures; anything else (Temporal unreachable) is thrown. */
 export async function runUpdate<T>(deps: AccountMessageDeps, accountId: string, send: () => Promise<T>): Promise<UpdateOutcome<T>> {
+  const timeoutMs = deps.updateTimeoutMs ?? 30_000;
   try {
-    return { kind: 'DONE', result: await deps.temporal.withDeadline(Date.now() + (deps.updateTimeoutMs ?? 30_000), send) };
+    return { kind: 'DONE', result: await deps.temporal.withDeadline(Date.now() + timeoutMs, send) };
   } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) return { kind: 'REJECTED', error: err.cause instanceof Error ? err.cause.message : err.message };
+    if (err instanceof WorkflowUpdateFailedError) return { kind: 'REJECTED', error: refusalOf(err) };
     if (err instanceof WorkflowNotFoundError) return notRunning(accountId);
-    if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return { kind: 'NO_ANSWER', error: `the workflow of account ${accountId} did not answer in time; try again` };
+    if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return { kind: 'NO_ANSWER', error: noAnswerMessage(accountId, timeoutMs, await workerPolling(deps.temporal, accountId)) };
+    const refused = serverRefusalMessage(err, accountId);
+    if (refused) return refused.busy ? { kind: 'BUSY', error: refused.error } : { kind: 'REJECTED', error: refused.error };
     throw err;
   }
 }

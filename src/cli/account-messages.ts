@@ -43,6 +43,10 @@ export function answerOf<T>(outcome: UpdateOutcome<T> | SignalOutcome): T | { wo
       return { workflowId: outcome.workflowId };
     case 'INVALID':
       throw new Error(`refused: ${outcome.issues.join('; ')}`);
+    case 'NO_ANSWER':
+    case 'BUSY':
+      // not a refusal: nothing was decided yet
+      throw new Error(outcome.error);
     default:
       throw new Error(`refused: ${outcome.error}`);
   }

@@ -20,6 +20,7 @@ import { registerReportCommand } from './commands/report';
 import { registerScoreCommands } from './commands/score';
 import { registerScreenCommand } from './commands/screen';
 import { registerVisitCommands } from './commands/visits';
+import { cliFailureMessage } from './failure-message';
 
 export function buildProgram(): Command {
   const program = new Command('arrears')
@@ -49,7 +50,7 @@ if (require.main === module) {
   buildProgram()
     .parseAsync(process.argv)
     .catch((err: unknown) => {
-      process.stderr.write(`arrears: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.stderr.write(`arrears: ${cliFailureMessage(err)}\n`);
       process.exitCode = 1;
     });
 }
