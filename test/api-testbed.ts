@@ -27,6 +27,8 @@ export interface ApiTestbed {
    * the route allows (route-roles.ts).
    */
   call(method: 'GET' | 'POST', path: string, body?: unknown, as?: Caller): Promise<ApiAnswer>;
+  /** `http://127.0.0.1:<port>`, for a test that sends raw bytes or reads a non-JSON answer */
+  baseUrl(): string;
 }
 
 export type Caller = { subject: string } | { role: Role } | { token: string } | 'nobody';
@@ -64,6 +66,7 @@ export function apiTestbed(name: string, before?: (pool: Pool) => Promise<void>,
   let api: TestApi | undefined;
   const bed = {
     taskQueue: uniqueId(name),
+    baseUrl: () => api!.baseUrl,
     async call(method: 'GET' | 'POST', path: string, body?: unknown, as?: Caller): Promise<ApiAnswer> {
       const headers = await authorizationOf(method, path, as);
       const response = await fetch(`${api?.baseUrl}${path}`, {
