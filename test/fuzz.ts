@@ -74,10 +74,10 @@ function withLeaf(value: unknown, path: (string | number)[], leaf: unknown, drop
 
 /**
  * A valid payload with one field broken: dropped, or replaced by a hostile value of another
- * type than the one it had (so the result is a rejection, not another valid payload), or an
- * unknown field added beside it.
+ * type than the one it had (so the result is a rejection, not another valid payload), or
+ * (`strict` schemas only) an unknown field added beside it.
  */
-export function oneFieldBroken(valid: object): fc.Arbitrary<unknown> {
+export function oneFieldBroken(valid: object, { strict = true }: { strict?: boolean } = {}): fc.Arbitrary<unknown> {
   const paths = leafPaths(valid);
   const typeOf = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
   const get = (path: (string | number)[]) => path.reduce<unknown>((v, k) => (v as Record<string | number, unknown>)[k], valid);
@@ -85,7 +85,8 @@ export function oneFieldBroken(valid: object): fc.Arbitrary<unknown> {
     fc.oneof(
       hostileValue.filter((v) => typeOf(v) !== typeOf(get(path)) && typeOf(get(path)) !== 'null').map((v) => withLeaf(valid, path, v, false)),
       fc.constant(withLeaf(valid, path, undefined, true)),
-      personalValue.map((v) => ({ ...valid, [`unexpected${v.length}`]: v })),
+      // an unknown field is a rejection only where the schema is strict
+      strict ? personalValue.map((v) => ({ ...valid, [`unexpected${v.length}`]: v })) : fc.constant(withLeaf(valid, path, undefined, true)),
     ),
   );
 }
