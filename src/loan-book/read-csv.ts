@@ -5,7 +5,7 @@
  * (the header is line 1).
  */
 import { parse } from 'csv-parse/sync';
-import { CSV_COLUMNS, type ImportIssue, RECORD_TYPES, type RecordType } from './records';
+import { CSV_COLUMNS, type ImportIssue, nameAsField, RECORD_TYPES, type RecordType } from './records';
 import type { SourceRow, SourceRows } from './source-rows';
 
 interface CsvLine {
@@ -60,7 +60,7 @@ export function readLoanBookCsv(content: string): SourceRows {
   }
   const headerIssues: ImportIssue[] = [];
   header.forEach((column, n) => {
-    if (!CSV_COLUMNS.includes(column)) headerIssues.push({ where: 'line 1', field: column || `(column ${n + 1})`, message: 'not a loan-book column' });
+    if (!CSV_COLUMNS.includes(column)) headerIssues.push({ where: 'line 1', field: nameAsField(column, `column ${n + 1}`), message: 'not a loan-book column' });
     else if (header.indexOf(column) !== n) headerIssues.push({ where: 'line 1', field: column, message: 'appears twice' });
   });
   if (headerIssues.length > 0) return { rows: [], issues: headerIssues };

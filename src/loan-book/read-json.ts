@@ -5,7 +5,7 @@
  * (amounts may be strings or numbers; strings are exact, so prefer them); null is
  * the same as absent.
  */
-import { type ImportIssue, JSON_SECTIONS, RECORD_TYPES } from './records';
+import { type ImportIssue, JSON_SECTIONS, nameAsField, RECORD_TYPES } from './records';
 import type { SourceRow, SourceRows } from './source-rows';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -22,7 +22,7 @@ export function readLoanBookJson(content: string): SourceRows {
 
   const issues: ImportIssue[] = Object.keys(doc)
     .filter((key) => !sections.includes(key))
-    .map((key) => ({ where: 'file', field: key, message: `not a loan-book section (${sections.join(', ')})` }));
+    .map((key, n) => ({ where: 'file', field: nameAsField(key, `key ${n + 1}`), message: `not a loan-book section (${sections.join(', ')})` }));
   const rows: SourceRow[] = [];
   for (const type of RECORD_TYPES) {
     const section = JSON_SECTIONS[type];
@@ -38,7 +38,7 @@ export function readLoanBookJson(content: string): SourceRows {
       const fields: Record<string, string> = {};
       for (const [key, value] of Object.entries(element)) {
         if (value === null || value === undefined || value === '') continue;
-        if (typeof value === 'object') issues.push({ where, field: key, message: 'expected a string, number or boolean' });
+        if (typeof value === 'object') issues.push({ where, field: nameAsField(key, 'a key'), message: 'expected a string, number or boolean' });
         else fields[key] = String(value);
       }
       rows.push({ where, type, fields });

@@ -16,6 +16,13 @@ import { canonicalTimeZone } from '../domain/time-zones';
 import { DECIMAL_AMOUNT, DECIMAL_AMOUNT_HINT } from './major-units';
 
 export const RECORD_TYPES = ['BORROWER', 'CONTACT', 'ACCOUNT', 'INSTALLMENT', 'PAYMENT'] as const;
+
+/**
+ * A column or key the file names, as an issue may repeat it: a name shaped like a field's
+ * (full_name, borowers), or else where it stands. A file without its header line has a
+ * borrower's name or phone where the header should be, and an issue must not repeat it.
+ */
+export const nameAsField = (name: string, where: string) => (/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(name) ? name : `(${where}: not a field name)`);
 export type RecordType = (typeof RECORD_TYPES)[number];
 
 /** The JSON layout's array for each record type. */

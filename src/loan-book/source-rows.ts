@@ -4,7 +4,7 @@
  * Every bad field of every record is named; none is echoed (it may be personal data).
  */
 import type { z } from 'zod';
-import { type ImportIssue, type ParsedRecords, RECORD_SCHEMAS, RECORD_TYPES, type RecordType } from './records';
+import { type ImportIssue, nameAsField, type ParsedRecords, RECORD_SCHEMAS, RECORD_TYPES, type RecordType } from './records';
 
 export interface SourceRow {
   where: string;
@@ -20,7 +20,7 @@ export interface SourceRows {
 /** The zod issues of one record, one per field; a missing field is "required". */
 export function issuesOf(error: z.ZodError, where: string, fields: Record<string, unknown>, recordName: string): ImportIssue[] {
   return error.issues.flatMap((issue) => {
-    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ where, field: key, message: `not a field of ${recordName} records` }));
+    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ where, field: nameAsField(key, 'a key'), message: `not a field of ${recordName} records` }));
     const field = String(issue.path[0] ?? '(record)');
     const missing = issue.code === 'invalid_type' && fields[field] === undefined;
     return [{ where, field, message: missing ? 'required' : issue.message }];
