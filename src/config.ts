@@ -33,7 +33,8 @@ const previousCodecKeys = z
 const timeZone = z.string().transform((name, ctx) => {
   const canonical = canonicalTimeZone(name);
   if (!canonical) {
-    ctx.addIssue({ code: 'custom', message: `not an IANA time zone name (e.g. Asia/Shanghai): ${JSON.stringify(name)}` });
+    // the value itself is not repeated: a variable set by mistake may hold a secret (issue 19 §2)
+    ctx.addIssue({ code: 'custom', message: 'not an IANA time zone name (e.g. Asia/Shanghai)' });
     return z.NEVER;
   }
   return canonical;
