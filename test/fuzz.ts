@@ -5,6 +5,7 @@
  * echoes a value that looks like personal data.
  */
 import fc from 'fast-check';
+import type { Queryable } from '../src/db/pool';
 
 /** Runs per property: modest in `npm test` (the whole fuzz set stays under a minute); FUZZ_RUNS=500 for a long night. */
 export const fuzzRuns = (inTests: number) => {
@@ -107,3 +108,13 @@ export function personalStringsIn(value: unknown): string[] {
 
 /** A string's first characters, to name it in a failure without printing a 200 kB value. */
 export const shortened = (text: string) => (text.length > 300 ? `${text.slice(0, 300)}… (${text.length} chars)` : text);
+
+/** Counts the account's rows in every table with an account_id: equal before and after a rejection, or something was written. */
+export async function accountRowCounter(db: Queryable, accountId: string): Promise<() => Promise<Record<string, number>>> {
+  const { rows } = await db.query<{ table_name: string }>(
+    `SELECT table_name FROM information_schema.columns c JOIN information_schema.tables t USING (table_schema, table_name)
+      WHERE c.table_schema = 'public' AND c.column_name = 'account_id' AND t.table_type = 'BASE TABLE' ORDER BY table_name`,
+  );
+  const sql = rows.map((r) => `SELECT '${r.table_name}' AS t, count(*)::int AS n FROM "${r.table_name}" WHERE account_id::text = $1`).join(' UNION ALL ');
+  return async () => Object.fromEntries((await db.query<{ t: string; n: number }>(sql, [accountId])).rows.map((r) => [r.t, r.n]));
+}

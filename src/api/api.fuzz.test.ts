@@ -13,7 +13,7 @@ import { accountWorkflowId } from '../domain/ids';
 import { PROJECT_ROOT } from '../paths';
 import { apiTestbed, authorizationOf, type Caller } from '../../test/api-testbed';
 import { addFieldStaff } from '../../test/field-collection-seeds';
-import { fuzzRuns, hostileValue, oneFieldBroken, personalStringsIn, personalValue, shortened, trickyString } from '../../test/fuzz';
+import { accountRowCounter, fuzzRuns, hostileValue, oneFieldBroken, personalStringsIn, personalValue, shortened, trickyString } from '../../test/fuzz';
 import { eventually, isoDateFrom, seedAccount } from '../../test/support';
 import { ACCOUNT_COLLECTION_WORKFLOW, summaryQuery } from '../../workflows/account/contract';
 import { PUBLIC, ROUTE_ROLES } from './route-roles';
@@ -83,12 +83,7 @@ beforeAll(async () => {
   accountId = await seedAccount(bed.pool, { installments: [{ dueDate: isoDateFrom(Date.now(), -20), amount: 250_000 }] });
   const handle = await bed.worker.client.workflow.start(ACCOUNT_COLLECTION_WORKFLOW, { taskQueue: bed.taskQueue, workflowId: accountWorkflowId(accountId), args: [{ accountId }] });
   await eventually(() => handle.query(summaryQuery), (s) => s.stage === 'REMINDING');
-  const { rows } = await bed.pool.query<{ table_name: string }>(
-    `SELECT table_name FROM information_schema.columns c JOIN information_schema.tables t USING (table_schema, table_name)
-      WHERE c.table_schema = 'public' AND c.column_name = 'account_id' AND t.table_type = 'BASE TABLE' ORDER BY table_name`,
-  );
-  const sql = rows.map((r) => `SELECT '${r.table_name}' AS t, count(*)::int AS n FROM "${r.table_name}" WHERE account_id::text = $1`).join(' UNION ALL ');
-  countRows = async () => Object.fromEntries((await bed.pool.query<{ t: string; n: number }>(sql, [accountId])).rows.map((r) => [r.t, r.n]));
+  countRows = await accountRowCounter(bed.pool, accountId);
   // the run's first steps (its reminder, its audit rows) done before the first count
   await settled();
 }, 60_000);

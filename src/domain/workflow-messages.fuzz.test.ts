@@ -14,7 +14,7 @@ import fc from 'fast-check';
 import type { Pool } from '../db/pool';
 import { accountWorkflowId } from './ids';
 import { addFieldStaff, validVisitReport } from '../../test/field-collection-seeds';
-import { fuzzRuns, hostileValue, oneFieldBroken, personalStringsIn } from '../../test/fuzz';
+import { accountRowCounter, fuzzRuns, hostileValue, oneFieldBroken, personalStringsIn } from '../../test/fuzz';
 import { eventually, isoDateFrom, newCodecKeys, seedAccount, startTestWorker, testPool, testTemporalAddress, uniqueId, type TestWorker } from '../../test/support';
 import {
   ACCOUNT_COLLECTION_WORKFLOW,
@@ -70,12 +70,7 @@ beforeAll(async () => {
   accountId = await seedAccount(pool, { installments: [{ dueDate: isoDateFrom(Date.now(), -20), amount: 250_000 }] });
   handle = await worker.client.workflow.start(ACCOUNT_COLLECTION_WORKFLOW, { taskQueue: worker.worker.options.taskQueue, workflowId: accountWorkflowId(accountId), args: [{ accountId }] });
   await eventually(() => handle.query(summaryQuery), (s) => s.stage === 'REMINDING');
-  const { rows } = await pool.query<{ table_name: string }>(
-    `SELECT table_name FROM information_schema.columns c JOIN information_schema.tables t USING (table_schema, table_name)
-      WHERE c.table_schema = 'public' AND c.column_name = 'account_id' AND t.table_type = 'BASE TABLE' ORDER BY table_name`,
-  );
-  const sql = rows.map((r) => `SELECT '${r.table_name}' AS t, count(*)::int AS n FROM "${r.table_name}" WHERE account_id::text = $1`).join(' UNION ALL ');
-  countRows = async () => Object.fromEntries((await pool.query<{ t: string; n: number }>(sql, [accountId])).rows.map((r) => [r.t, r.n]));
+  countRows = await accountRowCounter(pool, accountId);
   // the run's first steps done (its first workflow task completed, nothing in flight) before the first count
   await quiet();
 }, 60_000);
