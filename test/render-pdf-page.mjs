@@ -1,6 +1,6 @@
 // Renders a PDF's first page to a PNG (pdfjs-dist + @napi-rs/canvas) and reads it back by OCR
 // (tesseract.js, its English data from npm: @tesseract.js-data/eng). A script of its own,
-// run by test/pdf-first-page.ts in a child process, because pdfjs-dist is an ES module
+// run by test/pdf-first-page.ts (renderFirstPage) in a child process, because pdfjs-dist is an ES module
 // that jest's CommonJS runtime cannot load. Prints one line of JSON: { png, ocrText, pdfText }.
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
