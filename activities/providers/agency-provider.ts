@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import type { Queryable } from '../../src/db/pool';
+import { insertOncePerKey } from './outbox';
 import { postWithIdempotencyKey, type HttpProviderSettings } from './idempotent-post';
 
 export type AgencyMessage =
@@ -33,14 +34,8 @@ export class OutboxAgencyProvider implements AgencyProvider {
   }
 
   async send({ idempotencyKey, kind, agencyId, ...payload }: AgencyMessage): Promise<{ agencyReference: string }> {
-    const { rows } = await this.db.query(
-      `WITH inserted AS (
-         INSERT INTO agency_outbox (idempotency_key, agency_id, kind, payload) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (idempotency_key) DO NOTHING RETURNING id)
-       SELECT id FROM inserted UNION ALL SELECT id FROM agency_outbox WHERE idempotency_key = $1`,
-      [idempotencyKey, agencyId, kind, JSON.stringify(payload)],
-    );
-    return { agencyReference: `outbox-${String(rows[0].id)}` };
+    const id = await insertOncePerKey(this.db, 'agency_outbox', { idempotency_key: idempotencyKey, agency_id: agencyId, kind, payload: JSON.stringify(payload) });
+    return { agencyReference: `outbox-${id}` };
   }
 }
 
