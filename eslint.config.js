@@ -12,7 +12,7 @@ const testWaits = require('./lint/test-waits.js');
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
 module.exports = tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.data/', '.tools/', 'coverage/', 'tools/', 'eslint.config.js', 'jest.config.js', 'lint/', 'test/summary-reporter.js'] },
+  { ignores: ['node_modules/', 'dist/', '.data/', '.tools/', 'coverage/', 'tools/', 'eslint.config.js', 'jest.config.js', 'lint/', 'test/summary-reporter.js', 'test/render-pdf-page.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -3,10 +3,12 @@ import type { Client } from '@temporalio/client';
 import type { ContactPolicySet } from '../src/contact-policy/policy';
 import type { Pool } from '../src/db/pool';
 import type { FieldCollectionConfig } from '../src/field-collection/schema';
+import type { LegalConfig } from '../src/legal/schema';
 import type { NegotiationConfig } from '../src/negotiation/schema';
 import type { TemplateCatalogue } from '../src/templates/catalogue';
 import type { ExperimentsConfig } from '../src/treatments/experiments';
 import type { TreatmentsConfig } from '../src/treatments/schema';
+import type { AgencyProvider } from './providers/agency-provider';
 import type { EmailProvider } from './providers/email-provider';
 import type { SmsProvider } from './providers/sms-provider';
 
@@ -33,4 +35,10 @@ export interface ActivityDeps {
   fieldCollection?: FieldCollectionConfig;
   /** config/negotiation.json as loaded at start; default: that file. */
   negotiation?: NegotiationConfig;
+  /** config/legal.json as loaded at start; default: that file. */
+  legal?: LegalConfig;
+  /** Placement and recall messages to agencies; default: the agency_outbox table. */
+  agencyProvider?: AgencyProvider;
+  /** Where legal referrals' evidence bundles are written; default: .data/legal-bundles. */
+  legalBundleDir?: string;
 }

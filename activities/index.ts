@@ -10,6 +10,7 @@ import { createContactActivities } from './contact';
 import type { ActivityDeps } from './deps';
 import { createFamilyContactActivities } from './family-contacts';
 import { createHoldActivities } from './holds';
+import { createLegalActivities } from './legal';
 import { createNegotiationActivities } from './negotiation';
 import { createPaymentActivities } from './payments';
 import { createPromiseActivities } from './promises';
@@ -36,6 +37,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createAppointmentActivities(deps),
     ...createFamilyContactActivities(deps),
     ...createNegotiationActivities(deps),
+    ...createLegalActivities(deps),
   };
 }
 

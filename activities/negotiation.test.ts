@@ -4,14 +4,13 @@
  * the borrower's answers (accept, decline, counter; to an expired or withdrawn offer: refused),
  * the plan written with its adjustments, and payments allocated to its obligations.
  */
-import { ApplicationFailure } from '@temporalio/common';
 import { testPolicies } from '../src/contact-policy/test-policies';
 import { loadAccountFigures } from '../src/db/account-figures';
 import type { ContactStepInput, ContactStepResult } from '../src/domain/early-collection';
 import type { DecideWaiverInput, MakeOfferInput, Offer, OfferAnswered, OfferRef, PlanResponse, PlanView, RespondToOfferInput, SetPlanStatusInput, WaiverDecision } from '../src/domain/negotiation';
 import { FailureType } from '../src/domain/failures';
 import { accountWorkflowId } from '../src/domain/ids';
-import { activityTestbed, runActivity } from '../test/activity-testbed';
+import { activityTestbed, failureOf, runActivity } from '../test/activity-testbed';
 import { pay, setRiskTier } from '../test/early-collection-seeds';
 import { addFieldStaff } from '../test/field-collection-seeds';
 import { isoDateFrom, seedAccount, uniqueId } from '../test/support';
@@ -73,15 +72,6 @@ const option = (offer: Offer, kind: string) => {
   if (!found) throw new Error(`no ${kind}`);
   return found;
 };
-
-async function failureOf(work: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = await work.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ApplicationFailure);
-  return err as ApplicationFailure;
-}
 
 /** An account with a visit report (surplus 2900.00: 450.00 a month for the plan) and its first offer. */
 async function offered(tier = 'MEDIUM') {

@@ -135,8 +135,16 @@ export const configSchema = z.object({
   SMS_HTTP_TOKEN: z.string().min(1).optional(),
   /** The key the SMS provider signs its inbound-message webhook with (HMAC-SHA256); unset: POST /sms/inbound answers 503. */
   SMS_INBOUND_SIGNING_KEY: z.string().min(32, 'at least 32 characters').optional(),
+  /** Where placement and recall messages to collection agencies go: `outbox` (the agency_outbox table a relay drains) or `http` (a POST per message to AGENCY_HTTP_URL). */
+  AGENCY_PROVIDER: z.enum(['outbox', 'http']).default('outbox'),
+  AGENCY_HTTP_URL: z.string().url().optional(),
+  /** Sent as `Authorization: Bearer …` to the agency endpoint. */
+  AGENCY_HTTP_TOKEN: z.string().min(1).optional(),
+  /** Where a legal referral's evidence bundle (a ZIP) is stored; unset: legal-bundles under the data dir. */
+  LEGAL_BUNDLE_DIR: z.string().min(1).optional(),
 }).superRefine((cfg, ctx) => {
   if (cfg.SMS_PROVIDER === 'http' && !cfg.SMS_HTTP_URL) ctx.addIssue({ code: 'custom', path: ['SMS_HTTP_URL'], message: 'required when SMS_PROVIDER=http' });
+  if (cfg.AGENCY_PROVIDER === 'http' && !cfg.AGENCY_HTTP_URL) ctx.addIssue({ code: 'custom', path: ['AGENCY_HTTP_URL'], message: 'required when AGENCY_PROVIDER=http' });
 });
 
 export type Config = z.infer<typeof configSchema>;

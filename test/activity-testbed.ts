@@ -3,6 +3,7 @@
  * SMS provider replaced by its outbox, each call inside a mock activity context (as
  * Temporal would run it: `log`, `Context.current()`).
  */
+import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities, type ActivityDeps } from '../activities';
 import { OutboxSmsProvider } from '../activities/providers/sms-provider';
@@ -35,4 +36,14 @@ export function activityTestbed(): ActivityTestbed {
 
 export function runActivity<I, O>(activity: (input: I) => Promise<O>, input: I): Promise<O> {
   return new MockActivityEnvironment().run(activity, input) as Promise<O>;
+}
+
+/** The business failure an activity call ends in (the test fails if it resolves or fails otherwise). */
+export async function failureOf(work: Promise<unknown>): Promise<ApplicationFailure> {
+  const err = await work.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(ApplicationFailure);
+  return err as ApplicationFailure;
 }

@@ -29,6 +29,8 @@ export interface ApiTestbed {
   call(method: 'GET' | 'POST', path: string, body?: unknown, as?: Caller): Promise<ApiAnswer>;
   /** `http://127.0.0.1:<port>`, for a test that sends raw bytes or reads a non-JSON answer */
   baseUrl(): string;
+  /** A GET whose answer is not JSON (a ZIP): its status, headers and bytes. */
+  download(path: string, as?: Caller): Promise<{ status: number; headers: Headers; body: Buffer }>;
 }
 
 export type Caller = { subject: string } | { role: Role } | { token: string } | 'nobody';
@@ -74,6 +76,10 @@ export function apiTestbed(name: string, before?: (pool: Pool) => Promise<void>,
         ...(body === undefined ? { headers } : { headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) }),
       });
       return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+    },
+    async download(path: string, as?: Caller) {
+      const response = await fetch(`${api?.baseUrl}${path}`, { headers: await authorizationOf('GET', path, as) });
+      return { status: response.status, headers: response.headers, body: Buffer.from(await response.arrayBuffer()) };
     },
   } as ApiTestbed;
   beforeAll(async () => {

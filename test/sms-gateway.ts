@@ -27,7 +27,8 @@ export interface SmsGateway {
   close(): Promise<void>;
 }
 
-export async function startSmsGateway(): Promise<SmsGateway> {
+/** `answerKey`: the field the 2xx answer names the id in (`reference` for an agency endpoint, which takes other messages the same way). */
+export async function startSmsGateway({ answerKey = 'messageId' }: { answerKey?: string } = {}): Promise<SmsGateway> {
   const requests: GatewayRequest[] = [];
   const sent = new Map<string, { to: string; body: string; messageId: string }>();
   const failures: number[] = [];
@@ -59,7 +60,7 @@ export async function startSmsGateway(): Promise<SmsGateway> {
       const first = key === undefined ? undefined : sent.get(key);
       const messageId = first?.messageId ?? `gw-${sent.size + 1}`;
       if (key !== undefined && !first) sent.set(key, { to: message.to, body: message.body, messageId });
-      res.writeHead(first ? 200 : 201, { 'content-type': 'application/json' }).end(JSON.stringify({ messageId }));
+      res.writeHead(first ? 200 : 201, { 'content-type': 'application/json' }).end(JSON.stringify({ [answerKey]: messageId }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

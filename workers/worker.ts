@@ -1,4 +1,5 @@
 /** The worker process: `npm run worker` (the launcher and docker-compose start it). */
+import path from 'node:path';
 import { Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { OutboxEmailProvider, smtpDeliveryFromConfig } from '../activities/providers/email-provider';
@@ -13,6 +14,8 @@ import { ensureScreeningSchedule, screeningScheduleSettings } from '../src/tempo
 import { loadTemplateCatalogue } from '../src/templates/catalogue';
 import { loadTreatments } from '../src/treatments/load';
 import { createArrearsWorker } from './create-worker';
+import { agencyProviderFromConfig } from '../activities/providers/agency-provider-from-config';
+import { loadLegalConfig } from '../src/legal/load';
 
 async function main(): Promise<void> {
   const cfg = config();
@@ -25,7 +28,9 @@ async function main(): Promise<void> {
   const templates = loadTemplateCatalogue();
   const smsProvider = smsProviderFromConfig(cfg, pool);
   const emailProvider = new OutboxEmailProvider(pool, smtpDeliveryFromConfig(cfg));
-  logger.info({ treatments: treatments.version, contactPolicy: contactPolicies.version, templates: templates.size, sms: smsProvider.name, email: emailProvider.name }, 'cadence configuration loaded');
+  const legal = loadLegalConfig();
+  const agencyProvider = agencyProviderFromConfig(cfg, pool);
+  logger.info({ treatments: treatments.version, contactPolicy: contactPolicies.version, templates: templates.size, sms: smsProvider.name, email: emailProvider.name, legal: legal.version, agency: agencyProvider.name }, 'cadence configuration loaded');
   const connection = await NativeConnection.connect({ address: cfg.TEMPORAL_ADDRESS });
   const codecKeys = codecKeysFrom(cfg);
   // The screening fan-out starts and signals account workflows over the worker's own connection.
@@ -50,6 +55,9 @@ async function main(): Promise<void> {
       temporalClient: client,
       screeningStartConcurrency: cfg.SCREENING_START_CONCURRENCY,
       businessTimeZone: cfg.SCREENING_TIME_ZONE,
+      legal,
+      agencyProvider,
+      legalBundleDir: cfg.LEGAL_BUNDLE_DIR ?? path.join(cfg.ARREARS_DATA_DIR, 'legal-bundles'),
     },
   });
   logger.info({ taskQueue: cfg.TEMPORAL_TASK_QUEUE, namespace: cfg.TEMPORAL_NAMESPACE }, 'worker running');

@@ -4,6 +4,7 @@
  * contact attempt; a provider must send at most once per key.
  */
 import type { Queryable } from '../../src/db/pool';
+import { insertOncePerKey } from './outbox';
 
 export interface SmsMessage {
   idempotencyKey: string;
@@ -36,13 +37,7 @@ export class OutboxSmsProvider implements SmsProvider {
   }
 
   async send({ idempotencyKey, to, body }: SmsMessage): Promise<{ providerMessageId: string }> {
-    const { rows } = await this.db.query(
-      `WITH inserted AS (
-         INSERT INTO sms_outbox (idempotency_key, to_phone, body) VALUES ($1, $2, $3)
-         ON CONFLICT (idempotency_key) DO NOTHING RETURNING id)
-       SELECT id FROM inserted UNION ALL SELECT id FROM sms_outbox WHERE idempotency_key = $1`,
-      [idempotencyKey, to, body],
-    );
-    return { providerMessageId: `outbox-${String(rows[0].id)}` };
+    const id = await insertOncePerKey(this.db, 'sms_outbox', { idempotency_key: idempotencyKey, to_phone: to, body });
+    return { providerMessageId: `outbox-${id}` };
   }
 }

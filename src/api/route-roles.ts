@@ -64,6 +64,14 @@ export const ROUTE_ROLES: Record<string, RoleList | typeof PUBLIC | typeof PROVI
 
   // compliance
   'GET /access-log': ['COMPLIANCE'],
+
+  // legal, agency placements, write-offs (the read side: the decisions are the workflow's updates)
+  // and the dispute and court export (every record, personal data included: logged)
+  'GET /accounts/:accountId/export': ['LEGAL', 'COMPLIANCE'],
+  'GET /legal/cases': ['LEGAL', 'SUPERVISOR', 'COMPLIANCE'],
+  'GET /legal/cases/:caseId': ['LEGAL', 'SUPERVISOR', 'COMPLIANCE'],
+  'GET /placements': ['LEGAL', 'SUPERVISOR', 'COMPLIANCE'],
+  'GET /write-offs': ['LEGAL', 'SUPERVISOR', 'COMPLIANCE'],
 };
 
 export const routeKey = (method: string, url: string) => `${method} ${url}`;

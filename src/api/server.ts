@@ -22,6 +22,7 @@ import { RETRY_AFTER_SECONDS } from './dependency-errors';
 import { registerErrorHandler } from './errors';
 import { registerFieldRoutes } from './field-routes';
 import { registerImportRoutes } from './import-routes';
+import { registerLegalRoutes } from './legal-routes';
 import { registerNegotiationRoutes } from './negotiation-routes';
 import { registerOptOutRoutes } from './opt-out-routes';
 import { registerPaymentRoutes } from './payment-routes';
@@ -82,6 +83,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   registerReportRoutes(app, { pool: deps.pool });
   registerCodecRoutes(app, { codec: deps.codec, pool: deps.pool });
   registerAccessLogRoutes(app, { pool: deps.pool });
+  registerLegalRoutes(app, { pool: deps.pool });
 
   app.get('/health', { schema: { hide: true } }, async (_request, reply) => {
     // Each dependency as "ok" or "unavailable": the raw error names hosts and ports.

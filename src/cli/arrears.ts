@@ -11,6 +11,7 @@ import { registerCallOutcomeCommand } from './commands/call-outcome';
 import { registerFamilyContactCommands } from './commands/family-contact';
 import { registerHoldCommands } from './commands/holds';
 import { registerImportCommand } from './commands/import';
+import { registerLegalCommands } from './commands/legal';
 import { registerNegotiationCommands } from './commands/negotiation';
 import { registerLoginCommand } from './commands/login';
 import { registerOptOutCommand } from './commands/opt-out';
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
   registerNegotiationCommands(program);
   registerReportCommand(program);
   registerAccessLogCommand(program);
+  registerLegalCommands(program);
   return program;
 }
 

@@ -48,6 +48,20 @@ export const FailureType = {
   UnknownPlan: 'UnknownPlan',
   /** A plan marked COMPLETED while part of it is unpaid. */
   PlanNotPaidUp: 'PlanNotPaidUp',
+  /** The legal decision cannot be made: the account's jurisdiction has no costs in its currency, or it is not of a known jurisdiction or product. */
+  LegalDecisionNotPossible: 'LegalDecisionNotPossible',
+  /** A referral, placement or write-off names a decision that does not exist, is another account's, or decided otherwise. */
+  UnknownLegalDecision: 'UnknownLegalDecision',
+  /** A legal outcome names a case that does not exist or is another account's. */
+  UnknownLegalCase: 'UnknownLegalCase',
+  /** A legal outcome out of order (dates, a judgment before filing, anything after the case ended) or in another currency. */
+  LegalOutcomeNotAccepted: 'LegalOutcomeNotAccepted',
+  /** A recall names a placement that does not exist or is another account's. */
+  UnknownPlacement: 'UnknownPlacement',
+  /** A write-off decision names a recommendation that does not exist or is another account's. */
+  UnknownWriteOff: 'UnknownWriteOff',
+  /** A write-off decision on a recommendation already decided differently. */
+  WriteOffNotOpen: 'WriteOffNotOpen',
 } as const;
 
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];

@@ -27,6 +27,9 @@ export const PERSONAL_DATA_VIEWS: Record<string, readonly LoggedKind[]> = {
   'GET /staff/:staffId/appointments': ['ADDRESS'],
   'CLI appointments': ['ADDRESS'],
   'POST /codec/decode': [ANY_IN_PAYLOAD],
+  // the dispute and court export holds every record of the account
+  'GET /accounts/:accountId/export': PERSONAL_DATA_KINDS,
+  'CLI export': PERSONAL_DATA_KINDS,
 };
 
 /**

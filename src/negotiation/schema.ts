@@ -23,7 +23,7 @@ const message = z.strictObject({
 });
 
 /** A value for every risk tier: `default`, and the tiers that differ. */
-const byTier = <T extends z.ZodType>(value: T) => z.strictObject({ default: value, byTier: z.record(tierName, value) });
+export const byTier = <T extends z.ZodType>(value: T) => z.strictObject({ default: value, byTier: z.record(tierName, value) });
 
 const componentShares = z.strictObject(Object.fromEntries(WAIVABLE_COMPONENTS.map((c) => [c, share])) as Record<(typeof WAIVABLE_COMPONENTS)[number], typeof share>);
 

@@ -1,0 +1,83 @@
+/**
+ * The legal commands as staff run them against the test Postgres, signed in: the export
+ * written to a file whose manifest verifies (and logged as a view), refused to an agent;
+ * cases and placements listed; and the update payloads read from flags, each bad flag named.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createActivities } from '../../activities';
+import { OutboxSmsProvider } from '../../activities/providers/sms-provider';
+import { runActivity } from '../../test/activity-testbed';
+import { arrearsCli } from '../../test/arrears-cli';
+import { setRiskTier } from '../../test/early-collection-seeds';
+import { isoDateFrom, newCodecKeys, seedAccount, testPool, uniqueId } from '../../test/support';
+import { manifestMismatches, manifestSchema, MANIFEST_NAME } from '../account-export/manifest';
+import { readZip } from '../account-export/zip';
+import type { Pool } from '../db/pool';
+import { accountWorkflowId } from '../domain/ids';
+import { caseFilterOf, legalOutcomeOf, recallOf, writeOffDecisionOf } from './legal-arguments';
+
+const arrears = arrearsCli(newCodecKeys());
+let pool: Pool;
+beforeAll(() => {
+  pool = testPool();
+});
+afterAll(() => pool.end());
+
+const NOW = Date.now();
+const out = fs.mkdtempSync(path.join(os.tmpdir(), 'export-cli-'));
+
+test('arrears export: the ZIP written where --out says, its manifest verified, the view logged; an agent is refused', async () => {
+  const accountId = await seedAccount(pool, { installments: [{ dueDate: isoDateFrom(NOW, -40), amount: 100_000 }] });
+  expect((await arrears('login', '--staff', 'test-agent')).code).toBe(0);
+  const refused = await arrears('export', accountId, '--out', path.join(out, 'no.zip'));
+  expect(refused.code).not.toBe(0);
+  expect(refused.stderr).toMatch(/LEGAL|COMPLIANCE/);
+  expect(fs.existsSync(path.join(out, 'no.zip'))).toBe(false);
+
+  expect((await arrears('login', '--staff', 'test-legal')).code).toBe(0);
+  const file = path.join(out, `${accountId}.zip`);
+  const run = await arrears('export', accountId, '--out', file);
+  expect(run.stderr).toBe('');
+  expect(run.stdout).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: \\d+ files, SHA-256 [0-9a-f]{64}\\n$`));
+  const files = await readZip(fs.readFileSync(file));
+  const manifest = manifestSchema.parse(JSON.parse(files.find((f) => f.name === MANIFEST_NAME)!.content.toString('utf8')));
+  expect(manifestMismatches(manifest, files)).toEqual([]);
+  const { rows } = await pool.query(`SELECT subject, via, purpose FROM personal_data_access_log WHERE account_ids @> ARRAY[$1::text]`, [accountId]);
+  expect(rows).toEqual([{ subject: 'test-legal', via: 'EXPORT', purpose: 'CLI export' }]);
+}, 60_000);
+
+test('arrears legal cases and arrears placement list show what the activities recorded', async () => {
+  const accountId = await seedAccount(pool, { installments: [-200, -100].map((d) => ({ dueDate: isoDateFrom(NOW, d), amount: 400_000 })) });
+  await setRiskTier(pool, accountId, 'HIGH');
+  const acts = createActivities({ pool, smsProvider: new OutboxSmsProvider(pool), legalBundleDir: out });
+  const { decisionId, decision } = await runActivity(acts.decideLegal, { idempotencyKey: uniqueId('legal'), accountId, workflowId: accountWorkflowId(accountId), at: NOW });
+  expect(decision.action).toBe('PLACE_WITH_AGENCY');
+  await runActivity(acts.placeWithAgency, { idempotencyKey: uniqueId('place'), accountId, workflowId: accountWorkflowId(accountId), decisionId, at: NOW });
+
+  expect((await arrears('login', '--staff', 'test-legal')).code).toBe(0);
+  const placements = await arrears('placement', 'list', '--account', accountId, '--in-force');
+  expect(placements.stdout).toMatch(new RegExp(`${accountId}\\s+north-star-recoveries\\s+25 %\\s+CNY 8000\\.00`));
+  const cases = await arrears('legal', 'cases', '--account', accountId);
+  expect(cases.stdout).toBe('No legal cases.\n');
+  const badDate = await arrears('legal', 'cases', '--hearing-from', 'March');
+  expect(badDate.code).not.toBe(0);
+  expect(badDate.stderr).toMatch(/--hearing-from/);
+}, 60_000);
+
+describe('the update payloads from flags (for the LEGAL stage module)', () => {
+  test('an outcome: amounts in minor units, a bad one named by its flag', () => {
+    expect(legalOutcomeOf(3, { outcome: 'RECOVERED', on: '2026-11-30', by: 'legal-01', amount: '650000', currency: 'CNY' })).toEqual({ outcome: 'RECOVERED', caseId: 3, occurredOn: '2026-11-30', reportedBy: 'legal-01', amount: 650_000, currency: 'CNY' });
+    expect(() => legalOutcomeOf(3, { outcome: 'RECOVERED', on: '2026-11-30', by: 'legal-01', amount: '6500.50', currency: 'CNY' })).toThrow(/--amount: an integer number of minor units/);
+    expect(() => legalOutcomeOf(3, { outcome: 'FILED', on: '2026-11-30', by: 'legal-01', hearing: '2026-11-01', courtReference: 'C-1' })).toThrow(/--hearing: the hearing is on or after/);
+    expect(() => legalOutcomeOf(3, { outcome: 'APPEALED', on: '2026-11-30', by: 'legal-01' })).toThrow(/--outcome/);
+  });
+
+  test('a write-off decision and a recall need a reason; the filters name their flags', () => {
+    expect(writeOffDecisionOf(5, { decision: 'APPROVE', by: 'sup-01', reason: 'charged off at 180 days' })).toEqual({ recommendationId: 5, supervisorId: 'sup-01', decision: 'APPROVE', reason: 'charged off at 180 days' });
+    expect(() => writeOffDecisionOf(5, { decision: 'APPROVE', by: 'sup-01', reason: 'ok' })).toThrow(/--reason/);
+    expect(recallOf(9, { by: 'sup-01', reason: 'borrower disputes the debt' })).toEqual({ placementId: 9, supervisorId: 'sup-01', reason: 'borrower disputes the debt' });
+    expect(() => caseFilterOf({ limit: '0' })).toThrow(/--limit/);
+  });
+});
