@@ -265,6 +265,14 @@ export type OfferAnswered =
   /** the next offer is sized from this surplus (minor units) */
   | { outcome: 'COUNTERED'; offerId: number; statedSurplus: number };
 
+/** The respondToPlan update's answer (no stated figures: they are personal data). */
+export interface PlanAnswer {
+  offerId: number;
+  outcome: OfferAnswered['outcome'];
+  /** the plan the accepted option started */
+  planId: number | null;
+}
+
 export interface SetPlanStatusInput {
   accountId: string;
   planId: number;
