@@ -221,6 +221,7 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
       state.nextStep = step;
     },
     publishSearchAttributes,
+    refreshFigures,
     paymentsSeen: () => figuresTaken,
     planStarted: (plan) => planFollowUp.start(plan),
   };

@@ -108,7 +108,8 @@ test('a waiver beyond the limits not decided by the deadline lapses: the offer g
 });
 
 test('an offer left unanswered expires; one more offer, declined, and the case goes to LEGAL', async () => {
-  const { accountId, handle, offer } = await inNegotiation();
+  // 70 days past due: still in the 61-90 bucket when the second offer is made (its settlement discount within the LOW tier's limit).
+  const { accountId, handle, offer } = await inNegotiation({ overdueDays: [70, 45, 20] });
   await sleepUntil(Date.parse(`${offer.validUntil}T00:00:00Z`) + 2 * 86_400_000);
   const second = await until(handle, (s) => offerSettled(s) && s.offer!.offerId !== offer.offerId);
   expect(second.offer!.round).toBe(2);

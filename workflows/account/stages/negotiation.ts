@@ -143,6 +143,7 @@ export function negotiation(run: StageRun, carried?: NegotiationCarried): Negoti
       case 'PLAN_STARTED':
         if (neg.offer) neg.offer = { ...neg.offer, status: 'ACCEPTED' };
         run.setNextStep(null);
+        await run.refreshFigures(); // judged by the plan from now on
         await run.advanceTo('PLAN_ACTIVE', `offer ${answer.offerId} accepted: ${answer.plan.kind.toLowerCase().replace('_', ' ')}`);
         return 'PLAN';
       case 'COUNTERED':

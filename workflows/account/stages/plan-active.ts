@@ -98,10 +98,11 @@ export function planActive(run: PlanRun, carried?: PlanCarried): PlanFollowUp {
   const projectedAt = (at: number) => new Date(Date.now() + Math.max(0, planTime(at) - clock.elapsed())).toISOString();
 
   /**
-   * Until the plan's clock reaches the instant `at`, standing still on hold. 'TIME': reached;
-   * 'PAYMENT': a payment came (read the plan again); 'STOP': cured, ceased or overridden.
+   * Until the plan's clock reaches the instant `at` (showing `action` as the next step),
+   * standing still on hold. 'TIME': reached; 'PAYMENT': the figures moved (read the plan
+   * again); 'STOP': cured or overridden.
    */
-  async function waitFor(at: number): Promise<'TIME' | 'PAYMENT' | 'STOP'> {
+  async function waitFor(at: number, action: string): Promise<'TIME' | 'PAYMENT' | 'STOP'> {
     const seen = run.paymentsSeen();
     const stop = () => run.isCured() || run.overridePending();
     for (;;) {
@@ -109,11 +110,13 @@ export function planActive(run: PlanRun, carried?: PlanCarried): PlanFollowUp {
       if (stop()) return 'STOP';
       if (run.paymentsSeen() !== seen) return 'PAYMENT';
       if (run.onHold()) {
+        run.setNextStep(null);
         await condition(() => !run.onHold() || stop() || run.paymentsSeen() !== seen);
         continue;
       }
       const left = planTime(at) - clock.elapsed();
       if (left <= 0) return 'TIME';
+      run.setNextStep({ action, at: projectedAt(at) });
       await condition(() => run.onHold() || stop() || run.paymentsSeen() !== seen, left);
     }
   }
@@ -140,6 +143,7 @@ export function planActive(run: PlanRun, carried?: PlanCarried): PlanFollowUp {
 
   async function broken(p: NegotiationPolicy, plan: PlanView, due: PlanInstalment): Promise<void> {
     await setStatus('BROKEN');
+    await run.refreshFigures(); // judged by the contract again
     follow.breaks++;
     run.setNextStep(null);
     await run.audit('PLAN_BROKEN', String(plan.planId), { planId: plan.planId, instalmentNo: due.instalmentNo, dueDate: due.dueDate, breaks: follow.breaks });
@@ -168,8 +172,7 @@ export function planActive(run: PlanRun, carried?: PlanCarried): PlanFollowUp {
         { at: dueAt + (p.followUp.graceDays + 1) * DAY_MS, action: `plan broken if instalment ${due.instalmentNo} is still unpaid`, done: false, step: () => broken(p, plan, due) },
       ];
       const next = steps.find((s) => !s.done)!;
-      run.setNextStep({ action: next.action, at: projectedAt(next.at) });
-      const woke = await waitFor(next.at);
+      const woke = await waitFor(next.at, next.action);
       if (woke === 'STOP') return;
       if (woke === 'PAYMENT') continue;
       // The plan as it stands now decides (a payment may have landed just before).

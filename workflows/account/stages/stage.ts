@@ -54,6 +54,8 @@ export interface StageRun {
   effectKey(kind: string, n: number | string): string;
   setNextStep(step: NextStep | null): void;
   publishSearchAttributes(): void;
+  /** the figures read again (a plan started or broken changes what they are judged by) */
+  refreshFigures(): Promise<void>;
   /** payments counted plus reversals taken: changes whenever the figures may have moved */
   paymentsSeen(): number;
   /** an accepted option's plan is in Postgres: PLAN_ACTIVE follows it */
