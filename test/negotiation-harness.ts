@@ -51,6 +51,8 @@ export function negotiationSteps(harness: CollectionHarness, supervisor: () => s
   async function inNegotiation(seed: NegotiationSeed = {}) {
     const accountId = await overdueAccount(harness.pool, seed);
     const handle = await harness.start(accountId, 'standard');
+    const first = await until(handle, (s) => s.stage === 'REMINDING' && (!!s.nextStep?.action.startsWith('CALL') || !!s.nextStep?.action.includes('refused')));
+    if (!first.nextStep!.action.startsWith('CALL')) await sleepUntil(first.nextStep!.at);
     await until(handle, (s) => s.stage === 'REMINDING' && !!s.nextStep?.action.startsWith('CALL'));
     await handle.executeUpdate(overrideStageUpdate, { args: [{ to: 'VISIT', supervisorId: supervisor(), reason: 'test: straight to a visit' }] });
     const { visit } = await until(handle, (s) => s.stage === 'VISIT' && !!s.visit);
@@ -59,8 +61,20 @@ export function negotiationSteps(harness: CollectionHarness, supervisor: () => s
     report.interview.monthlyIncome = seed.income ?? '6600.00';
     report.interview.monthlyOutgoings = seed.outgoings ?? '6100.00';
     await handle.executeUpdate(submitVisitReportUpdate, { args: [report] });
-    const s = await until(handle, offerSettled);
+    const s = await offerOut(handle);
     return { accountId, handle, offer: s.offer! };
+  }
+
+  /**
+   * Until the offer is settled and `done` holds; a message the contact policy refused for the
+   * borrower's hours (time skipping may land in their night) is waited out.
+   */
+  async function offerOut(handle: WorkflowHandle, done: (s: AccountSummary) => boolean = () => true): Promise<AccountSummary> {
+    for (;;) {
+      const s = await until(handle, (x) => (offerSettled(x) && done(x)) || (x.stage === 'NEGOTIATION' && !!x.nextStep?.action.includes('refused')));
+      if (offerSettled(s) && done(s)) return s;
+      await sleepUntil(s.nextStep!.at);
+    }
   }
 
   /** The offer is out and waiting for the borrower, or waiting for a supervisor: the story is in a timer. */
@@ -73,5 +87,5 @@ export function negotiationSteps(harness: CollectionHarness, supervisor: () => s
     return found;
   };
 
-  return { summaryOf, until, sleepUntil, inNegotiation, offerSettled, optionOf };
+  return { summaryOf, until, sleepUntil, inNegotiation, offerSettled, offerOut, optionOf };
 }

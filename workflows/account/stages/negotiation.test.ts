@@ -18,7 +18,7 @@ const config = loadNegotiationConfig();
 const harness = collectionHarness({ name: 'negotiation', treatments: loadTreatments(), contactPolicies: testPolicies({}) });
 let supervisor: string;
 const steps = negotiationSteps(harness, () => supervisor);
-const { until, sleepUntil, inNegotiation, offerSettled, optionOf } = steps;
+const { until, sleepUntil, inNegotiation, offerOut, optionOf } = steps;
 
 beforeAll(async () => {
   supervisor = await addFieldStaff(harness.pool, 'SUPERVISOR');
@@ -82,7 +82,7 @@ test('a waiver beyond the limits: approved by a supervisor, the offer goes out w
   let after = offer;
   for (const w of offer.pendingWaivers) after = await handle.executeUpdate(approveWaiverUpdate, { args: [{ waiverId: w.waiverId, supervisorId: supervisor, decision: 'APPROVE', reason: 'hardship documented at the visit' }] });
   expect(after.status).toBe('OFFERED');
-  const s = await until(handle, offerSettled);
+  const s = await offerOut(handle);
   expect(optionOf(s.offer!, 'INSTALMENT_PLAN').waivers.find((w) => w.subject === 'PENALTY_FEES')).toMatchObject({ granted: 15_000 });
   await harness.closeOut(handle);
 });
@@ -100,7 +100,7 @@ test('a waiver beyond the limits reduced by a supervisor; an agent may not decid
 test('a waiver beyond the limits not decided by the deadline lapses: the offer goes out within the limits', async () => {
   const { accountId, handle, offer } = await inNegotiation({ tier: 'MEDIUM' });
   await sleepUntil(offer.approvalDeadline!);
-  const s = await until(handle, (x) => offerSettled(x) && x.offer!.status === 'OFFERED');
+  const s = await offerOut(handle, (x) => x.offer!.status === 'OFFERED');
   expect(optionOf(s.offer!, 'INSTALMENT_PLAN').waivers.find((w) => w.subject === 'PENALTY_FEES')).toMatchObject({ withinLimit: 7_500, granted: 7_500 });
   const { rows } = await harness.pool.query(`SELECT w.status FROM offer_waivers w JOIN negotiation_offers o ON o.id = w.offer_id WHERE o.account_id = $1`, [accountId]);
   expect(rows.every((r) => r.status === 'LAPSED')).toBe(true);
@@ -111,7 +111,7 @@ test('an offer left unanswered expires; one more offer, declined, and the case g
   // 70 days past due: still in the 61-90 bucket when the second offer is made (its settlement discount within the LOW tier's limit).
   const { accountId, handle, offer } = await inNegotiation({ overdueDays: [70, 45, 20] });
   await sleepUntil(Date.parse(`${offer.validUntil}T00:00:00Z`) + 2 * 86_400_000);
-  const second = await until(handle, (s) => offerSettled(s) && s.offer!.offerId !== offer.offerId);
+  const second = await offerOut(handle, (s) => s.offer!.offerId !== offer.offerId);
   expect(second.offer!.round).toBe(2);
   // The expired offer takes no answer.
   expect(await harness.refusal(handle.executeUpdate(respondToPlanUpdate, { args: [{ answer: 'ACCEPT', option: 'SETTLEMENT', offerId: offer.offerId, respondedBy: 'BORROWER', via: 'API' }] }))).toMatch(
@@ -132,7 +132,7 @@ test('a counter-offer with a stated income is answered with a new offer sized fr
     args: [{ answer: 'COUNTER', offerId: offer.offerId, respondedBy: 'BORROWER', via: 'API', statedMonthlyIncome: '7100.00', statedMonthlyOutgoings: '6100.00' }],
   });
   expect(countered.outcome).toBe('COUNTERED');
-  const s = await until(handle, (x) => offerSettled(x) && x.offer!.offerId !== offer.offerId);
+  const s = await offerOut(handle, (x) => x.offer!.offerId !== offer.offerId);
   expect(s.offer).toMatchObject({ round: 2, surplus: { monthly: 100_000, source: 'STATED' }, instalmentBudget: 50_000 });
   expect(optionOf(s.offer!, 'INSTALMENT_PLAN').schedule).toHaveLength(6);
   await eventually(() => handle.query(offerQuery), (o) => o?.offerId === s.offer!.offerId);

@@ -19,7 +19,7 @@ const DAY = 86_400_000;
 const { followUp } = loadNegotiationConfig();
 const harness = collectionHarness({ name: 'plan-active', treatments: loadTreatments(), contactPolicies: testPolicies({}) });
 let supervisor: string;
-const { until, sleepUntil, inNegotiation, offerSettled, optionOf, summaryOf } = negotiationSteps(harness, () => supervisor);
+const { until, sleepUntil, inNegotiation, offerOut, optionOf, summaryOf } = negotiationSteps(harness, () => supervisor);
 
 beforeAll(async () => {
   supervisor = await addFieldStaff(harness.pool, 'SUPERVISOR');
@@ -58,7 +58,7 @@ const waitingFor = (word: string) => (s: AccountSummary) => !!s.plan && !!s.next
 /** The offer out to the borrower: what waits for a supervisor (a discount beyond the tier's limit, say) approved. */
 async function approved(handle: WorkflowHandle, offer: Offer): Promise<Offer> {
   for (const w of offer.pendingWaivers) await handle.executeUpdate(approveWaiverUpdate, { args: [{ waiverId: w.waiverId, supervisorId: supervisor, decision: 'APPROVE', reason: 'approved for the test' }] });
-  return (await until(handle, (s) => offerSettled(s) && s.offer!.offerId === offer.offerId && s.offer!.status === 'OFFERED')).offer!;
+  return (await offerOut(handle, (s) => s.offer!.offerId === offer.offerId && s.offer!.status === 'OFFERED')).offer!;
 }
 
 /** Ends a test on a plan in force by paying what is left of it (the plan decides the cure). */
@@ -123,7 +123,7 @@ test('a late instalment: LATE and an agent call-back, paid within the grace: ACT
 test('a broken plan is renegotiated; the second plan broken too → LEGAL', async () => {
   const { accountId, handle, option } = await onPlan('INSTALMENT_PLAN');
   await sleepUntil(dayStart(option.schedule[0]!.dueDate) + (followUp.graceDays + 1) * DAY);
-  const renegotiating = await until(handle, (s) => offerSettled(s) && s.offer!.round === 2);
+  const renegotiating = await offerOut(handle, (s) => s.offer!.round === 2);
   expect(renegotiating.plan).toMatchObject({ status: 'BROKEN', breaks: 1 });
   const second = await approved(handle, renegotiating.offer!);
   const again = await handle.executeUpdate(respondToPlanUpdate, {
