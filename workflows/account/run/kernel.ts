@@ -343,7 +343,9 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
    */
   async function story(): Promise<void> {
     const choice = state.choice;
-    if (choice && !isCured() && field.entryAfterReminders(state.escalated) === null && !state.escalated) {
+    // A run carried on in NEGOTIATION or PLAN_ACTIVE (after an override, say) does not walk the reminders again.
+    const carriedOnInNegotiation = negotiationStages && (storyStage() === 'NEGOTIATION' || storyStage() === 'PLAN_ACTIVE');
+    if (choice && !isCured() && field.entryAfterReminders(state.escalated) === null && !state.escalated && !carriedOnInNegotiation) {
       const reminders = new CancellationScope();
       const remindersDone = reminders.run(() => cadence.run(choice)).catch((err) => {
         if (!isCancellation(err)) throw err;

@@ -27,7 +27,7 @@ import {
 } from '../../../src/domain/negotiation';
 import type { NegotiationPolicy } from '../../../src/negotiation/schema';
 import { approveWaiverUpdate, offerQuery, respondToPlanUpdate, type NegotiationCarried } from '../contract';
-import { accountStepRetry, databaseStepOptions } from '../run/step-options';
+import { databaseStepOptions, postgresStepOptions } from '../run/step-options';
 import { rootMessage, setStoringUpdateHandler } from '../run/update-handlers';
 import type { StageRun } from './stage';
 
@@ -41,7 +41,7 @@ const offers = proxyLocalActivities<Pick<NegotiationActivities, 'loadNegotiation
  * place in history is fixed when scheduled (a local activity's marker lands where it resolved,
  * which replay can order differently against the story's own activity; see field.ts).
  */
-const answers = proxyActivities<Pick<NegotiationActivities, 'respondToOffer' | 'decideWaiver'>>({ startToCloseTimeout: '30 seconds', retry: accountStepRetry });
+const answers = proxyActivities<Pick<NegotiationActivities, 'respondToOffer' | 'decideWaiver'>>(postgresStepOptions);
 
 const DAY_MS = 86_400_000;
 /**

@@ -13,16 +13,21 @@
  * While a plan is in force the figures are the plan's (Postgres's plan_standing): an account
  * keeping its plan shows nothing overdue, so the kernel asks this stage whether it is cured.
  */
-import { condition, log, proxyLocalActivities } from '@temporalio/workflow';
+import { condition, log, proxyActivities } from '@temporalio/workflow';
 import type { createNegotiationActivities } from '../../../activities/negotiation';
 import type { PlanInstalment, PlanStatus, PlanView } from '../../../src/domain/negotiation';
 import type { NegotiationPolicy } from '../../../src/negotiation/schema';
 import type { PlanCarried, PlanSummary } from '../contract';
 import { CadenceClock } from '../run/cadence-clock';
-import { databaseStepOptions } from '../run/step-options';
+import { postgresStepOptions } from '../run/step-options';
 import type { StageRun } from './stage';
 
-const plans = proxyLocalActivities<Pick<ReturnType<typeof createNegotiationActivities>, 'loadPlan' | 'setPlanStatus'>>(databaseStepOptions);
+/**
+ * Regular activities, not local ones: the plan is read while a payment's own steps run
+ * beside it, and a regular activity's place in history is fixed when it is scheduled,
+ * where a local activity's marker lands where it resolved (replay would see another order).
+ */
+const plans = proxyActivities<Pick<ReturnType<typeof createNegotiationActivities>, 'loadPlan' | 'setPlanStatus'>>(postgresStepOptions);
 
 const DAY_MS = 86_400_000;
 /** An instalment's date as the plan's clock reads it: the start of its business day. */
