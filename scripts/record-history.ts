@@ -53,9 +53,12 @@ import {
   recordCallOutcomeUpdate,
   recordPromiseUpdate,
   recordVisitNoShowUpdate,
+  approveWaiverUpdate,
+  respondToPlanUpdate,
   submitVisitReportUpdate,
   summaryQuery,
   type AccountCollectionInput,
+  type AccountSummary,
 } from '../workflows/account/contract';
 import { WORKFLOW_BUNDLE_OPTIONS } from '../workers/workflow-bundle-options';
 
@@ -74,10 +77,11 @@ const TASK_QUEUE = 'record-history';
  * `field-collection`: appointment, visit, report, overrideStage); v5: a cure recorded with its
  * payment in one local activity (patch `cure-in-one-step`); v6: the stage kernel's one
  * transition per move (patch `one-transition-per-move`: every move keyed and recorded by its
- * place in the chain; cease-contact in REMINDING hands the account on). dailyScreening v1: the
- * first. Raise one with each deliberately incompatible change of that workflow.
+ * place in the chain; cease-contact in REMINDING hands the account on); v7: the negotiation and
+ * plan stages (patch `negotiation-stages`: the offer, waivers, the answer, the plan followed).
+ * dailyScreening v1: the first. Raise one with each deliberately incompatible change of that workflow.
  */
-const GENERATION = { accountCollection: 'v6', dailyScreening: 'v1' } as const;
+const GENERATION = { accountCollection: 'v7', dailyScreening: 'v1' } as const;
 
 const log = createLogger(process.env.LOG_LEVEL ?? 'warn', 'record-history');
 const EventType = temporal.api.enums.v1.EventType;
@@ -291,7 +295,8 @@ async function fieldAppointmentNoShowReport(ctx: Ctx): Promise<Recorded> {
   const second = rescheduled.visit!;
   await sleepUntil(ctx, second.startsAt);
   await handle.executeUpdate(submitVisitReportUpdate, { args: [validVisitReport(second.appointmentId, second.collectorId, new Date(await ctx.env.currentTimeMs()).toISOString())] });
-  await eventually(() => handle.query(summaryQuery), (s) => s.stage === 'NEGOTIATION');
+  // The offer out (v7 on): no contact in flight when the payment cures.
+  await eventually(() => handle.query(summaryQuery), (s) => s.stage === 'NEGOTIATION' && (!s.offer || !!s.nextStep?.action.includes('supervisor') || !!s.nextStep?.action.includes("borrower's answer")));
   await handle.signal(paymentReceivedSignal, await payment(ctx, accountId, 'EVT-REPLAY-FIELD-1', 100_000));
   const result = await handle.result();
   assert.equal(result.outcome, 'CURED');
@@ -351,6 +356,118 @@ async function continuedAsNew(ctx: Ctx): Promise<Recorded> {
 }
 
 /**
+ * A payment as the API records it: in Postgres first, received at the server's clock (which
+ * time skipping moves past the wall clock and the plan's start), then the signal.
+ */
+async function recordedPayment(ctx: Ctx, accountId: string, eventId: string, amount: number): Promise<PaymentEvent> {
+  const event = await payment(ctx, accountId, eventId, amount);
+  await ctx.pool.query(`INSERT INTO payments (event_id, account_id, amount, currency, value_date, method, source, received_at) VALUES ($1, $2, $3, 'CNY', $4, $5, 'API', $6)`, [
+    eventId,
+    accountId,
+    amount,
+    event.valueDate,
+    event.method,
+    new Date(await ctx.env.currentTimeMs()),
+  ]);
+  return event;
+}
+
+/** Overridden to a visit once the first SMS is out; the report (a stated surplus of 2100.00) recommends a plan: the offer settles. */
+async function negotiating(ctx: Ctx, accountId: string): Promise<WorkflowHandle> {
+  await seedFieldStaff(ctx);
+  await ctx.pool.query(`UPDATE accounts SET risk_tier = 'MEDIUM' WHERE id = $1`, [accountId]);
+  const handle = await start(ctx, { accountId, overrides: { treatment: 'standard' } });
+  // The first SMS waits for the borrower's contact hours when the server's clock is in their night.
+  const first = await eventually(() => handle.query(summaryQuery), (s) => !!s.nextStep?.action.startsWith('CALL') || !!s.nextStep?.action.includes('refused'));
+  if (!first.nextStep!.action.startsWith('CALL')) await sleepUntil(ctx, first.nextStep!.at);
+  await eventually(() => handle.query(summaryQuery), (s) => !!s.nextStep?.action.startsWith('CALL'));
+  await handle.executeUpdate(overrideStageUpdate, { args: [{ to: 'VISIT', supervisorId: 'replay-supervisor', reason: 'replay: straight to a visit' }] });
+  const { visit } = await eventually(() => handle.query(summaryQuery), (s) => s.stage === 'VISIT' && !!s.visit);
+  await sleepUntil(ctx, visit!.startsAt);
+  await handle.executeUpdate(submitVisitReportUpdate, { args: [validVisitReport(visit!.appointmentId, visit!.collectorId, new Date(await ctx.env.currentTimeMs()).toISOString())] });
+  return handle;
+}
+
+/** Until `done` holds of a settled offer; a message refused for the borrower's contact hours is waited out. */
+async function offerOut(ctx: Ctx, handle: WorkflowHandle, done: (s: AccountSummary) => boolean = () => true): Promise<AccountSummary> {
+  for (;;) {
+    const s = await eventually(() => handle.query(summaryQuery), (x) => (offerSettled(x) && done(x)) || (x.stage === 'NEGOTIATION' && !!x.nextStep?.action.includes('refused')));
+    if (offerSettled(s) && done(s)) return s;
+    await sleepUntil(ctx, s.nextStep!.at);
+  }
+}
+
+const offerSettled = (s: AccountSummary) => s.stage === 'NEGOTIATION' && !!s.offer && (!!s.nextStep?.action.includes('supervisor') || !!s.nextStep?.action.includes("borrower's answer"));
+
+/**
+ * NEGOTIATION and PLAN_ACTIVE: an offer whose waiver beyond the MEDIUM tier's limit a
+ * supervisor approves, the term extension accepted, its first instalment reminded and paid,
+ * a hold and its release mid-plan, then the rest paid: CURED.
+ */
+async function negotiatedPlanCured(ctx: Ctx): Promise<Recorded> {
+  const accountId = await overdueAccount(ctx, 'REPLAY-NEGOTIATED-PLAN');
+  const handle = await negotiating(ctx, accountId);
+  const { offer } = await offerOut(ctx, handle);
+  for (const w of offer!.pendingWaivers) await handle.executeUpdate(approveWaiverUpdate, { args: [{ waiverId: w.waiverId, supervisorId: 'replay-supervisor', decision: 'APPROVE', reason: 'replay: hardship documented' }] });
+  const out = await offerOut(ctx, handle, (s) => s.offer!.status === 'OFFERED');
+  const kind = out.offer!.options[0]!.kind;
+  await handle.executeUpdate(respondToPlanUpdate, { args: [{ answer: 'ACCEPT', offerId: out.offer!.offerId, option: kind, respondedBy: 'agent-01', via: 'AGENT' }] });
+  const onPlan = await eventually(() => handle.query(summaryQuery), (s) => s.stage === 'PLAN_ACTIVE' && !!s.nextStep?.action.startsWith('reminder'));
+  const first = onPlan.plan!.nextDue!;
+  await sleepUntil(ctx, new Date(Date.parse(`${first.dueDate}T00:00:00Z`) - 86_400_000).toISOString());
+  await eventually(() => handle.query(summaryQuery), (s) => !!s.nextStep?.action.startsWith('call-back'));
+  await handle.signal(paymentReceivedSignal, await recordedPayment(ctx, accountId, 'EVT-REPLAY-PLAN-1', first.amount));
+  await eventually(() => handle.query(summaryQuery), (s) => s.plan?.nextDue?.instalmentNo !== first.instalmentNo && !!s.nextStep?.action.startsWith('reminder'));
+  await handle.signal(holdPlacedSignal, { holdId: 'HOLD-REPLAY-PLAN', reason: 'COMPLAINT' });
+  await eventually(() => handle.query(summaryQuery), (s) => s.stage === 'ON_HOLD');
+  await ctx.env.sleep('3 days');
+  await handle.signal(holdReleasedSignal, { holdId: 'HOLD-REPLAY-PLAN' });
+  const resumed = await eventually(() => handle.query(summaryQuery), (s) => s.stage === 'PLAN_ACTIVE' && !!s.nextStep?.action.startsWith('reminder'));
+  await handle.signal(paymentReceivedSignal, await recordedPayment(ctx, accountId, 'EVT-REPLAY-PLAN-2', resumed.plan!.total - resumed.plan!.paid + (kind === 'INSTALMENT_PLAN' ? 100_000 : 0)));
+  const result = await handle.result();
+  assert.equal(result.outcome, 'CURED');
+  const history = await handle.fetchHistory();
+  assert.equal(lastEventType(history), EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+  return { name: 'negotiated-plan-cured', workflowType: 'accountCollection', history };
+}
+
+/**
+ * A plan carried across continue-as-new (dev server): the visit report straight after the
+ * override, the offer accepted, then small payments until the run hands its state on with
+ * the plan and its clock.
+ */
+async function planContinuedAsNew(ctx: Ctx): Promise<Recorded> {
+  await seedFieldStaff(ctx);
+  const accountId = await overdueAccount(ctx, 'REPLAY-PLAN-CONTINUED');
+  await ctx.pool.query(`UPDATE accounts SET risk_tier = 'LOW' WHERE id = $1`, [accountId]);
+  const handle = await start(ctx, { accountId, overrides: { treatment: 'standard', maxHistoryEvents: 150 } });
+  await eventually(() => handle.query(summaryQuery), (s) => !!s.nextStep?.action.startsWith('CALL'));
+  await handle.executeUpdate(overrideStageUpdate, { args: [{ to: 'VISIT', supervisorId: 'replay-supervisor', reason: 'replay: straight to a visit' }] });
+  const { visit } = await eventually(() => handle.query(summaryQuery), (s) => s.stage === 'VISIT' && !!s.visit);
+  await handle.executeUpdate(submitVisitReportUpdate, { args: [validVisitReport(visit!.appointmentId, visit!.collectorId, new Date().toISOString())] });
+  const { offer } = await offerOut(ctx, handle);
+  for (const w of offer!.pendingWaivers) await handle.executeUpdate(approveWaiverUpdate, { args: [{ waiverId: w.waiverId, supervisorId: 'replay-supervisor', decision: 'APPROVE', reason: 'replay: approved' }] });
+  const out = await offerOut(ctx, handle, (s) => s.offer!.status === 'OFFERED');
+  const kind = out.offer!.options.find((o) => o.kind !== 'SETTLEMENT')?.kind ?? out.offer!.options[0]!.kind;
+  await handle.executeUpdate(respondToPlanUpdate, { args: [{ answer: 'ACCEPT', offerId: out.offer!.offerId, option: kind, respondedBy: 'agent-01', via: 'AGENT' }] });
+  await eventually(() => handle.query(summaryQuery), (s) => s.stage === 'PLAN_ACTIVE' && !!s.nextStep);
+  const firstRunId = handle.firstExecutionRunId;
+  const latest = ctx.env.client.workflow.getHandle(handle.workflowId);
+  for (let i = 1; i <= 30; i++) {
+    const d = await latest.describe();
+    if (d.runId !== firstRunId) break;
+    await latest.signal(paymentReceivedSignal, await payment(ctx, accountId, `EVT-REPLAY-PLAN-CAN-${String(i).padStart(2, '0')}`, 100));
+    await paymentsCounted(latest, i);
+  }
+  const described = await eventually(() => latest.describe(), (d) => d.runId !== firstRunId);
+  assert.notEqual(described.runId, firstRunId, 'the run should have continued as new');
+  const history = await ctx.env.client.workflow.getHandle(handle.workflowId, firstRunId).fetchHistory();
+  assert.equal(lastEventType(history), EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW);
+  await latest.terminate('recorded');
+  return { name: 'plan-continued-as-new', workflowType: 'accountCollection', history };
+}
+
+/**
  * Where each scenario runs. Continue-as-new is recorded on the dev server: the
  * time-skipping test server reports the first run CONTINUED_AS_NEW but leaves its
  * last workflow task STARTED in the exported history when that task also cancels a
@@ -381,7 +498,9 @@ const SCENARIOS: { scenario: (ctx: Ctx) => Promise<Recorded>; server: 'time-skip
   { scenario: fieldAppointmentNoShowReport, server: 'time-skipping' },
   { scenario: fieldOverrideHoldUnconfirmed, server: 'time-skipping' },
   { scenario: ceasedToLegalThenCured, server: 'time-skipping' },
+  { scenario: negotiatedPlanCured, server: 'time-skipping' },
   { scenario: continuedAsNew, server: 'dev' },
+  { scenario: planContinuedAsNew, server: 'dev' },
   // Schedules and the fan-out's client calls need no skipped time either.
   { scenario: dailyScreeningRun, server: 'dev' },
 ];

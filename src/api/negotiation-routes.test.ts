@@ -49,3 +49,24 @@ test('GET /accounts/:id/plan: the plan in force with what is paid; 404 before on
   expect(planViewSchema.parse(json)).toMatchObject({ accountId, offerId, kind: 'SETTLEMENT', status: 'ACTIVE', paid: 10_000 });
   expect(await bed.call('GET', '/accounts/NO-SUCH-ACCOUNT/offer')).toEqual({ status: 404, json: { error: 'account NO-SUCH-ACCOUNT has no offer' } });
 });
+
+describe('the answer and the waiver decision (updates of the workflow)', () => {
+  test('POST /accounts/:id/offer/response: a bad body names what is wrong; an unknown account 404; in someone else\'s name 403; no running workflow 409', async () => {
+    const { accountId, offerId } = await offered();
+    const bad = await bed.call('POST', `/accounts/${accountId}/offer/response`, { answer: 'ACCEPT', offerId, option: 'A_LOAN_FOR_FREE', respondedBy: 'BORROWER' });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.json)).toContain('option');
+    expect((await bed.call('POST', '/accounts/NO-SUCH-ACCOUNT/offer/response', { answer: 'DECLINE', offerId, respondedBy: 'BORROWER' })).status).toBe(404);
+    expect((await bed.call('POST', `/accounts/${accountId}/offer/response`, { answer: 'DECLINE', offerId, respondedBy: 'someone-else' })).status).toBe(403);
+    // The offer was made by the activity alone: no workflow runs for the account.
+    expect((await bed.call('POST', `/accounts/${accountId}/offer/response`, { answer: 'DECLINE', offerId, respondedBy: 'BORROWER' })).status).toBe(409);
+  });
+
+  test('POST /waivers/:id/decision: only a supervisor; a bad body 400; no such waiver 404', async () => {
+    expect((await bed.call('POST', '/waivers/1/decision', { decision: 'APPROVE', reason: 'hardship documented' }, { role: 'AGENT' })).status).toBe(403);
+    const bad = await bed.call('POST', '/waivers/1/decision', { decision: 'REDUCE', reason: 'hardship documented' });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.json)).toContain('approvedAmount');
+    expect(await bed.call('POST', '/waivers/999999999/decision', { decision: 'REFUSE', reason: 'not within policy' })).toEqual({ status: 404, json: { error: 'no waiver 999999999' } });
+  });
+});

@@ -55,6 +55,9 @@ export const ROUTE_ROLES: Record<string, RoleList | typeof PUBLIC | typeof PROVI
   // negotiation (the offer's surplus, personal data, is withheld) and the effectiveness report
   'GET /accounts/:accountId/offer': [...STAFF_WHO_WORK_ACCOUNTS, 'LEGAL', 'COMPLIANCE'],
   'GET /accounts/:accountId/plan': [...STAFF_WHO_WORK_ACCOUNTS, 'LEGAL', 'COMPLIANCE'],
+  // the borrower's answer, taken by an agent, a collector in the field, or a service (self-service channel)
+  'POST /accounts/:accountId/offer/response': [...STAFF_WHO_WORK_ACCOUNTS, 'FIELD_COLLECTOR', 'SERVICE'],
+  'POST /waivers/:waiverId/decision': ['SUPERVISOR'],
   'GET /reports/effectiveness': ['SUPERVISOR', 'COMPLIANCE'],
 
   // the Temporal Web UI's codec endpoint: decoding shows personal data (personal-data.ts)

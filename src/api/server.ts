@@ -79,7 +79,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   registerAccountViewRoutes(app, { pool: deps.pool, temporal: deps.temporal, businessTimeZone: deps.businessTimeZone ?? 'Asia/Shanghai' });
   registerOptOutRoutes(app, { pool: deps.pool, smsInboundSigningKey: deps.smsInboundSigningKey });
   registerFieldRoutes(app, { pool: deps.pool, temporal: deps.temporal });
-  registerNegotiationRoutes(app, { pool: deps.pool });
+  registerNegotiationRoutes(app, { pool: deps.pool, temporal: deps.temporal });
   registerReportRoutes(app, { pool: deps.pool });
   registerCodecRoutes(app, { codec: deps.codec, pool: deps.pool });
   registerAccessLogRoutes(app, { pool: deps.pool });

@@ -161,6 +161,8 @@ const answerCommon = {
   via: z.enum(RESPONSE_CHANNELS),
 };
 
+export const OFFER_ANSWERS = ['ACCEPT', 'DECLINE', 'COUNTER'] as const;
+
 export const respondToPlanSchema = z.discriminatedUnion('answer', [
   z.strictObject({ answer: z.literal('ACCEPT'), ...answerCommon, option: z.enum(OPTION_KINDS) }),
   z.strictObject({ answer: z.literal('DECLINE'), ...answerCommon, note: z.string().max(2000).optional() }),
@@ -264,6 +266,16 @@ export type OfferAnswered =
   | { outcome: 'DECLINED'; offerId: number }
   /** the next offer is sized from this surplus (minor units) */
   | { outcome: 'COUNTERED'; offerId: number; statedSurplus: number };
+
+export const PLAN_ANSWER_OUTCOMES = ['PLAN_STARTED', 'DECLINED', 'COUNTERED'] as const;
+
+/** The respondToPlan update's answer (no stated figures: they are personal data). */
+export interface PlanAnswer {
+  offerId: number;
+  outcome: OfferAnswered['outcome'];
+  /** the plan the accepted option started */
+  planId: number | null;
+}
 
 export interface SetPlanStatusInput {
   accountId: string;

@@ -16,6 +16,7 @@ import { listOverdueAccounts } from '../db/account-figures';
 import { migrateUp } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { fieldDemoCandidates, moveDemoAccountsToTheField } from '../demo/field-stages';
+import { moveDemoAccountsToNegotiation } from '../demo/negotiation-stages';
 import { demoAnchor, loadDemoPortfolio } from '../demo/portfolio';
 import { isoDateOf } from '../domain/dates';
 import { createLogger } from '../logger';
@@ -99,6 +100,11 @@ async function main(): Promise<void> {
         // Issue 7: a few accounts in APPOINTMENT and VISIT, by supervisor-01's override.
         const field = await moveDemoAccountsToTheField({ pool, temporal: client }, fieldDemoCandidates(overdue));
         log.info({ appointment: field.appointment.length, visit: field.visit.length, unavailable: field.unavailable }, 'demo accounts in the field');
+        // Issue 16: the first visits' reports recommend a plan: those accounts negotiate.
+        // The sample visit stays a visit, for the field commands the welcome screen shows.
+        const negotiation = await moveDemoAccountsToNegotiation({ pool, temporal: client }, field.visit.filter((id) => id !== field.visitBooked?.accountId));
+        field.visit = field.visit.filter((id) => !negotiation.negotiation.includes(id));
+        log.info({ negotiation: negotiation.negotiation.length, offerId: negotiation.offer?.offerId }, 'demo accounts negotiating');
         demo = {
           loaded,
           overdue: screening.overdueAccounts,
@@ -106,6 +112,7 @@ async function main(): Promise<void> {
           alreadyRunning: screening.signalled,
           sample: sample && { accountId: sample.accountId, amountOverdue: sample.amountOverdue, currency: sample.currency },
           field,
+          negotiation,
         };
       } finally {
         await client.connection.close();

@@ -1,5 +1,6 @@
 /** What `npm start` prints once everything is up: where to look and what to try. */
 import type { FieldDemo } from '../demo/field-stages';
+import type { NegotiationDemo } from '../demo/negotiation-stages';
 import { formatMoney } from '../domain/money';
 import { calendarDateIn } from '../domain/time-zones';
 
@@ -23,6 +24,8 @@ export interface WelcomeFacts {
     sample?: { accountId: string; amountOverdue: number; currency: string };
     /** the accounts supervisor-01 moved to APPOINTMENT and VISIT (issue 7) */
     field?: FieldDemo;
+    /** the accounts whose visit report took them to NEGOTIATION, and one offer (issue 16) */
+    negotiation?: NegotiationDemo;
   };
 }
 
@@ -74,6 +77,7 @@ export function welcomeText(f: WelcomeFacts): string {
     '',
   );
   if (f.demo.field) lines.push(...fieldLines(f.demo.field), '');
+  if (f.demo.negotiation) lines.push(...negotiationLines(f.demo.negotiation), '');
   return lines.join('\n');
 }
 
@@ -118,6 +122,22 @@ function fieldLines(field: FieldDemo): string[] {
     heading,
     `  in APPOINTMENT: ${list(field.appointment)}; in VISIT: ${list(field.visit)} (supervisor-01's overrides); in the UI: ArrearsStage = "VISIT"`,
     ...commands.map(([command, why]) => `  npm run -s arrears -- ${why ? `${command.padEnd(width)}  # ${why}` : command}`),
+  ];
+}
+
+/** Offers and plans (docs/negotiation.md): the accounts negotiating and what to try on the offer. */
+function negotiationLines(negotiation: NegotiationDemo): string[] {
+  const heading = 'Negotiation and plans (docs/negotiation.md):';
+  const o = negotiation.offer;
+  if (!o) return [heading, `  negotiating: ${negotiation.negotiation.join(', ') || 'none yet'}`];
+  const waiver = o.pendingWaivers[0];
+  return [
+    heading,
+    `  negotiating: ${negotiation.negotiation.join(', ')}; in the UI: PlanStatus = "OFFERED" (then ACTIVE, LATE, BROKEN, COMPLETED)`,
+    `  npm run -s arrears -- offer ${o.accountId}`,
+    ...(waiver ? [`  npm run -s arrears -- waiver ${waiver.waiverId} --approve --reason 'hardship documented at the visit'   # as supervisor-01`] : []),
+    `  npm run -s arrears -- respond ${o.accountId} --offer ${o.offerId} --accept ${o.options[0]?.kind ?? 'INSTALMENT_PLAN'} --borrower   # once OFFERED`,
+    `  npm run -s arrears -- plan ${o.accountId}`,
   ];
 }
 

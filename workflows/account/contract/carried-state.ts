@@ -12,11 +12,13 @@ import { accountFiguresSchema } from '../../../src/domain/account';
 import { BUCKETS } from '../../../src/domain/buckets';
 import { isoDateSchema } from '../../../src/domain/dates';
 import { OVERRIDABLE_STAGES, RECOMMENDED_ACTIONS, overrideStageSchema, proposedSlotSchema, visitBookedSchema } from '../../../src/domain/field-collection';
+import { offerSchema, planViewSchema } from '../../../src/domain/negotiation';
 import { STAGES } from '../../../src/domain/stages';
+import { negotiationConfigSchema } from '../../../src/negotiation/schema';
 import { treatmentSchema } from '../../../src/treatments/schema';
 
-/** 1: before the number existed (absent); 2: the stage kernel (issue 14). */
-export const CARRIED_STATE_VERSION = 2;
+/** 1: before the number existed (absent); 2: the stage kernel (issue 14); 3: negotiation and the plan followed (issue 16). */
+export const CARRIED_STATE_VERSION = 3;
 
 const count = z.number().int().min(0);
 const channel = z.enum(['SMS', 'CALL', 'EMAIL']);
@@ -98,6 +100,45 @@ export const fieldCarriedSchema = z.object({
 });
 export type FieldCarried = z.infer<typeof fieldCarriedSchema>;
 
+const policy = negotiationConfigSchema.shape;
+/** The negotiation policy as the run got it (loadNegotiationPolicy's answer). */
+export const negotiationPolicySchema = z.strictObject({
+  configVersion: z.string(),
+  approvalDeadlineHours: z.number().positive(),
+  answer: policy.answer.omit({ why: true }),
+  messages: policy.messages.omit({ why: true }),
+  followUp: policy.followUp.omit({ why: true }),
+});
+
+/** NEGOTIATION's state: the offer on the table and how many went unanswered (absent before issue 16). */
+export const negotiationCarriedSchema = z.strictObject({
+  policy: negotiationPolicySchema.nullable(),
+  /** offers made in this chain of runs (each offer's key is its number) */
+  offersMade: count,
+  /** offers of this negotiation declined or left unanswered; the policy's limit sends the case to LEGAL */
+  unanswered: count,
+  offer: offerSchema.nullable(),
+  /** the offer whose messages went out */
+  sentOfferId: z.number().int().nullable(),
+  /** a hold came while the offer was out: its expiry does not count against the borrower */
+  heldDuringOffer: z.boolean(),
+});
+export type NegotiationCarried = z.infer<typeof negotiationCarriedSchema>;
+
+/** PLAN_ACTIVE's state: the plan followed and its clock (absent before issue 16). */
+export const planCarriedSchema = z.strictObject({
+  plan: planViewSchema.nullable(),
+  /** the plan's clock: active (not on hold) time since the plan started, ms */
+  clockElapsedMs: z.number().min(0),
+  /** when the plan started (workflow time, ms): instalment dates count from here on the plan's clock */
+  startedAt: z.number().int().nullable(),
+  /** plans broken in this chain of runs */
+  breaks: count,
+  remindedInstalments: z.array(z.number().int()),
+  calledBackInstalments: z.array(z.number().int()),
+});
+export type PlanCarried = z.infer<typeof planCarriedSchema>;
+
 const holdSchema = z.strictObject({ holdId: z.string(), reason: z.string(), placedAt: z.string() });
 
 /** Early collection (generation 3 on): what the next run needs to carry on where this one stopped. */
@@ -127,6 +168,9 @@ export const earlyCarriedSchema = z.strictObject({
   rightPartyTaskIds: z.array(z.number().int()).optional(),
   /** field collection's state: the appointment or visit in hand (absent before it) */
   field: fieldCarriedSchema.optional(),
+  /** NEGOTIATION and PLAN_ACTIVE (absent before issue 16) */
+  negotiation: negotiationCarriedSchema.optional(),
+  plan: planCarriedSchema.optional(),
 });
 export type EarlyCarried = z.infer<typeof earlyCarriedSchema>;
 

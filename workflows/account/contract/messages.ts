@@ -25,6 +25,7 @@ import type {
   VisitReportAccepted,
 } from '../../../src/domain/field-collection';
 import type { FiguresRefreshed } from '../../../src/domain/figures-refresh';
+import type { Offer, PlanAnswer, PlanResponse, WaiverDecision } from '../../../src/domain/negotiation';
 import type { PaymentEvent } from '../../../src/domain/payment-event';
 import type { PaymentReversal } from '../../../src/domain/payment-reversal';
 import type { AccountSummary } from './summary';
@@ -111,3 +112,24 @@ export const submitVisitReportUpdate = defineUpdate<VisitReportAccepted, [VisitR
 
 /** A supervisor moves the account to another stage, with a reason (audited). */
 export const overrideStageUpdate = defineUpdate<StageOverridden, [StageOverride]>('overrideStage');
+
+// ---- negotiation and plans (issue 16, SPEC §2 steps 7-8) ----
+
+/** The negotiation's offer as it stands (null: no offer made in this chain of runs yet). */
+export const offerQuery = defineQuery<Offer | null>('offer');
+
+/**
+ * The borrower's answer to the offer (accept one option, decline, or ask for another with a
+ * stated income), brought by an agent, the field app, the API or the CLI. The validator
+ * rejects an answer to an offer that is not the open one, withdrawn, expired, awaiting a
+ * supervisor or already answered; the answer is stored (an accepted option becomes the plan)
+ * before the update returns.
+ */
+export const respondToPlanUpdate = defineUpdate<PlanAnswer, [PlanResponse]>('respondToPlan');
+
+/**
+ * A supervisor's decision on a waiver beyond the tier's limit (approve, reduce, refuse, with
+ * a reason). The validator rejects a waiver that is not open on this account's offer; the
+ * activity checks that the supervisor is one. Answers the offer as it stands after it.
+ */
+export const approveWaiverUpdate = defineUpdate<Offer, [WaiverDecision]>('approveWaiver');

@@ -17,4 +17,7 @@ export const OnHold = defineSearchAttributeKey('OnHold', SearchAttributeType.BOO
 /** `<experiment id>:champion|challenger` for a run in a champion/challenger experiment (issue 18 §4). */
 export const Experiment = defineSearchAttributeKey('Experiment', SearchAttributeType.KEYWORD);
 
-export const ARREARS_SEARCH_ATTRIBUTES = [ArrearsStage, DaysPastDue, AmountOverdue, Bucket, RiskTier, Treatment, AssignedAgent, OnHold, Experiment];
+/** The plan's standing while the account negotiates or follows a plan (issue 16 §4): OFFERED, ACTIVE, LATE, BROKEN, COMPLETED. */
+export const PlanStatus = defineSearchAttributeKey('PlanStatus', SearchAttributeType.KEYWORD);
+
+export const ARREARS_SEARCH_ATTRIBUTES = [ArrearsStage, DaysPastDue, AmountOverdue, Bucket, RiskTier, Treatment, AssignedAgent, OnHold, Experiment, PlanStatus];

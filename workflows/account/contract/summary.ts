@@ -5,6 +5,7 @@
 import type { Bucket } from '../../../src/domain/buckets';
 import type { PendingPromise } from '../../../src/domain/early-collection';
 import type { ProposedSlot, VisitBooked } from '../../../src/domain/field-collection';
+import type { Offer, PlanStatus } from '../../../src/domain/negotiation';
 import type { Stage } from '../../../src/domain/stages';
 
 export interface NextStep {
@@ -52,6 +53,24 @@ export interface AccountSummary {
   appointment?: { appointmentId: number; slots: ProposedSlot[]; confirmBy: string; reachedVia: string | null } | null;
   /** VISIT: the visit booked, waiting for its report */
   visit?: (Omit<VisitBooked, 'outcome'> & { failedVisits: number }) | null;
+  /** NEGOTIATION: the offer on the table (the `offer` query's answer) */
+  offer?: Offer | null;
+  /** PLAN_ACTIVE: the plan followed, its standing and next instalment */
+  plan?: PlanSummary | null;
+}
+
+export interface PlanSummary {
+  planId: number;
+  kind: Offer['options'][number]['kind'];
+  status: PlanStatus;
+  currency: string;
+  /** minor units */
+  total: number;
+  paid: number;
+  instalments: number;
+  nextDue: { instalmentNo: number; dueDate: string; amount: number; paid: number } | null;
+  /** breaks of a plan in this chain (each renegotiated until the policy's limit) */
+  breaks: number;
 }
 
 export interface AccountCollectionResult {

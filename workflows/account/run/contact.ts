@@ -85,6 +85,8 @@ export function borrowerContact(run: AccountRun): BorrowerContact {
         ...(request.templateVersion ? { templateVersion: request.templateVersion } : {}),
         callWindowHours: request.callWindowHours,
         ...(request.appointmentId === undefined ? {} : { appointmentId: request.appointmentId }),
+        ...(request.offerId === undefined ? {} : { offerId: request.offerId }),
+        ...(request.planInstalment === undefined ? {} : { planInstalment: request.planInstalment }),
         ...now(),
       });
       switch (result.outcome) {

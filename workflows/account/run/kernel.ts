@@ -32,12 +32,14 @@ import type { createPaymentActivities } from '../../../activities/payments';
 import type { createStatementActivities } from '../../../activities/statement';
 import type { AccountFigures } from '../../../src/domain/account';
 import { formatMoney } from '../../../src/domain/money';
+import { isExitStage } from '../../../src/domain/stages';
 import {
   AssignedAgent,
   ArrearsStage,
   CARRIED_STATE_VERSION,
   Experiment,
   OnHold,
+  PlanStatus,
   Treatment,
   statementQuery,
   summaryQuery,
@@ -51,6 +53,9 @@ import { reminding } from '../stages/reminding';
 import { experimentLabel } from '../../../src/domain/experiment';
 import { screenAccount } from '../stages/screened';
 import { FIELD_COLLECTION, fieldCollection } from '../stages/field';
+import { negotiation } from '../stages/negotiation';
+import { planActive } from '../stages/plan-active';
+import type { StageRun } from '../stages/stage';
 import { accountRun, kernelState } from './account-run';
 import { borrowerContact } from './contact';
 import { handleInterrupts } from './interrupts';
@@ -76,6 +81,11 @@ export const ONE_TRANSITION_PER_MOVE = 'one-transition-per-move';
  * cease-contact signals change the run's state and hand the write to the run (issue 14 §3).
  */
 export const REPLAY_SAFE_HANDLERS = 'replay-safe-handlers';
+/**
+ * NEGOTIATION and PLAN_ACTIVE run their stage modules (the offer, waivers, the answer, the
+ * plan followed) instead of waiting for a payment; a plan in force decides the cure (issue 16).
+ */
+export const NEGOTIATION_STAGES = 'negotiation-stages';
 /** Why a run moved to CURED when a payment cured it, whichever step records the move. */
 const CURED_BY_PAYMENT = 'payment cleared the overdue amount';
 
@@ -101,6 +111,7 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
   const cureInOneStep = patched(CURE_IN_ONE_STEP);
   const oneTransitionPerMove = patched(ONE_TRANSITION_PER_MOVE);
   const replaySafeHandlers = patched(REPLAY_SAFE_HANDLERS);
+  const negotiationStages = patched(NEGOTIATION_STAGES);
   /** Payment steps recording a cure right now (one transition per move). */
   let curesBeingRecorded = 0;
 
@@ -111,7 +122,12 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
   /** Stable across retries and continue-as-new, new for a later run of the same account or a re-opening. */
   const effectKey = (kind: string, n: number | string) =>
     `${info.workflowId}/${info.firstExecutionRunId}${state.reopenings ? `/reopened-${state.reopenings}` : ''}/${kind}/${n}`;
-  const isCured = () => state.figures !== undefined && state.figures.amountOverdue === 0;
+  /** A plan in force decides whether the account is cured (its figures show nothing overdue while it is kept). */
+  let planDecidesCure: () => boolean | undefined = () => undefined;
+  const isCured = () => planDecidesCure() ?? (state.figures !== undefined && state.figures.amountOverdue === 0);
+  /** Counts the reads of the figures: the plan stage reads its plan again when they may have moved. */
+  let figuresTaken = 0;
+  let planStatus: () => string | null = () => null;
 
   const publish = searchAttributesPublisher();
   function publishSearchAttributes(): void {
@@ -122,6 +138,7 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
       ...(state.choice?.experiment ? [{ key: Experiment, value: experimentLabel(state.choice) }] : []),
       ...(state.assignedAgent ? [{ key: AssignedAgent, value: state.assignedAgent }] : []),
       ...figuresSearchAttributes(state.figures),
+      ...(planStatus() ? [{ key: PlanStatus, value: planStatus() }] : []),
     ];
     publish(attributes);
   }
@@ -130,6 +147,7 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
 
   function takeFigures(figures: AccountFigures): void {
     state.figures = figures;
+    figuresTaken++;
     if (figures.amountOverdue === 0 && state.statement) state.statement = { ...state.statement, asOf: figures.asOf, lines: [], totalOverdue: 0 };
     publishSearchAttributes();
   }
@@ -183,6 +201,37 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
     early?.field,
   );
 
+  // ---- NEGOTIATION and PLAN_ACTIVE (issue 16): seen through their port ----
+
+  const storyStage = () => (state.stage === 'ON_HOLD' ? (state.stageBeforeHold ?? state.stage) : state.stage);
+  const stagePort: StageRun = {
+    accountId,
+    workflowId: info.workflowId,
+    stage: storyStage,
+    isCured,
+    onHold: run.onHold,
+    ceased: () => state.ceased,
+    overridePending: () => field.overridePending() !== null,
+    contact: (request, attemptKey) => contacts.contact(request, attemptKey),
+    callWindowHours: () => state.choice?.callWindowHours ?? 24,
+    advanceTo: run.advanceTo,
+    audit,
+    effectKey,
+    setNextStep: (step) => {
+      state.nextStep = step;
+    },
+    publishSearchAttributes,
+    refreshFigures,
+    paymentsSeen: () => figuresTaken,
+    planStarted: (plan) => planFollowUp.start(plan),
+  };
+  const negotiating = negotiation(stagePort, early?.negotiation);
+  const planFollowUp = planActive({ ...stagePort, answerInFlight: negotiating.answering, renegotiate: negotiating.renegotiate }, early?.plan);
+  if (negotiationStages) {
+    planDecidesCure = planFollowUp.cured;
+    planStatus = () => negotiating.planStatus() ?? planFollowUp.planStatus();
+  }
+
   function summarise(): AccountSummary {
     const p = state.pendingPromise;
     return {
@@ -200,6 +249,7 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
       contactCeased: state.ceased,
       lastBlockedContact: state.lastBlockedContact,
       ...field.summary(),
+      ...(negotiationStages ? { offer: negotiating.offer(), plan: planFollowUp.summary() } : {}),
     };
   }
 
@@ -228,6 +278,7 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
             escalated: state.escalated,
             rightPartyTaskIds: recentIds(state.rightPartyTaskIds),
             field: field.carried(),
+            ...(negotiationStages ? { negotiation: negotiating.carried(), plan: planFollowUp.carried() } : {}),
           }
         : undefined,
     };
@@ -257,6 +308,8 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
     // own cure record the same move a second time).
     cureTransition: (event) => {
       if (!cureInOneStep || state.stage === 'CURED') return undefined;
+      // A plan decides the cure (and its exit): the run records the move itself.
+      if (planDecidesCure() !== undefined) return undefined;
       if (!oneTransitionPerMove) return moveTo.transition('CURED', CURED_BY_PAYMENT, effectKey('stage-cure', event.eventId));
       curesBeingRecorded++;
       return moveTo.transition('CURED', CURED_BY_PAYMENT, effectKey('stage', state.transitionCount));
@@ -290,7 +343,9 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
    */
   async function story(): Promise<void> {
     const choice = state.choice;
-    if (choice && !isCured() && field.entryAfterReminders(state.escalated) === null && !state.escalated) {
+    // A run carried on in NEGOTIATION or PLAN_ACTIVE (after an override, say) does not walk the reminders again.
+    const carriedOnInNegotiation = negotiationStages && (storyStage() === 'NEGOTIATION' || storyStage() === 'PLAN_ACTIVE');
+    if (choice && !isCured() && field.entryAfterReminders(state.escalated) === null && !state.escalated && !carriedOnInNegotiation) {
       const reminders = new CancellationScope();
       const remindersDone = reminders.run(() => cadence.run(choice)).catch((err) => {
         if (!isCancellation(err)) throw err;
@@ -308,7 +363,18 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
       // stay in their stage, waiting for a payment (or an override).
       const entry = field.entryAfterReminders(state.escalated);
       if (field.overridePending() || (entry && patched(FIELD_COLLECTION))) await field.run(entry);
-      await condition(() => field.overridePending() !== null || isCured());
+      if (negotiationStages && !isCured() && field.overridePending() === null) {
+        const stage = storyStage();
+        if (stage === 'NEGOTIATION') {
+          await negotiating.run();
+          continue;
+        }
+        if (stage === 'PLAN_ACTIVE' && planFollowUp.planStatus() !== null) {
+          await planFollowUp.run(negotiating.policy);
+          if (storyStage() !== 'PLAN_ACTIVE' || isCured()) continue;
+        }
+      }
+      await condition(() => field.overridePending() !== null || isCured() || (negotiationStages && storyStage() === 'NEGOTIATION'));
     }
   }
 
@@ -330,10 +396,16 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
       await field.abandon('cured');
       // A promise pending at the cure is judged now, for the reports (kept, normally).
       if (state.pendingPromise) await promises.settle(state.pendingPromise);
+      if (negotiationStages) {
+        await negotiating.abandon();
+        await planFollowUp.complete();
+      }
     });
     // A payment step recording the cure is the move; the run records its own only if none did.
     if (oneTransitionPerMove) await condition(() => curesBeingRecorded === 0);
-    if (state.stage !== 'CURED') await moveTo('CURED', state.paymentsCounted > 0 ? CURED_BY_PAYMENT : 'nothing overdue');
+    const exit = negotiationStages && planFollowUp.cured() ? planFollowUp.exit() : 'CURED';
+    if (exit !== 'CURED' && state.stage !== exit) await moveTo(exit, 'settlement paid: the rest of the balance written down');
+    else if (state.stage !== 'CURED' && !(negotiationStages && isExitStage(state.stage))) await moveTo('CURED', planFollowUp.cured() ? 'plan paid up' : state.paymentsCounted > 0 ? CURED_BY_PAYMENT : 'nothing overdue');
     await condition(() => allHandlersFinished() && interrupts.written());
     if (isCured()) return { accountId, outcome: state.stage, summary: summarise() };
     // A reversal landed while the cure was being recorded: its sender saw an open run,

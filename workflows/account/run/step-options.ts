@@ -13,3 +13,6 @@ export const outsideStepOptions: ActivityOptions = { startToCloseTimeout: '1 min
 
 /** A short, idempotent Postgres step run inside the workflow task. Past a minute of retries the SDK backs off with a durable timer instead of spinning in one task. */
 export const databaseStepOptions: LocalActivityOptions = { startToCloseTimeout: '30 seconds', localRetryThreshold: '1 minute', retry: accountStepRetry };
+
+/** A short Postgres step as a regular activity: its place in history fixed when scheduled (for steps that run beside others). */
+export const postgresStepOptions: ActivityOptions = { startToCloseTimeout: '30 seconds', retry: accountStepRetry };
