@@ -1,0 +1,99 @@
+/**
+ * What a simulation runs on: the time-skipping test server (the binary src/setup resolves,
+ * handed over as an existing path), one `arrears` worker with the real activities (the
+ * outbox SMS and e-mail providers the tests use: the only stand-ins), the payment signal
+ * relay the API runs, and a plain client over the same connection. The database is the
+ * caller's, already migrated, and the simulation's alone.
+ *
+ * The client is a plain one, not the test environment's: that one lets time skip while it
+ * waits for a workflow's result, and the simulation's clock must move only when the driver
+ * says (TimeSkippingClock.advance).
+ */
+import { randomBytes } from 'node:crypto';
+import { Client } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker, WorkerOptions } from '@temporalio/worker';
+import type { Logger } from 'pino';
+import { OutboxSmsProvider } from '../../activities/providers/sms-provider';
+import { createArrearsWorker } from '../../workers/create-worker';
+import { createDataConverter, type CodecKeys } from '../codec/data-converter';
+import { createPool, type Pool } from '../db/pool';
+import { SignalRelay } from '../payments/signal-relay';
+import { ephemeralExecutable, type ResolvedTool } from '../setup/temporal-tools';
+import { registerSearchAttributes } from '../temporal/register-search-attributes';
+import type { ExperimentsConfig } from '../treatments/experiments';
+import type { TreatmentsConfig } from '../treatments/schema';
+
+export const SIMULATION_TASK_QUEUE = 'arrears-simulation';
+
+export interface SimulationStack {
+  pool: Pool;
+  client: Client;
+  taskQueue: string;
+  /** The server's clock, ms since the epoch: it runs ahead of the wall clock as time skips. */
+  now(): Promise<number>;
+  /** Lets the server skip `ms` of time, firing timers on the way; returns once it has. */
+  advance(ms: number): Promise<void>;
+  /** Delivers every payment signal the outbox holds, before the clock moves on. */
+  deliverSignals(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface SimulationStackOptions {
+  databaseUrl: string;
+  testServer: ResolvedTool;
+  log: Logger;
+  treatments?: TreatmentsConfig;
+  experiments?: ExperimentsConfig;
+  /** a workflow bundle built already (tests share one); otherwise bundled at start */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+export async function startSimulationStack(opts: SimulationStackOptions): Promise<SimulationStack> {
+  // Keys of this run only: the histories die with the test server.
+  const codecKeys: CodecKeys = { current: { keyId: 'simulation', key: randomBytes(32).toString('base64') }, previous: [] };
+  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: ephemeralExecutable(opts.testServer) } });
+  await registerSearchAttributes(env.connection, 'default');
+  const client = new Client({ connection: env.connection, namespace: 'default', dataConverter: createDataConverter(codecKeys) });
+  // Workflow tasks, local activities and the pool's connections are the worker's whole
+  // job here: one process serves every account, as the real worker would.
+  const pool = createPool(opts.databaseUrl, 20);
+  let worker: Worker;
+  try {
+    worker = await createArrearsWorker({
+      connection: env.nativeConnection,
+      namespace: 'default',
+      taskQueue: SIMULATION_TASK_QUEUE,
+      codecKeys,
+      deps: { pool, smsProvider: new OutboxSmsProvider(pool), temporalClient: client, treatments: opts.treatments, experiments: opts.experiments },
+      ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : {}),
+      workflowThreads: 2,
+      workflowTaskSlots: 200,
+      workflowTaskPollers: 10,
+    });
+  } catch (err) {
+    await env.teardown();
+    await pool.end();
+    throw err;
+  }
+  const running = worker.run();
+  const relay = new SignalRelay({ databaseUrl: opts.databaseUrl, pool, client, taskQueue: SIMULATION_TASK_QUEUE, log: opts.log, pollIntervalMs: 200 });
+  await relay.start();
+  return {
+    pool,
+    client,
+    taskQueue: SIMULATION_TASK_QUEUE,
+    now: () => env.currentTimeMs(),
+    advance: (ms) => env.sleep(ms),
+    async deliverSignals() {
+      while ((await relay.drainOnce()) > 0);
+    },
+    async stop() {
+      await relay.stop();
+      worker.shutdown();
+      await running.catch((err: unknown) => opts.log.warn({ err: String(err) }, 'simulation worker stopped with an error'));
+      await env.teardown();
+      await pool.end();
+    },
+  };
+}
