@@ -38,8 +38,10 @@ async function main(): Promise<void> {
     const result = await runSimulation(stack, {
       ...opts,
       log: run.log,
-      onDay: (day, date) => {
-        if (day % 30 === 0) out(`  day ${day} (${date}), ${((Date.now() - run.began) / 1000).toFixed(0)} s`);
+      onDay: (day, date, phases) => {
+        if (day % 10 !== 0) return;
+        const top = phases.slice(0, 3).map(([phase, ms]) => `${phase} ${(ms / 1000).toFixed(0)} s`);
+        out(`  day ${day} (${date}), ${((Date.now() - run.began) / 1000).toFixed(0)} s${top.length ? `; so far ${top.join(', ')}` : ''}`);
       },
     });
     await printSimulationOutcome(stack.pool, result, opts, out);

@@ -18,7 +18,7 @@ export const simulationOptionsSchema = z.strictObject({
   seed: whole('--seed', 0, 2 ** 32 - 1).default(2026),
   preset: z.enum(JURISDICTIONS, `--preset takes ${JURISDICTIONS.join(' or ')}`).default('CN'),
   /** hours of simulated time between two rounds of the actors (borrowers, staff) */
-  tickHours: whole('--tick-hours', 1, 24).default(2),
+  tickHours: whole('--tick-hours', 1, 24).default(4),
   /** where the embedded Postgres cluster lives (default: a fresh folder under .data/simulation) */
   dataDir: z.string().min(1).optional(),
 });

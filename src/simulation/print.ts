@@ -48,6 +48,8 @@ export async function printSimulationOutcome(db: Queryable, result: SimulationRe
   out('');
   out(`wall time ${seconds.toFixed(1)} s (loading the book ${(result.loadMs / 1000).toFixed(1)} s), ${result.book.accounts} accounts, ${opts.days} days (${result.from} to ${result.to})`);
   out(`accounts per second: ${(result.book.accounts / seconds).toFixed(2)}; simulated days per minute: ${((opts.days * 60) / seconds).toFixed(1)}`);
+  out('Where the wall time went:');
+  for (const [phase, ms] of result.phases) out(`  ${phase.padEnd(48)} ${(ms / 1000).toFixed(1)} s (${((100 * ms) / result.wallMs).toFixed(0)} %)`);
   out('');
   out('What the simulated borrowers and staff did:');
   for (const [what, n] of result.tally) out(`  ${what.padEnd(48)} ${n}`);

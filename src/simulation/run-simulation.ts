@@ -36,12 +36,14 @@ export interface SimulationResult {
   /** wall time of loading the book (before the first simulated day) */
   loadMs: number;
   tally: [string, number][];
+  /** wall ms by phase of the simulated day, the largest first */
+  phases: [string, number][];
 }
 
 export interface RunOptions extends Pick<SimulationOptions, 'accounts' | 'days' | 'seed' | 'preset' | 'tickHours'> {
   log: Logger;
   /** told at the start of each simulated day (progress) */
-  onDay?: (day: number, date: IsoDate) => void;
+  onDay?: (day: number, date: IsoDate, phases: [string, number][]) => void;
 }
 
 export async function runSimulation(stack: SimulationStack, opts: RunOptions): Promise<SimulationResult> {
@@ -60,39 +62,57 @@ export async function runSimulation(stack: SimulationStack, opts: RunOptions): P
     log: opts.log,
     segments: new Map(),
     inFlight: pLimit(MESSAGES_IN_FLIGHT),
+    sent: 0,
   };
   const seen = { reminder: 0, entry: 0, tasks: new Set<number>(), proposals: new Set<number>(), visits: new Set<number>() };
 
   const dayZero = Date.parse(`${from}T00:00:00Z`);
   const end = dayZero + opts.days * DAY;
   let screenedDay = -1;
+  const timed = <T>(phase: string, work: () => Promise<T>) => world.tally.timed(phase, work);
+  /** After the clock moved (timers fired) or messages went out: until the worker is idle. */
+  const settle = async (always = false) => {
+    if (!always && world.sent === 0) return;
+    world.sent = 0;
+    await timed('settling (the workflows at work)', () => stack.settle());
+  };
   // From the day's start, tick by tick; the first tick is the server's own "now".
   for (let now = first; now < end; ) {
+    // Each phase's messages (the screening's too) meet a settled worker: stack.settle says why.
+    await settle(true);
     const day = Math.floor((now - dayZero) / DAY);
     if (day > screenedDay) {
       screenedDay = day;
       const date = isoDateOf(dayZero + day * DAY);
-      opts.onDay?.(day, date);
-      const paid = await payInstallmentsDueToday(world.pool, date, world.chance);
+      opts.onDay?.(day, date, world.tally.phases());
+      const paid = await timed('core banking', () => payInstallmentsDueToday(world.pool, date, world.chance));
       world.tally.count('installment paid on time', paid.paid);
       world.tally.count('installment missed', paid.missed);
-      await screen(stack, date);
-      await refreshSegments(world, date);
-      planTodaysPayments(world, dayZero + day * DAY);
+      await timed('daily screening (workflow and fan-out)', () => screen(stack, date));
+      await settle(true);
+      await timed('borrowers: segments, plans', async () => {
+        await refreshSegments(world, date);
+        planTodaysPayments(world, dayZero + day * DAY);
+      });
     }
-    await forEach(world, world.agenda.takeDue(now), (planned) => planned.act());
-    seen.entry = await planEpisodeEvents(world, seen.entry);
-    seen.reminder = await reactToReminders(world, seen.reminder);
-    await workCallTasks(world, now, seen.tasks);
-    await answerProposals(world, seen.proposals);
-    await makeDueVisits(world, now, seen.visits);
-    await stack.deliverSignals();
-
+    await timed('borrowers: planned acts (payments, disputes)', () => forEach(world, world.agenda.takeDue(now), (planned) => planned.act()));
+    await timed('payment signals delivered', () => stack.deliverSignals());
+    await settle();
+    await timed('borrowers: plans, reminders', async () => {
+      seen.entry = await planEpisodeEvents(world, seen.entry);
+      seen.reminder = await reactToReminders(world, seen.reminder);
+    });
+    await timed('agents: call tasks', () => workCallTasks(world, now, seen.tasks));
+    await settle();
+    await timed('borrowers: appointments', () => answerProposals(world, seen.proposals));
+    await settle();
+    await timed('collectors: visits', () => makeDueVisits(world, now, seen.visits));
+    await settle();
     const next = Math.min(end, (Math.floor(now / (opts.tickHours * HOUR)) + 1) * opts.tickHours * HOUR);
-    await stack.advance(next - now);
+    await timed('time skipping (the workflows at work)', () => stack.advance(next - now));
     now = await stack.now();
   }
-  return { book, from, to: isoDateOf(end - DAY), wallMs: Date.now() - began, loadMs, tally: world.tally.entries() };
+  return { book, from, to: isoDateOf(end - DAY), wallMs: Date.now() - began, loadMs, tally: world.tally.entries(), phases: world.tally.phases() };
 }
 
 /** The day's screening, as the daily Schedule would run it: screens the book as of `date`, then fans out. */

@@ -25,6 +25,11 @@ import type { ExperimentsConfig } from '../treatments/experiments';
 import type { TreatmentsConfig } from '../treatments/schema';
 
 export const SIMULATION_TASK_QUEUE = 'arrears-simulation';
+/** Idle for this many checks this far apart counts as settled (a task polled a moment later would show). */
+const SETTLE_QUIET_CHECKS = 2;
+const SETTLE_CHECK_MS = 5;
+/** Past this the driver goes on anyway (a run that loops on a failing task must not hold up the year). */
+const SETTLE_TIMEOUT_MS = 60_000;
 
 export interface SimulationStack {
   pool: Pool;
@@ -36,6 +41,14 @@ export interface SimulationStack {
   advance(ms: number): Promise<void>;
   /** Delivers every payment signal the outbox holds, before the clock moves on. */
   deliverSignals(): Promise<void>;
+  /**
+   * Until the worker has had nothing in hand for a moment (no workflow task, no activity).
+   * The actors send their messages only then: the test server refuses a workflow task that
+   * cancels an activity it has just seen complete (ACTIVITY_UNKNOWN), and that task then stays
+   * started for good, which stops time skipping. A cure (a payment) cancels the run's work in
+   * flight, so it must not meet an activity in flight.
+   */
+  settle(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -77,8 +90,13 @@ export async function startSimulationStack(opts: SimulationStackOptions): Promis
     throw err;
   }
   const running = worker.run();
-  const relay = new SignalRelay({ databaseUrl: opts.databaseUrl, pool, client, taskQueue: SIMULATION_TASK_QUEUE, log: opts.log, pollIntervalMs: 200 });
-  await relay.start();
+  // Not started: its signals go out only when the driver says (deliverSignals), never while
+  // the worker has an activity in flight.
+  const relay = new SignalRelay({ databaseUrl: opts.databaseUrl, pool, client, taskQueue: SIMULATION_TASK_QUEUE, log: opts.log });
+  const idle = () => {
+    const status = worker.getStatus();
+    return status.numInFlightWorkflowActivations === 0 && status.numInFlightActivities === 0;
+  };
   return {
     pool,
     client,
@@ -88,8 +106,14 @@ export async function startSimulationStack(opts: SimulationStackOptions): Promis
     async deliverSignals() {
       while ((await relay.drainOnce()) > 0);
     },
+    async settle() {
+      const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+      for (let quiet = 0; quiet < SETTLE_QUIET_CHECKS && Date.now() < deadline; ) {
+        await new Promise((resolve) => setTimeout(resolve, SETTLE_CHECK_MS));
+        quiet = idle() ? quiet + 1 : 0;
+      }
+    },
     async stop() {
-      await relay.stop();
       worker.shutdown();
       await running.catch((err: unknown) => opts.log.warn({ err: String(err) }, 'simulation worker stopped with an error'));
       await env.teardown();

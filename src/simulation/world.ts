@@ -27,6 +27,8 @@ export interface World {
   segments: Map<string, BorrowerSegment>;
   /** at most this many messages to workflows in flight: each waits for a workflow task */
   inFlight: ReturnType<typeof pLimit>;
+  /** messages sent to workflows since the driver last let the worker settle */
+  sent: number;
 }
 
 export const MESSAGES_IN_FLIGHT = 24;
@@ -39,6 +41,7 @@ export function countOutcome(world: World, kind: string, outcome: UpdateOutcome<
 
 /** Runs `act` for every item, a bounded number at once. */
 export async function forEach<T>(world: World, items: readonly T[], act: (item: T) => Promise<void>): Promise<void> {
+  world.sent += items.length;
   await Promise.all(items.map((item) => world.inFlight(() => act(item))));
 }
 
