@@ -1,6 +1,6 @@
 /**
  * A short simulation in a database of its own (the screening reads the whole book), on the
- * time-skipping test server and the shared workflow bundle: 40 accounts over 60 days. It
+ * time-skipping test server and the shared workflow bundle: 80 accounts over 45 days, a round every 6 hours. It
  * asserts what a simulated year must produce: records written by the real workflows, some
  * accounts cured, every kind of staff answer taken, the report filled, and not one contact
  * the compliance audit finds against the rules.
@@ -28,9 +28,9 @@ beforeAll(async () => {
   const testServer = JSON.parse(process.env.ARREARS_TEST_SERVER ?? 'null') as ResolvedTool;
   stack = await startSimulationStack({ databaseUrl, testServer, log, ...loadSimulationExperiments(), workflowBundle: testWorkflowBundle() });
   pool = createPool(databaseUrl, 2);
-  result = await runSimulation(stack, { accounts: 40, days: 60, seed: 7, preset: 'CN', tickHours: 4, log });
+  result = await runSimulation(stack, { accounts: 80, days: 45, seed: 2026, preset: 'CN', tickHours: 6, log });
   outcome = await simulationOutcome(pool, result);
-}, 150_000);
+}, 240_000);
 
 afterAll(async () => {
   await stack?.stop();
@@ -46,7 +46,7 @@ test('the real workflows wrote their records: entries, contacts, call tasks and 
             (SELECT count(*) FROM screening_runs)::int AS screenings`,
   );
   const r = rows[0]!;
-  expect(r.screenings).toBe(60); // one a simulated day
+  expect(r.screenings).toBe(45); // one a simulated day
   expect(r.entries).toBeGreaterThan(0);
   expect(r.cured).toBeGreaterThan(0);
   expect(r.contacts).toBeGreaterThan(r.entries); // every entry's first SMS, and more
