@@ -1,25 +1,27 @@
 /**
  * The report a simulated collector writes after a visit: complete (every part the schema
  * asks for), figures and reasons only, no names. A borrower who will pay is assessed able and
- * willing, and the collector recommends a plan; one who will not, a legal review.
+ * willing, shows proof of income, and the collector recommends a plan; one who will not, a
+ * legal review.
  */
 import type { VisitReportBody } from '../api/field-messages';
+import { DOCUMENTS, type VisitReport } from '../domain/field-collection';
+
+/** What the collector saw of each document the schema lists. */
+function documentsSeen(willPay: boolean): VisitReport['documents'] {
+  const notApplicable = new Set<string>(['proofOfAssets', 'marriageCertificate']);
+  const status = (document: string) => (notApplicable.has(document) ? 'NOT_APPLICABLE' : document === 'proofOfIncome' && !willPay ? 'NOT_SEEN' : 'SEEN');
+  return Object.fromEntries(DOCUMENTS.map((document) => [document, { status: status(document) }])) as VisitReport['documents'];
+}
 
 export function simulatedVisitReport(collectorId: string, visitedAt: Date, willPay: boolean): VisitReportBody {
   return {
     submittedBy: collectorId,
     visitedAt: visitedAt.toISOString(),
-    addressVisited: 'HOME',
     credentialsShown: true,
+    addressVisited: 'HOME',
+    documents: documentsSeen(willPay),
     identity: { checked: true, method: 'ID_CARD' },
-    documents: {
-      loanContract: { status: 'SEEN' },
-      idCard: { status: 'SEEN' },
-      proofOfIncome: { status: willPay ? 'SEEN' : 'NOT_SEEN' },
-      proofOfAssets: { status: 'NOT_APPLICABLE' },
-      householdRegister: { status: 'SEEN' },
-      marriageCertificate: { status: 'NOT_APPLICABLE' },
-    },
     interview: {
       occupation: 'simulated occupation',
       householdMembers: [{ relation: 'SPOUSE' }],
