@@ -30,6 +30,8 @@ const SETTLE_QUIET_CHECKS = 2;
 const SETTLE_CHECK_MS = 5;
 /** Past this the driver goes on anyway (a run that loops on a failing task must not hold up the year). */
 const SETTLE_TIMEOUT_MS = 60_000;
+/** Workflow tasks in hand at once; below the pool's connections, which their local activities use. */
+const WORKFLOW_TASK_SLOTS = 16;
 
 export interface SimulationStack {
   pool: Pool;
@@ -80,9 +82,11 @@ export async function startSimulationStack(opts: SimulationStackOptions): Promis
       codecKeys,
       deps: { pool, smsProvider: new OutboxSmsProvider(pool), temporalClient: client, treatments: opts.treatments, experiments: opts.experiments },
       ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : {}),
+      // Few tasks at once, each done well inside its 10 s timeout: with 200 slots (the API
+      // worker's) a day-0 fan-out of 1,166 starts held 200 tasks waiting on 20 connections
+      // and a starved CPU, every one timed out and was retried, and nothing moved for minutes.
       workflowThreads: 2,
-      workflowTaskSlots: 200,
-      workflowTaskPollers: 10,
+      workflowTaskSlots: WORKFLOW_TASK_SLOTS,
     });
   } catch (err) {
     await env.teardown();
