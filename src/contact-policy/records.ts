@@ -28,22 +28,23 @@ const optOutRow = z.object({ opted_out_at: z.date(), source: z.enum(['STAFF', 'S
 /**
  * Opts the borrower out of one channel, with its source. An opt-out already in force keeps
  * its first time and source (asking twice changes nothing); a withdrawn one comes back.
+ * `at`: when the borrower opted out (default now; a simulation gives its own clock's instant).
  */
-export async function recordOptOut(db: Queryable, borrowerId: string, channel: ContactChannel, source: OptOutSource): Promise<OptOutRecord> {
+export async function recordOptOut(db: Queryable, borrowerId: string, channel: ContactChannel, source: OptOutSource, at?: Date): Promise<OptOutRecord> {
   const recordedBy = source.kind === 'STAFF' ? source.recordedBy : null;
   const inboundMessageId = source.kind === 'SMS_REPLY' ? source.inboundMessageId : null;
   const { rows } = await db.query(
     `WITH upserted AS (
-       INSERT INTO contact_opt_outs (borrower_id, channel, source, recorded_by, inbound_message_id) VALUES ($1, $2, $3, $4, $5)
+       INSERT INTO contact_opt_outs (borrower_id, channel, source, recorded_by, inbound_message_id, opted_out_at) VALUES ($1, $2, $3, $4, $5, coalesce($6, now()))
        ON CONFLICT (borrower_id, channel) DO UPDATE
-         SET opted_out_at = now(), withdrawn_at = NULL, source = $3, recorded_by = $4, inbound_message_id = $5
+         SET opted_out_at = coalesce($6, now()), withdrawn_at = NULL, source = $3, recorded_by = $4, inbound_message_id = $5
          WHERE contact_opt_outs.withdrawn_at IS NOT NULL
        RETURNING opted_out_at, source, true AS recorded_now)
      SELECT * FROM upserted
      UNION ALL
      SELECT opted_out_at, source, false FROM contact_opt_outs
       WHERE borrower_id = $1 AND channel = $2 AND NOT EXISTS (SELECT 1 FROM upserted)`,
-    [borrowerId, channel, source.kind, recordedBy, inboundMessageId],
+    [borrowerId, channel, source.kind, recordedBy, inboundMessageId, at ?? null],
   );
   const row = optOutRow.parse(rows[0]);
   return { optedOutAt: row.opted_out_at, source: row.source, recordedNow: row.recorded_now };

@@ -21,6 +21,8 @@ export interface DemoPortfolioOptions {
   /** The day the portfolio is generated for: schedules are laid out around it. */
   anchor: IsoDate;
   seed?: number;
+  /** The share of borrowers behind at the anchor (default 0.45); the simulation starts from fewer. */
+  delinquentShare?: number;
 }
 
 /** The demo as a loan-book file in the JSON layout: every value text, as the import's record schemas take it. */
@@ -89,7 +91,7 @@ const emptyBook = (): DemoLoanBook => ({ borrowers: [], contacts: [], accounts: 
  * borrowers pay on time; the rest stopped paying 1 to 10 months ago (so every bucket
  * is populated), some after a partial payment.
  */
-function* demoAccounts({ accounts, anchor, seed = 20261123 }: DemoPortfolioOptions): Generator<DemoLoanBook> {
+function* demoAccounts({ accounts, anchor, seed = 20261123, delinquentShare = 0.45 }: DemoPortfolioOptions): Generator<DemoLoanBook> {
   const random = prng(seed);
   // Contact points draw from a stream of their own: they can change without moving
   // the figures, which the README's examples quote.
@@ -160,7 +162,7 @@ function* demoAccounts({ accounts, anchor, seed = 20261123 }: DemoPortfolioOptio
     // How many of the installments already due did this borrower pay?
     const due = schedule.filter((i) => i.dueDate < anchor).length;
     const behaviour = random();
-    const missed = behaviour < 0.55 ? 0 : Math.min(due, 1 + Math.floor(random() * 10));
+    const missed = behaviour < 1 - delinquentShare ? 0 : Math.min(due, 1 + Math.floor(random() * 10));
     const payment = (suffix: string, fen: number, valueDate: IsoDate) =>
       book.payments.push({ event_id: `DEMO-PAY-${accountId}-${suffix}`, account_id: accountId, amount: yuan(fen), currency: CURRENCY, value_date: valueDate, method: 'DIRECT_DEBIT' });
     // each paid installment is paid in full, to the fen
