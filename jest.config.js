@@ -7,7 +7,7 @@ module.exports = {
   testMatch: ['<rootDir>/**/*.test.ts'],
   // The simulated year drives the time-skipping server as fast as the worker settles; beside
   // another suite on 2 cores it stalled past its 240 s (and took the next suite of its worker
-  // down with it), alone it takes about 30 s. `npm test` runs it alone, after the rest.
+  // down with it); alone it takes about 30 s but stalled once too. `npm run test:simulation` runs it apart.
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.data/', '/.tools/', ...(process.env.ARREARS_SIMULATION_TESTS ? [] : ['/src/simulation/'])],
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.data/', '<rootDir>/.tools/'],
   globalSetup: '<rootDir>/test/global-setup.ts',
