@@ -28,7 +28,7 @@ import { connectClient } from '../src/temporal/client';
 import { startAccountCollections } from '../src/temporal/start-account-collections';
 import type { AccountCollectionResult } from '../workflows/account/contract';
 import { cureTaskTimesOf } from './bench-history-breakdown';
-import { BENCH_NAMESPACE, createBenchRun, devServerPid, metricsDelta, out, postgresPid, processCpuMs, processTreeCpuMs, processMemory, runBench, scrapeMetrics, seedOverdueAccounts, startBenchIdentity, startBenchServers } from './bench-support';
+import { BENCH_NAMESPACE, createBenchRun, devServerPid, metricsDelta, out, postgresPid, processCpuMs, processTreeCpuMs, processMemory, firstStepsSettled, runBench, scrapeMetrics, seedOverdueAccounts, startBenchIdentity, startBenchServers, waitForCount } from './bench-support';
 
 const USAGE = `npm run bench:payments -- [--accounts N] [--rate R] [--seconds S] [--sample K] [--poll-ms P]
                            [--temporal-address HOST:PORT [--temporal-pids PID,...]]
@@ -94,18 +94,6 @@ function plannedEvents(accountIds: string[]): BenchEvent[] {
   return events;
 }
 
-/** Polls `count` every 500 ms until it reaches `target`. */
-async function waitForCount(count: () => Promise<number>, target: number, timeoutMs: number, what: string): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  let seen = 0;
-  while (Date.now() < deadline) {
-    seen = await count();
-    if (seen >= target) return seen;
-    await sleep(500);
-  }
-  throw new Error(`${what}: ${seen} of ${target} after ${timeoutMs} ms`);
-}
-
 const visibilityCount = (client: Client, query: string) => async () => (await client.workflow.count(query)).count;
 
 /**
@@ -127,15 +115,6 @@ const workflowTasksDone = (client: Client, accountIds: string[]) => async () => 
   return done;
 };
 
-/** Bench accounts whose first contact step is settled: an attempt or its refusal recorded. */
-const firstStepsSettled = (pool: Pool) => async () =>
-  (
-    await pool.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM (
-         SELECT account_id FROM contact_attempts WHERE account_id LIKE 'BENCH-A%'
-         UNION SELECT account_id FROM contact_blocks WHERE account_id LIKE 'BENCH-A%') settled`,
-    )
-  ).rows[0]?.n ?? 0;
 
 async function main(): Promise<void> {
   const { values: flags } = parseArgs({
@@ -217,7 +196,7 @@ async function main(): Promise<void> {
     out(`setup: all ${accounts} workflows REMINDING after ${Date.now() - t} ms`);
     // Each run's first cadence step (an SMS, or its refusal by the contact policy at night)
     // follows REMINDING: let that wave settle, so the load measures payments alone.
-    await waitForCount(firstStepsSettled(benchPool), accounts, 900_000, 'first contact steps settled');
+    await waitForCount(firstStepsSettled(benchPool, 'BENCH-A'), accounts, 900_000, 'first contact steps settled');
     out(`setup: every account's first contact step settled after ${Date.now() - t} ms`);
     // ...and let the runs digest it, so the load does not start behind a backlog of their tasks.
     await waitForCount(workflowTasksDone(client, accountIds), accounts, 900_000, 'runs with no workflow task pending');

@@ -114,6 +114,29 @@ export async function startBenchIdentity(run: BenchRun, databaseUrl: string): Pr
   };
 }
 
+/** Polls `count` until it reaches `target`; fails loudly with what it last saw. */
+export async function waitForCount(count: () => Promise<number>, target: number, timeoutMs: number, what: string): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  let seen = 0;
+  while (Date.now() < deadline) {
+    seen = await count();
+    if (seen >= target) return seen;
+    await new Promise<void>((r) => setTimeout(r, 500));
+  }
+  throw new Error(`${what}: ${seen} of ${target} after ${timeoutMs} ms`);
+}
+
+/** Accounts of a seeded book (ids starting `prefix`) whose first contact step is settled: an attempt or its refusal recorded. */
+export const firstStepsSettled = (pool: Pool, prefix: string) => async () =>
+  (
+    await pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM (
+         SELECT account_id FROM contact_attempts WHERE account_id LIKE $1
+         UNION SELECT account_id FROM contact_blocks WHERE account_id LIKE $1) settled`,
+      [`${prefix}%`],
+    )
+  ).rows[0]?.n ?? 0;
+
 export interface OverdueBook {
   count: number;
   /** minor units overdue per account, one installment */

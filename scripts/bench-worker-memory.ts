@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { createDataConverter, type CodecKeys } from '../src/codec/data-converter';
-import { createPool, type Pool } from '../src/db/pool';
+import { createPool } from '../src/db/pool';
 import { PROJECT_ROOT } from '../src/paths';
 import { startChildProcess, waitFor } from '../src/setup/child-process';
 import { freePort } from '../src/setup/dev-server';
@@ -30,7 +30,7 @@ import { connectClient } from '../src/temporal/client';
 import { startAccountCollections } from '../src/temporal/start-account-collections';
 import { summaryQuery } from '../workflows/account/contract';
 import { WORKFLOW_BUNDLE_OPTIONS } from '../workers/workflow-bundle-options';
-import { BENCH_NAMESPACE, createBenchRun, out, processMemory, runBench, scrapeMetrics, seedOverdueAccounts, startBenchServers } from './bench-support';
+import { BENCH_NAMESPACE, createBenchRun, out, processMemory, firstStepsSettled, runBench, scrapeMetrics, seedOverdueAccounts, startBenchServers, waitForCount } from './bench-support';
 
 const USAGE = `npm run bench:worker-memory -- [--steps N,N,...] [--cache N] [--replays R] [--queries Q]
 
@@ -46,28 +46,6 @@ const USAGE = `npm run bench:worker-memory -- [--steps N,N,...] [--cache N] [--r
 const TASK_QUEUE = 'arrears-bench-memory';
 const MB = 1024 * 1024;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/** Polls `read` until it reaches `target`; fails loudly with what it last saw. */
-async function waitForAtLeast(read: () => Promise<number>, target: number, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let seen = 0;
-  while (Date.now() < deadline) {
-    seen = await read();
-    if (seen >= target) return;
-    await sleep(500);
-  }
-  throw new Error(`${what}: ${seen} of ${target} after ${timeoutMs} ms`);
-}
-
-/** Accounts whose first contact step is settled (an attempt or its refusal recorded). */
-const firstStepsSettled = (pool: Pool) => async () =>
-  (
-    await pool.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM (
-         SELECT account_id FROM contact_attempts WHERE account_id LIKE 'BENCH-M%'
-         UNION SELECT account_id FROM contact_blocks WHERE account_id LIKE 'BENCH-M%') settled`,
-    )
-  ).rows[0]?.n ?? 0;
 
 /** The RSS once the worker has been idle: the median of five reads a second apart. */
 async function settledRss(pid: number | undefined): Promise<number> {
@@ -153,8 +131,8 @@ async function main(): Promise<void> {
       const t = Date.now();
       await startAccountCollections(client, accountIds.slice(started, step), { taskQueue: TASK_QUEUE, log, concurrency: 32 });
       started = step;
-      await waitForAtLeast(async () => (await client.workflow.count(`ArrearsStage = "REMINDING" AND TaskQueue = "${TASK_QUEUE}"`)).count, step, 1_800_000, 'runs REMINDING');
-      await waitForAtLeast(firstStepsSettled(pool), step, 1_800_000, 'first contact steps settled');
+      await waitForCount(async () => (await client.workflow.count(`ArrearsStage = "REMINDING" AND TaskQueue = "${TASK_QUEUE}"`)).count, step, 1_800_000, 'runs REMINDING');
+      await waitForCount(firstStepsSettled(pool, 'BENCH-M'), step, 1_800_000, 'first contact steps settled');
       // the cache has taken every run it will hold once it stops growing
       let before = -1;
       for (let now = await cacheSize(); now !== before; now = await cacheSize()) {
