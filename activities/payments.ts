@@ -21,6 +21,8 @@ export interface ApplyPaymentResult {
   figures: AccountFigures;
   /** Asked with `cureTransition`: whether this payment cured the account and the transition is recorded. */
   cureRecorded?: boolean;
+  /** The cure's place in its chain as Postgres holds it (see recordStageTransition). */
+  cureSeq?: number;
 }
 
 export interface ApplyPaymentInput extends BusinessMoment {
@@ -44,8 +46,9 @@ export function createPaymentActivities({ pool, businessTimeZone }: ActivityDeps
       log.info('payment event applied', { accountId: event.accountId, eventId: event.eventId, outcome, amountOverdue: figures.amountOverdue });
       if (!cureTransition) return { outcome, figures };
       const cureRecorded = paymentCounts(outcome) && figures.amountOverdue === 0;
-      if (cureRecorded) await recordStageTransition(pool, cureTransition);
-      return { outcome, figures, cureRecorded };
+      if (!cureRecorded) return { outcome, figures, cureRecorded };
+      const { seq } = await recordStageTransition(pool, cureTransition);
+      return { outcome, figures, cureRecorded, ...(seq === null ? {} : { cureSeq: seq }) };
     },
   };
 }

@@ -9,32 +9,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { createDataConverter } from '../../../src/codec/data-converter';
-import type { Pool } from '../../../src/db/pool';
 import { PROJECT_ROOT } from '../../../src/paths';
-import { connectClient } from '../../../src/temporal/client';
-import { eventually, isoDateFrom, newCodecKeys, seedAccount, startTestWorker, testDatabaseUrl, testPool, testTemporalAddress, testWorkflowBundle, uniqueId, type TestWorker } from '../../../test/support';
+import { devServerSession } from '../../../test/dev-server-session';
+import { eventually, isoDateFrom, seedAccount, startTestWorker, testDatabaseUrl, testTemporalAddress, testWorkflowBundle, uniqueId, type TestWorker } from '../../../test/support';
 import { accountCollection } from '../account-collection';
 import { ceaseContactSignal, holdPlacedSignal, holdReleasedSignal, paymentReceivedSignal, recordCallOutcomeUpdate, summaryQuery, type AccountSummary } from '../contract';
 import { accountWorkflowId } from '../../../src/temporal/account-workflow';
 
-const codecKeys = newCodecKeys();
-let pool: Pool;
-let client: Client;
-const stops: (() => Promise<void>)[] = [];
-
-beforeAll(async () => {
-  pool = testPool();
-  client = await connectClient({ address: testTemporalAddress(), namespace: 'default', codecKeys });
-});
-
-afterAll(async () => {
-  for (const stop of stops.reverse()) await stop().catch(() => undefined);
-  await client?.connection.close();
-  await pool?.end();
-});
+const session = devServerSession();
+const { codecKeys } = session;
 
 /** A worker process whose `activity` never finishes its first call; `entered` resolves when that call has started. */
 async function gatedWorker(activity: string, taskQueue: string): Promise<{ entered: Promise<void>; kill(): Promise<void> }> {
@@ -52,7 +38,7 @@ async function gatedWorker(activity: string, taskQueue: string): Promise<{ enter
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  stops.push(async () => {
+  session.onStop(async () => {
     child.kill('SIGKILL');
     await exited;
   });
@@ -77,19 +63,19 @@ async function gatedWorker(activity: string, taskQueue: string): Promise<{ enter
 
 /** A new worker (the real activities) that takes the run over. */
 async function takeOver(taskQueue: string): Promise<TestWorker> {
-  const worker = await startTestWorker({ address: testTemporalAddress(), taskQueue, codecKeys, pool });
-  stops.push(() => worker.stop());
+  const worker = await startTestWorker({ address: testTemporalAddress(), taskQueue, codecKeys, pool: session.pool });
+  session.onStop(() => worker.stop());
   return worker;
 }
 
 async function startRun(taskQueue: string, treatment: string): Promise<{ accountId: string; handle: WorkflowHandle<typeof accountCollection> }> {
-  const accountId = await seedAccount(pool, {
+  const accountId = await seedAccount(session.pool, {
     installments: [
       { dueDate: isoDateFrom(Date.now(), -10), amount: 100_000 },
       { dueDate: isoDateFrom(Date.now(), 20), amount: 100_000 },
     ],
   });
-  const handle = await client.workflow.start(accountCollection, { taskQueue, workflowId: accountWorkflowId(accountId), args: [{ accountId, overrides: { treatment } }] });
+  const handle = await session.client.workflow.start(accountCollection, { taskQueue, workflowId: accountWorkflowId(accountId), args: [{ accountId, overrides: { treatment } }] });
   await eventually(() => handle.query(summaryQuery), (s) => s.stage === 'REMINDING');
   return { accountId, handle };
 }
@@ -115,7 +101,7 @@ test('holdPlaced: the worker dies while the hold is being recorded', async () =>
   await takeOver(taskQueue);
 
   expect(await summaryOf(handle, (s) => s.stage === 'ON_HOLD')).toMatchObject({ stage: 'ON_HOLD', onHold: true });
-  expect((await pool.query('SELECT reason FROM contact_holds WHERE account_id = $1', [accountId])).rows).toEqual([{ reason: 'DISPUTE' }]);
+  expect((await session.pool.query('SELECT reason FROM contact_holds WHERE account_id = $1', [accountId])).rows).toEqual([{ reason: 'DISPUTE' }]);
   await replaysAndCures(accountId, handle);
 });
 
@@ -132,7 +118,7 @@ test('holdReleased: the worker dies while the release is being recorded', async 
   await takeOver(taskQueue);
 
   expect(await summaryOf(handle, (s) => s.stage === 'REMINDING')).toMatchObject({ stage: 'REMINDING', onHold: false });
-  expect((await pool.query('SELECT released_at IS NOT NULL AS released FROM contact_holds WHERE account_id = $1', [accountId])).rows).toEqual([{ released: true }]);
+  expect((await session.pool.query('SELECT released_at IS NOT NULL AS released FROM contact_holds WHERE account_id = $1', [accountId])).rows).toEqual([{ released: true }]);
   await replaysAndCures(accountId, handle);
 });
 
@@ -149,7 +135,7 @@ test('ceaseContact: the worker dies while the request is being recorded', async 
   expect(await summaryOf(handle, (s) => s.stage === 'LEGAL')).toMatchObject({ stage: 'LEGAL', contactCeased: true });
   // The stage moves as soon as the signal is handled; the run's writer records the request in its
   // own local activity, which the new worker retries after the kill: wait for that row, once.
-  const ceaseRows = () => pool.query('SELECT count(*)::int AS n FROM contact_cease_requests WHERE request_id = $1', [requestId]).then((r) => r.rows as { n: number }[]);
+  const ceaseRows = () => session.pool.query('SELECT count(*)::int AS n FROM contact_cease_requests WHERE request_id = $1', [requestId]).then((r) => r.rows as { n: number }[]);
   expect(await eventually(ceaseRows, (rows) => rows[0]?.n === 1, 60_000)).toEqual([{ n: 1 }]);
   await replaysAndCures(accountId, handle);
 });
@@ -166,7 +152,7 @@ test('recordCallOutcome: the worker dies while the outcome is being stored; the 
   await takeOver(taskQueue);
 
   expect(await answered).toMatchObject({ taskId: openCallTask!.taskId });
-  expect((await pool.query('SELECT right_party_reached FROM call_outcomes WHERE account_id = $1', [accountId])).rows).toEqual([{ right_party_reached: true }]);
+  expect((await session.pool.query('SELECT right_party_reached FROM call_outcomes WHERE account_id = $1', [accountId])).rows).toEqual([{ right_party_reached: true }]);
   expect(await summaryOf(handle, (s) => s.openCallTask === null)).toMatchObject({ openCallTask: null });
   await replaysAndCures(accountId, handle);
 });

@@ -86,6 +86,12 @@ export const REPLAY_SAFE_HANDLERS = 'replay-safe-handlers';
  * plan followed) instead of waiting for a payment; a plan in force decides the cure (issue 16).
  */
 export const NEGOTIATION_STAGES = 'negotiation-stages';
+/**
+ * The run follows the place Postgres gives each move, and a payment that arrives before the
+ * run has entered collection leaves the cure to the run (issue 14 §4, found by the chaos
+ * harness: a retried first task recorded SCREENED→CURED twice).
+ */
+export const MOVES_FOLLOW_THE_CHAIN = 'moves-follow-the-chain';
 /** Why a run moved to CURED when a payment cured it, whichever step records the move. */
 const CURED_BY_PAYMENT = 'payment cleared the overdue amount';
 
@@ -112,6 +118,7 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
   const oneTransitionPerMove = patched(ONE_TRANSITION_PER_MOVE);
   const replaySafeHandlers = patched(REPLAY_SAFE_HANDLERS);
   const negotiationStages = patched(NEGOTIATION_STAGES);
+  const movesFollowTheChain = patched(MOVES_FOLLOW_THE_CHAIN);
   /** Payment steps recording a cure right now (one transition per move). */
   let curesBeingRecorded = 0;
 
@@ -161,7 +168,7 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
       takeFigures(figures);
     });
 
-  const moveTo = stageMover({ accountId, state, db, effectKey, publishSearchAttributes, chained: oneTransitionPerMove });
+  const moveTo = stageMover({ accountId, state, db, effectKey, publishSearchAttributes, chained: oneTransitionPerMove, followChain: movesFollowTheChain });
 
   async function audit(kind: string, key: string, detail: Record<string, unknown>): Promise<void> {
     await db.recordAuditEvent({ idempotencyKey: effectKey(`audit-${kind.toLowerCase()}`, key), accountId, workflowId: info.workflowId, kind, detail, occurredAt: new Date().toISOString() });
@@ -310,13 +317,15 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
       if (!cureInOneStep || state.stage === 'CURED') return undefined;
       // A plan decides the cure (and its exit): the run records the move itself.
       if (planDecidesCure() !== undefined) return undefined;
+      // Not yet in collection (the payment came with the run's first task): the run's own cure follows its move to SCREENED.
+      if (movesFollowTheChain && state.transitionCount === 0) return undefined;
       if (!oneTransitionPerMove) return moveTo.transition('CURED', CURED_BY_PAYMENT, effectKey('stage-cure', event.eventId));
       curesBeingRecorded++;
       return moveTo.transition('CURED', CURED_BY_PAYMENT, effectKey('stage', state.transitionCount));
     },
-    cureRecorded: (transition) => {
+    cureRecorded: (transition, seq) => {
       // Two payments that both cure: the first one recorded is the move; the second is the same place, already taken.
-      if (!oneTransitionPerMove || state.stage !== 'CURED') moveTo.recorded(transition);
+      if (!oneTransitionPerMove || state.stage !== 'CURED') moveTo.recorded(transition, seq);
     },
     cureStepEnded: () => {
       if (oneTransitionPerMove) curesBeingRecorded--;

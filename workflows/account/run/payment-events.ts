@@ -49,8 +49,8 @@ export interface PaymentEventSteps {
    * (generation 3 with the cure-in-one-step patch); undefined: the run records its cure itself.
    */
   cureTransition?: (event: PaymentEvent) => StageTransition | undefined;
-  /** The payment step recorded `transition`: the run is CURED (called before takeFigures publishes). */
-  cureRecorded?: (transition: StageTransition) => void;
+  /** The payment step recorded `transition` (at `seq` in its chain): the run is CURED (called before takeFigures publishes). */
+  cureRecorded?: (transition: StageTransition, seq?: number) => void;
   /** A payment step that was handed a cure transition has ended, whether it recorded it or not. */
   cureStepEnded?: () => void;
 }
@@ -84,7 +84,7 @@ export function handlePaymentEvents(steps: PaymentEventSteps): void {
     } finally {
       if (cure) steps.cureStepEnded?.();
     }
-    const { outcome, figures, cureRecorded } = applied;
+    const { outcome, figures, cureRecorded, cureSeq } = applied;
     if (!paymentCounts(outcome)) {
       log.warn('payment event not counted', { accountId, eventId: event.eventId, outcome });
       await db.recordAuditEvent({
@@ -97,7 +97,7 @@ export function handlePaymentEvents(steps: PaymentEventSteps): void {
       });
       return;
     }
-    if (cure && cureRecorded) steps.cureRecorded?.(cure);
+    if (cure && cureRecorded) steps.cureRecorded?.(cure, cureSeq);
     steps.takeFigures(figures);
     if (ledger.reversedEventIds.has(event.eventId)) {
       // Its reversal came first: the figures (read from Postgres) already leave it out.
