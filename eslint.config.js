@@ -11,6 +11,15 @@ const testWaits = require('./lint/test-waits.js');
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
+/** The workflow sandbox's import rules, with more restricted paths for some folders. */
+const sandboxImports = (morePaths) => ({
+  paths: [...nodeBuiltins.map((name) => ({ name, message: 'workflows are deterministic: no Node APIs (use an activity)' })), ...morePaths],
+  patterns: [
+    { group: ['**/activities', '**/activities/*'], allowTypeImports: true, message: 'workflows reach activities through proxyActivities; import types only' },
+    { group: ['pg', 'pino', '@temporalio/client', '@temporalio/worker', '@temporalio/activity'], message: 'not workflow-safe' },
+  ],
+});
+
 module.exports = tseslint.config(
   { ignores: ['node_modules/', 'dist/', '.data/', '.tools/', 'coverage/', 'tools/', 'eslint.config.js', 'jest.config.js', 'lint/', 'test/summary-reporter.js', 'test/render-pdf-page.mjs'] },
   js.configs.recommended,
@@ -41,16 +50,16 @@ module.exports = tseslint.config(
     // Workflow code runs in Temporal's deterministic sandbox.
     files: ['workflows/**/*.ts'],
     ignores: ['workflows/**/*.test.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', sandboxImports([])] },
+  },
+  {
+    // The account run's local activities go through its one lane (workflows/account/run/local-steps.ts).
+    files: ['workflows/account/run/**/*.ts', 'workflows/account/stages/**/*.ts'],
+    ignores: ['workflows/**/*.test.ts', 'workflows/account/run/local-steps.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        {
-          paths: nodeBuiltins.map((name) => ({ name, message: 'workflows are deterministic: no Node APIs (use an activity)' })),
-          patterns: [
-            { group: ['**/activities', '**/activities/*'], allowTypeImports: true, message: 'workflows reach activities through proxyActivities; import types only' },
-            { group: ['pg', 'pino', '@temporalio/client', '@temporalio/worker', '@temporalio/activity'], message: 'not workflow-safe' },
-          ],
-        },
+        sandboxImports([{ name: '@temporalio/workflow', importNames: ['proxyLocalActivities'], message: 'take local activities from localSteps (run/local-steps.ts): one in flight per run, so replays group results as the live run did' }]),
       ],
     },
   },

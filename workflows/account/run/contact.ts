@@ -6,7 +6,8 @@
  * on hold); an opt-out or a recipient not the borrower's skips the contact; cease-contact
  * stops it for good.
  */
-import { condition, log, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { condition, log, proxyActivities } from '@temporalio/workflow';
+import { localSteps } from './local-steps';
 import { contactStepOptions } from './step-summaries';
 import type { createCallOutcomeActivities } from '../../../activities/call-outcomes';
 import type { createContactActivities } from '../../../activities/contact';
@@ -23,7 +24,7 @@ type CallOutcomeActivities = ReturnType<typeof createCallOutcomeActivities>;
 /** Contacting the borrower: an outside provider, its own timeouts and retries, visible as its own task. */
 const contactSteps = (summary: Parameters<typeof contactStepOptions>[1]) => proxyActivities<Pick<ContactActivities, 'contactBorrower'>>(contactStepOptions(outsideStepOptions, summary));
 /** Call tasks and their outcomes: short Postgres steps, as local activities. */
-const callTasks = proxyLocalActivities<Pick<ContactActivities, 'closeCallTask'> & Pick<CallOutcomeActivities, 'recordCallOutcome'>>(databaseStepOptions);
+const callTasks = localSteps<Pick<ContactActivities, 'closeCallTask'> & Pick<CallOutcomeActivities, 'recordCallOutcome'>>(databaseStepOptions);
 
 const DAY_MS = 86_400_000;
 /** A hold known to Postgres but not signalled to this run: look again after this long. */

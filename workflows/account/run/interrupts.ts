@@ -4,7 +4,8 @@
  * a cease-contact request ends outbound contact for good. Signals, idempotent by their ids;
  * a malformed payload is logged and ignored (signal-payloads.ts).
  */
-import { condition, log, proxyLocalActivities } from '@temporalio/workflow';
+import { condition, log } from '@temporalio/workflow';
+import { localSteps } from './local-steps';
 import type { createHoldActivities } from '../../../activities/holds';
 import { ceaseContactSchema, holdPlacedSchema, holdReleasedSchema, type CeaseContact, type HoldPlaced } from '../../../src/domain/early-collection';
 import { isExitStage } from '../../../src/domain/stages';
@@ -13,7 +14,7 @@ import type { AccountRun } from './account-run';
 import { setParsedSignalHandler } from './signal-payloads';
 import { databaseStepOptions } from './step-options';
 
-const holdSteps = proxyLocalActivities<Pick<ReturnType<typeof createHoldActivities>, 'recordHold' | 'releaseHold' | 'recordCeaseContact'>>(databaseStepOptions);
+const holdSteps = localSteps<Pick<ReturnType<typeof createHoldActivities>, 'recordHold' | 'releaseHold' | 'recordCeaseContact'>>(databaseStepOptions);
 
 type InterruptWrite =
   | { kind: 'HOLD_PLACED'; hold: HoldPlaced; firstHold: boolean }

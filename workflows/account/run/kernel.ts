@@ -23,10 +23,10 @@ import {
   isCancellation,
   log,
   patched,
-  proxyLocalActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
+import { localSteps, takeLocalStepsOneAtATime } from './local-steps';
 import type { createAuditActivities } from '../../../activities/audit';
 import type { createPaymentActivities } from '../../../activities/payments';
 import type { createStatementActivities } from '../../../activities/statement';
@@ -92,6 +92,8 @@ export const NEGOTIATION_STAGES = 'negotiation-stages';
  * harness: a retried first task recorded SCREENED→CURED twice).
  */
 export const MOVES_FOLLOW_THE_CHAIN = 'moves-follow-the-chain';
+/** One local activity in flight per run, so that a replay groups their results as the live run did (see local-steps.ts). */
+export const LOCAL_STEPS_ONE_AT_A_TIME = 'local-steps-one-at-a-time';
 /** Why a run moved to CURED when a payment cured it, whichever step records the move. */
 const CURED_BY_PAYMENT = 'payment cleared the overdue amount';
 
@@ -99,7 +101,7 @@ const CURED_BY_PAYMENT = 'payment cleared the overdue amount';
  * Short, idempotent Postgres steps run as local activities, inside the workflow task
  * (generation 2's choice, which keeps a cure at one workflow task; issue 5).
  */
-const db = proxyLocalActivities<
+const db = localSteps<
   Pick<ReturnType<typeof createStatementActivities>, 'loadAccountStatement'> &
     Pick<ReturnType<typeof createPaymentActivities>, 'applyPaymentEvent'> &
     ReturnType<typeof createAuditActivities>
@@ -119,6 +121,7 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
   const replaySafeHandlers = patched(REPLAY_SAFE_HANDLERS);
   const negotiationStages = patched(NEGOTIATION_STAGES);
   const movesFollowTheChain = patched(MOVES_FOLLOW_THE_CHAIN);
+  if (patched(LOCAL_STEPS_ONE_AT_A_TIME)) takeLocalStepsOneAtATime();
   /** Payment steps recording a cure right now (one transition per move). */
   let curesBeingRecorded = 0;
 

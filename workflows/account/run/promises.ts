@@ -4,7 +4,8 @@
  * the cadence's clock stands still; kept → the cadence carries on; broken → its next step at
  * once. A promise pending at the cure is judged then, for the reports.
  */
-import { condition, log, proxyLocalActivities, sleep } from '@temporalio/workflow';
+import { condition, log, sleep } from '@temporalio/workflow';
+import { localSteps } from './local-steps';
 import type { createPromiseActivities } from '../../../activities/promises';
 import { daysBetween } from '../../../src/domain/dates';
 import { promiseToPaySchema, type PendingPromise } from '../../../src/domain/early-collection';
@@ -16,7 +17,7 @@ import { databaseStepOptions } from './step-options';
 import { promiseCheckSummary } from './step-summaries';
 import { setStoringUpdateHandler } from './update-handlers';
 
-const promiseSteps = proxyLocalActivities<Pick<ReturnType<typeof createPromiseActivities>, 'recordPromise' | 'settlePromise'>>(databaseStepOptions);
+const promiseSteps = localSteps<Pick<ReturnType<typeof createPromiseActivities>, 'recordPromise' | 'settlePromise'>>(databaseStepOptions);
 
 export interface Promises {
   /** Judges pending promises as they fall due, for as long as the run lasts. */

@@ -19,7 +19,8 @@
  * cease-contact ends field contact (the case can still go to legal); a payment that cures
  * the account ends everything (the caller cancels this scope).
  */
-import { CancellationScope, condition, isCancellation, log, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { CancellationScope, condition, isCancellation, log, proxyActivities } from '@temporalio/workflow';
+import { localSteps } from '../run/local-steps';
 import type { createAppointmentActivities } from '../../../activities/appointments';
 import type { createFamilyContactActivities } from '../../../activities/family-contacts';
 import type { ContactChannel } from '../../../src/domain/early-collection';
@@ -68,7 +69,7 @@ const familyContacts = proxyActivities<Pick<ReturnType<typeof createFamilyContac
 const staffChecks = proxyActivities<Pick<AppointmentActivities, 'checkSupervisor'>>({ startToCloseTimeout: '30 seconds', retry: accountStepRetry });
 
 /** Short Postgres steps, as local activities (the calendar booking is one transaction). */
-const calendar = proxyLocalActivities<
+const calendar = localSteps<
   Pick<AppointmentActivities, 'loadFieldPolicy' | 'proposeAppointment' | 'markAppointmentReached' | 'confirmAppointment' | 'bookVisit' | 'closeAppointment' | 'recordVisitReport'>
 >(databaseStepOptions);
 

@@ -15,7 +15,8 @@
  * cease-contact sends the case to LEGAL; a payment that cures ends everything (the kernel
  * cancels this scope); a supervisor's override takes the account to the field stages.
  */
-import { condition, log, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
+import { condition, log, proxyActivities, setHandler } from '@temporalio/workflow';
+import { localSteps } from '../run/local-steps';
 import type { createNegotiationActivities } from '../../../activities/negotiation';
 import {
   approveWaiverSchema,
@@ -34,7 +35,7 @@ import type { StageRun } from './stage';
 type NegotiationActivities = ReturnType<typeof createNegotiationActivities>;
 
 /** The story's own Postgres steps, as local activities. */
-const offers = proxyLocalActivities<Pick<NegotiationActivities, 'loadNegotiationPolicy' | 'makeOffer' | 'lapseWaivers' | 'expireOffer'>>(databaseStepOptions);
+const offers = localSteps<Pick<NegotiationActivities, 'loadNegotiationPolicy' | 'makeOffer' | 'lapseWaivers' | 'expireOffer'>>(databaseStepOptions);
 
 /**
  * The updates' steps run while the story may be sending the offer: regular activities, whose

@@ -4,14 +4,15 @@
  * history, so a later config change never alters a running cadence), shown in the memo and
  * the audit trail, and the account moves on to REMINDING.
  */
-import { proxyLocalActivities, upsertMemo } from '@temporalio/workflow';
+import { upsertMemo } from '@temporalio/workflow';
+import { localSteps } from '../run/local-steps';
 import type { createTreatmentActivities } from '../../../activities/treatment';
 import { experimentLabel } from '../../../src/domain/experiment';
 import type { AccountCollectionInput } from '../contract';
 import type { AccountRun } from '../run/account-run';
 import { databaseStepOptions } from '../run/step-options';
 
-const treatmentSteps = proxyLocalActivities<Pick<ReturnType<typeof createTreatmentActivities>, 'chooseTreatment'>>(databaseStepOptions);
+const treatmentSteps = localSteps<Pick<ReturnType<typeof createTreatmentActivities>, 'chooseTreatment'>>(databaseStepOptions);
 
 const DAY_MS = 86_400_000;
 
