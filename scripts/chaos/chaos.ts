@@ -14,6 +14,7 @@ import { checkInvariants, reachedImpliedState, summaries } from './invariants';
 import { emptyLedger, planLoad, runLoad, type DrivenAccount } from './load';
 import { parseChaosOptions, USAGE } from './options';
 import { seededRandom } from './random';
+import type { AccountSummary } from '../../workflows/account/contract';
 import { KILLABLE, startChaosStack, type Killable } from './stack';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -87,8 +88,11 @@ async function main(): Promise<void> {
     // Every account in the state its events imply, within 60 s of the last recovery.
     const deadline = Math.max(lastRecovery, Date.now()) + 60_000;
     let settledAt: number | undefined;
+    /** What the runs said last before the deadline: invariant 6 is judged on it, not on a later look. */
+    let seenByDeadline = new Map<string, AccountSummary | undefined>();
     while (Date.now() < deadline) {
       const now = await summaries(client, accounts);
+      seenByDeadline = now;
       if (accounts.every((a) => reachedImpliedState(a, ledger, now.get(a.accountId)))) {
         settledAt = Date.now();
         break;
@@ -100,7 +104,7 @@ async function main(): Promise<void> {
     const recoveries = kills.filter((k) => k.recoveredAt).map((k) => k.recoveredAt! - k.at);
     out('');
     out(`kills: ${kills.length} (${KILLABLE.map((n) => `${n} ${kills.filter((k) => k.names.includes(n)).length}`).join(', ')}), recoveries: ${recoveries.length}, time to recover: median ${seconds(median(recoveries))}, max ${seconds(Math.max(...recoveries))}`);
-    const invariants = await checkInvariants({ pool, client, accounts, ledger });
+    const invariants = await checkInvariants({ pool, client, accounts, ledger, seenByDeadline });
     out('');
     for (const inv of invariants) {
       out(`${inv.held ? 'HELD  ' : 'FAILED'}  ${inv.name}: ${inv.counts}`);

@@ -56,7 +56,20 @@ export function reachedImpliedState(a: DrivenAccount, ledger: Ledger, s: Account
   }
 }
 
-export async function checkInvariants({ pool, client, accounts, ledger }: { pool: Pool; client: Client; accounts: DrivenAccount[]; ledger: Ledger }): Promise<Invariant[]> {
+export async function checkInvariants({
+  pool,
+  client,
+  accounts,
+  ledger,
+  seenByDeadline,
+}: {
+  pool: Pool;
+  client: Client;
+  accounts: DrivenAccount[];
+  ledger: Ledger;
+  /** each run's summary as last seen within 60 s of the last recovery */
+  seenByDeadline: Map<string, AccountSummary | undefined>;
+}): Promise<Invariant[]> {
   const out: Invariant[] = [];
   const ids = accounts.map((a) => a.accountId);
   const byAccount = await summaries(client, accounts);
@@ -150,8 +163,15 @@ export async function checkInvariants({ pool, client, accounts, ledger }: { pool
   }
   out.push({ name: 'no workflow task failed for good', held: failedForGood.length === 0, counts: `${accounts.length} runs, ${transient} workflow task failures retried and passed`, offenders: few(failedForGood) });
 
-  // 6. every account in the state its events imply (the caller waited up to 60 s after the last recovery)
-  const wrong = accounts.filter((a) => !reachedImpliedState(a, ledger, byAccount.get(a.accountId))).map((a) => `${a.accountId}: implied ${impliedState(a, ledger)}, is ${byAccount.get(a.accountId)?.stage ?? 'unknown'}${byAccount.get(a.accountId)?.onHold ? ' (on hold)' : ''}`);
+  // 6. every account in the state its events imply, as seen by the deadline (60 s after the last recovery)
+  const wrong = accounts
+    .filter((a) => !reachedImpliedState(a, ledger, seenByDeadline.get(a.accountId)))
+    .map((a) => {
+      const byThen = seenByDeadline.get(a.accountId);
+      const later = byAccount.get(a.accountId);
+      const reachedLater = reachedImpliedState(a, ledger, later) ? `; reached it later (${later?.stage})` : '';
+      return `${a.accountId}: implied ${impliedState(a, ledger)}, was ${byThen?.stage ?? 'unknown (no answer)'}${byThen?.onHold ? ' (on hold)' : ''}${reachedLater}`;
+    });
   const implied = accounts.map((a) => impliedState(a, ledger));
   out.push({
     name: 'every account reached the state its events imply (within 60 s of the last recovery)',
