@@ -80,7 +80,7 @@ async function openWorkflowPage(): Promise<{ page: Page; text: string }> {
   const page = await browser!.newPage();
   await page.goto(workflowPage, { waitUntil: 'load' });
   const text = await eventually(
-    () => page.evaluate(() => document.body.innerText),
+    () => page.$eval('body', (body) => body.innerText),
     (t) => t.includes(decodedInput) || (t.includes(CODEC_REFUSED) && CIPHERTEXT_INPUT.test(t)),
     30_000,
   );
