@@ -81,13 +81,18 @@ async function signInAs(role: Role): Promise<string> {
 
 const codecViewsOf = async (accountId: string) => (await readAccessLog(pool, { accountId, limit: 10 })).filter((e) => e.via === 'CODEC');
 
+/** A decode through the relay is refused with `status` and a message saying `why`, and no view of the account is logged. */
+async function expectRefused(status: number, why: string): Promise<void> {
+  const accountId = uniqueId('RELAY');
+  const answer = await decodeThroughRelay(accountId);
+  expect(answer.status).toBe(status);
+  expect(answer.json.error).toContain(why);
+  expect(await codecViewsOf(accountId)).toEqual([]);
+}
+
 describe('who the relay decodes for', () => {
   it('answers 401 while nobody has signed the UI in, and nothing reaches the codec endpoint', async () => {
-    const accountId = uniqueId('RELAY');
-    const answer = await decodeThroughRelay(accountId);
-    expect(answer.status).toBe(401);
-    expect(answer.json.error).toContain('arrears ui sign-in');
-    expect(await codecViewsOf(accountId)).toEqual([]);
+    await expectRefused(401, 'arrears ui sign-in');
   });
 
   it("forwards with the signed-in operator's token: the payload comes back decoded, and the view is logged under them", async () => {
@@ -107,23 +112,15 @@ describe('who the relay decodes for', () => {
   });
 
   it('answers 401 once the sign-in token has expired, without forwarding it', async () => {
-    const accountId = uniqueId('RELAY');
     // a token whose `exp` has passed (the relay reads only its expiry; the API would refuse its signature too)
     const expired = await new SignJWT({ roles: ['SUPERVISOR'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('test-supervisor').setExpirationTime(Math.floor(Date.now() / 1000) - 60).sign(new Uint8Array(32).fill(7));
     writeUiSignIn(signInFile, { issuer: testTokenSettings().issuer, subject: 'test-supervisor', roles: ['SUPERVISOR'], accessToken: expired, signedInAt: new Date().toISOString() });
-    const answer = await decodeThroughRelay(accountId);
-    expect(answer.status).toBe(401);
-    expect(answer.json.error).toContain('has expired');
-    expect(await codecViewsOf(accountId)).toEqual([]);
+    await expectRefused(401, 'has expired');
   });
 
   it("passes on the codec endpoint's 403 to a signed-in role that may not decode (an agent), and nothing is logged", async () => {
-    const accountId = uniqueId('RELAY');
     await signInAs('AGENT');
-    const answer = await decodeThroughRelay(accountId);
-    expect(answer.status).toBe(403);
-    expect(answer.json.error).toContain('may not POST /codec/decode');
-    expect(await codecViewsOf(accountId)).toEqual([]);
+    await expectRefused(403, 'may not POST /codec/decode');
   });
 
   it('refuses a body that is not payloads with 400, before forwarding', async () => {
