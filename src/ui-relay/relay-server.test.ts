@@ -118,6 +118,11 @@ describe('who the relay decodes for', () => {
     await expectRefused(401, 'has expired');
   });
 
+  it('takes a sign-in file that does not parse for nobody signed in', async () => {
+    fs.writeFileSync(signInFile, '{"subject": "test-supervisor", "accessToken": ', { mode: 0o600 });
+    await expectRefused(401, 'nobody has signed the Web UI in');
+  });
+
   it("passes on the codec endpoint's 403 to a signed-in role that may not decode (an agent), and nothing is logged", async () => {
     await signInAs('AGENT');
     await expectRefused(403, 'may not POST /codec/decode');
