@@ -56,6 +56,12 @@ export const configSchema = z.object({
   API_PORT: port.default(8080),
   /** The address the Temporal Web UI (in the browser) uses to reach the codec endpoint. */
   CODEC_PUBLIC_URL: z.string().url().optional(),
+  /**
+   * The loopback port of the local Web UI's codec relay (docs/identity-and-access.md): `npm start`
+   * runs it beside the dev server only, so that an operator who ran `arrears ui sign-in` reads
+   * decoded payloads in the dev server's UI, which cannot sign in itself.
+   */
+  UI_CODEC_RELAY_PORT: port.default(8092),
   /** Origins allowed to call the codec endpoint (the Temporal Web UI), comma-separated. */
   CODEC_CORS_ORIGINS: z.string().default('http://localhost:8233,http://127.0.0.1:8233'),
   /** AES-256-GCM key, base64 of 32 bytes. Unset: the launcher makes one under the data dir. */
@@ -168,6 +174,14 @@ export function config(): Config {
   cached ??= parseConfig();
   return cached;
 }
+
+/** The API on this machine, as the launcher and the codec relay reach it. */
+export function localApiUrl(cfg: Pick<Config, 'API_HOST' | 'API_PORT'>): string {
+  return `http://${cfg.API_HOST === '0.0.0.0' ? '127.0.0.1' : cfg.API_HOST}:${cfg.API_PORT}`;
+}
+
+/** The codec relay's address, which the dev server's Web UI calls (a browser on this machine). */
+export const uiCodecRelayUrl = (cfg: Pick<Config, 'UI_CODEC_RELAY_PORT'>) => `http://127.0.0.1:${cfg.UI_CODEC_RELAY_PORT}`;
 
 /** The codec endpoint as the browser sees it. */
 export function codecPublicUrl(cfg: Config): string {

@@ -22,10 +22,10 @@ export interface ArrearsRun {
  * A runner of `arrears <args>` whose messages the workers holding `codecKeys` can read;
  * on the shared test database unless `databaseUrl` names a file's own. It signs in at the
  * tests' OpenID provider like staff do (`arrears login --staff ID`, the secret in
- * ARREARS_PASSWORD), the token kept in a data dir of the runner's own.
+ * ARREARS_PASSWORD), the token kept in a data dir of the runner's own (`dataDir`: a given one,
+ * for a test that reads what the CLI keeps there).
  */
-export function arrearsCli(codecKeys: CodecKeys, databaseUrl = testDatabaseUrl('shared')): (...args: string[]) => Promise<ArrearsRun> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'arrears-cli-'));
+export function arrearsCli(codecKeys: CodecKeys, databaseUrl = testDatabaseUrl('shared'), dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'arrears-cli-'))): (...args: string[]) => Promise<ArrearsRun> {
   return (...args) => {
     const env = {
       ...process.env,

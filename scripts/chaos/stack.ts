@@ -8,7 +8,7 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { codecKeysFrom, type CodecKeys } from '../../src/codec/data-converter';
-import { codecPublicUrl, parseConfig, type Config } from '../../src/config';
+import { parseConfig, type Config } from '../../src/config';
 import { launcherChildren, type LocalStack } from '../../src/launcher/children';
 import { localCodecKey } from '../../src/launcher/codec-key';
 import { describeEvent, Supervisor, type SupervisionEvent } from '../../src/launcher/supervisor';
@@ -48,6 +48,7 @@ export async function startChaosStack(print: (line: string) => void): Promise<Ch
     API_PORT: String(api),
     API_HOST: '127.0.0.1',
     OIDC_LOCAL_PORT: String(oidc),
+    UI_CODEC_RELAY_PORT: String(await freePort()),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   });
   delete process.env.DATABASE_URL;
@@ -58,7 +59,7 @@ export async function startChaosStack(print: (line: string) => void): Promise<Ch
   const codecKeys = codecKeysFrom({ ...cfg, ARREARS_CODEC_KEY: codecKey.key, ARREARS_CODEC_KEY_ID: codecKey.keyId });
   const stack: LocalStack = { apiUrl: `http://127.0.0.1:${api}` };
   const cli = await ensureTemporalCli({ log });
-  const children = launcherChildren({ cfg, log, logDir: path.join(dataDir, 'logs'), cli, codecEndpoint: codecPublicUrl(cfg), codecKey, stack });
+  const children = launcherChildren({ cfg, log, logDir: path.join(dataDir, 'logs'), cli, codecKey, stack });
 
   const pids = new Map<string, number | undefined>();
   const events: { at: number; event: SupervisionEvent }[] = [];

@@ -17,7 +17,7 @@ import { callerOf } from './authenticate';
 import { errorBody } from './errors';
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
-const payloadsBody = z.object({
+export const payloadsBody = z.object({
   // proto-JSON leaves out empty repeated fields: no `payloads` means none
   payloads: z.array(z.object({ metadata: z.record(z.string(), base64).nullish(), data: base64.nullish() })).default([]),
 });

@@ -20,6 +20,7 @@ import { registerPromiseCommand } from './commands/promise';
 import { registerReportCommand } from './commands/report';
 import { registerScoreCommands } from './commands/score';
 import { registerScreenCommand } from './commands/screen';
+import { registerUiCommands } from './commands/ui';
 import { registerVisitCommands } from './commands/visits';
 import { cliFailureMessage } from './failure-message';
 
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerLoginCommand(program);
+  registerUiCommands(program);
   registerImportCommand(program);
   registerScreenCommand(program);
   registerScoreCommands(program);

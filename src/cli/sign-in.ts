@@ -20,8 +20,8 @@ export function storeToken(cfg: Config, token: { accessToken: string; expiresAt:
   return file;
 }
 
-/** The verified caller, or an error saying how to sign in; `roles`: any of these is needed. */
-export async function signedInCaller(cfg: Config, roles: readonly Role[]): Promise<Caller> {
+/** The verified caller and their token, or an error saying how to sign in; `roles`: any of these is needed. */
+export async function signedInToken(cfg: Config, roles: readonly Role[]): Promise<{ caller: Caller; issuer: string; accessToken: string }> {
   const settings = tokenSettingsFrom(cfg, { localFallback: true });
   let token = process.env.ARREARS_TOKEN;
   if (!token) {
@@ -35,5 +35,10 @@ export async function signedInCaller(cfg: Config, roles: readonly Role[]): Promi
     throw new Error(`${err.message}: run arrears login again`);
   });
   if (!caller.roles.some((r) => roles.includes(r))) throw new Error(`your roles (${caller.roles.join(', ') || 'none'}) may not do this: it takes ${roles.join(', ')}`);
-  return caller;
+  return { caller, issuer: settings.issuer, accessToken: token };
+}
+
+/** The verified caller, or an error saying how to sign in; `roles`: any of these is needed. */
+export async function signedInCaller(cfg: Config, roles: readonly Role[]): Promise<Caller> {
+  return (await signedInToken(cfg, roles)).caller;
 }

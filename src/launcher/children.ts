@@ -1,12 +1,13 @@
 /**
  * What `npm start` runs, in start order, as one list the supervisor watches: the
- * embedded Postgres (with the migrations), the Temporal dev server, the worker, the API.
+ * embedded Postgres (with the migrations), the Temporal dev server, the local OpenID
+ * provider, the worker, the API, and beside the dev server's Web UI its codec relay.
  * A new process (an identity provider, say) is one more entry here. Entries started
  * earlier publish where they listen in `LocalStack`; later ones read it when they
  * (re)start, so a restart finds the same addresses.
  */
 import path from 'node:path';
-import type { Config } from '../config';
+import { type Config, uiCodecRelayUrl } from '../config';
 import { migrateUp } from '../db/migrate';
 import type { Logger } from '../logger';
 import { PROJECT_ROOT } from '../paths';
@@ -33,7 +34,6 @@ export interface LauncherPlan {
   logDir: string;
   /** The Temporal CLI to run the dev server with; absent when TEMPORAL_ADDRESS names a server of one's own. */
   cli?: ResolvedTool;
-  codecEndpoint: string;
   codecKey: { key: string; keyId: string };
   stack: LocalStack;
 }
@@ -56,8 +56,12 @@ function postgresChild({ cfg, log, stack }: LauncherPlan): SupervisedChild {
   };
 }
 
-/** The Temporal dev server and Web UI, its state in SQLite under the data dir (a restart keeps every workflow). */
-function temporalChild({ cfg, log, logDir, codecEndpoint, stack }: LauncherPlan, cli: ResolvedTool): SupervisedChild {
+/**
+ * The Temporal dev server and Web UI, its state in SQLite under the data dir (a restart keeps every workflow).
+ * The UI cannot sign in, so its codec endpoint is the loopback relay (src/ui-relay/), which decodes only for the
+ * operator who signed the UI in with `arrears ui sign-in`.
+ */
+function temporalChild({ cfg, log, logDir, stack }: LauncherPlan, cli: ResolvedTool): SupervisedChild {
   const logFile = path.join(logDir, 'temporal-dev-server.log');
   return {
     name: 'temporal',
@@ -69,7 +73,7 @@ function temporalChild({ cfg, log, logDir, codecEndpoint, stack }: LauncherPlan,
         port: Number(port ?? 7233),
         uiPort: cfg.TEMPORAL_UI_PORT,
         dbFile: path.join(cfg.ARREARS_DATA_DIR, 'temporal-dev-server.sqlite'),
-        codecEndpoint,
+        codecEndpoint: uiCodecRelayUrl(cfg),
         namespace: cfg.TEMPORAL_NAMESPACE,
         logFile,
         log,
@@ -135,5 +139,7 @@ export function launcherChildren(plan: LauncherPlan): SupervisedChild[] {
     ...(plan.cfg.OIDC_ISSUER ? [] : [identityChild(plan)]),
     nodeChild(plan, 'worker', ['workers', 'worker.ts']),
     nodeChild(plan, 'api', ['src', 'api', 'main.ts'], answers(`${plan.stack.apiUrl}/health`)),
+    // only beside the dev server's Web UI: a UI of one's own (docker-compose's) signs its users in itself
+    ...(plan.cli ? [nodeChild(plan, 'ui-codec-relay', ['src', 'ui-relay', 'main.ts'], answers(`${uiCodecRelayUrl(plan.cfg)}/health`))] : []),
   ];
 }

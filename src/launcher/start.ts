@@ -11,7 +11,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Connection } from '@temporalio/client';
 import { codecKeysFrom } from '../codec/data-converter';
-import { codecPublicUrl, parseConfig } from '../config';
+import { codecPublicUrl, localApiUrl, parseConfig } from '../config';
 import { listOverdueAccounts } from '../db/account-figures';
 import { migrateUp } from '../db/migrate';
 import { createPool } from '../db/pool';
@@ -56,11 +56,11 @@ async function main(): Promise<void> {
   const codecKey = cfg.ARREARS_CODEC_KEY ? { keyId: cfg.ARREARS_CODEC_KEY_ID, key: cfg.ARREARS_CODEC_KEY } : localCodecKey(dataDir, cfg.ARREARS_CODEC_KEY_ID);
   const codecKeys = codecKeysFrom({ ...cfg, ARREARS_CODEC_KEY: codecKey.key, ARREARS_CODEC_KEY_ID: codecKey.keyId });
   const codecEndpoint = codecPublicUrl(cfg);
-  const apiUrl = `http://${cfg.API_HOST === '0.0.0.0' ? '127.0.0.1' : cfg.API_HOST}:${cfg.API_PORT}`;
+  const apiUrl = localApiUrl(cfg);
   // Servers of one's own (DATABASE_URL, TEMPORAL_ADDRESS) are used as they are, not supervised.
   const stack: LocalStack = { apiUrl, databaseUrl: cfg.DATABASE_URL, temporalAddress: externalTemporal ? cfg.TEMPORAL_ADDRESS : undefined };
   const cli = externalTemporal ? undefined : await ensureTemporalCli({ log });
-  const supervisor = new Supervisor(launcherChildren({ cfg, log, logDir, cli, codecEndpoint, codecKey, stack }), (event) => {
+  const supervisor = new Supervisor(launcherChildren({ cfg, log, logDir, cli, codecKey, stack }), (event) => {
     const line = describeEvent(event);
     if (event.kind === 'died' || event.kind === 'restart-failed' || event.kind === 'gave-up') log.error({ process: event.name, event: event.kind }, line);
     else log.info({ process: 'name' in event ? event.name : undefined, event: event.kind }, line);

@@ -88,6 +88,30 @@ describe('the launcher supervisor', () => {
     expect(isAlive(pidOf('steady'))).toBe(false);
   });
 
+  it('stops a child whose start ends after everything was stopped (another child gave up meanwhile)', async () => {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const late = nodeChild('late', FOREVER);
+    let latePid: number | undefined;
+    const slowStarter: SupervisedChild = {
+      name: 'late',
+      async start() {
+        await released; // still getting ready (the relay waiting for its /health) when the stop comes
+        const running = await late.start();
+        latePid = running.pid;
+        return running;
+      },
+    };
+    const { supervisor, events } = supervise([nodeChild('first', FOREVER), slowStarter]);
+    const starting = supervisor.start();
+    await eventually(async () => events.some((e) => e.kind === 'started' && e.name === 'first'), Boolean, 10_000);
+    await supervisor.stop('first keeps failing');
+    release();
+    await starting;
+    expect(isAlive(latePid)).toBe(false);
+    expect(events.filter((e) => e.kind === 'started').map((e) => 'name' in e && e.name)).toEqual(['first']);
+  });
+
   it('restarts a real Temporal dev server killed with SIGKILL, on the same address', async () => {
     const cli = JSON.parse(process.env.ARREARS_TEST_CLI!) as ResolvedTool;
     const port = await freePort();

@@ -97,7 +97,13 @@ export class Supervisor {
   async start(): Promise<void> {
     for (const slot of this.slots) {
       if (this.stopping) return;
-      slot.running = await slot.child.start();
+      const running = await slot.child.start();
+      // everything was stopped while this child started (another gave up): it must not outlive the rest
+      if (this.stopping) {
+        await running.stop();
+        return;
+      }
+      slot.running = running;
       slot.startedAt = Date.now();
       this.report({ kind: 'started', name: slot.child.name, pid: slot.running.pid, watched: Boolean(slot.running.exited) });
       this.watch(slot, slot.running);

@@ -43,6 +43,7 @@ export function welcomeText(f: WelcomeFacts): string {
     `  Sign-in (OIDC)    ${f.identity.issuer}${f.identity.secretsFile ? '  (local provider, loopback only)' : ''}`,
     '',
     ...signInLines(f),
+    ...webUiLines(f),
     `  Demo portfolio    ${f.demo.loaded} accounts loaded now; ${f.demo.overdue} overdue; workflows started ${f.demo.started}, already running ${f.demo.alreadyRunning}`,
     '',
     'In the UI, filter the workflow list with a query such as:',
@@ -94,6 +95,16 @@ function signInLines(f: WelcomeFacts): string[] {
     '  # the payment service (client credentials):',
     `  curl -s -u payments-service:${secret('serviceSecret')} ${f.identity.issuer}/token -d grant_type=client_credentials -d scope=arrears`,
     `  curl -s -H "Authorization: Bearer $TOKEN" ${f.apiUrl}/agent/tasks`,
+    '',
+  ];
+}
+
+/** How the dev server's Web UI comes to show payloads decoded (docs/identity-and-access.md): an operator signs it in. */
+function webUiLines(f: WelcomeFacts): string[] {
+  if (!f.uiUrl) return [];
+  return [
+    `The Web UI shows payloads encrypted until a supervisor, legal or compliance officer signs it in; each decode is logged under them:`,
+    '  npm run -s arrears -- login --staff supervisor-01 && npm run -s arrears -- ui sign-in    # later: npm run -s arrears -- ui sign-out',
     '',
   ];
 }

@@ -2,7 +2,7 @@
  * Runs the Temporal dev server (the official CLI's `server start-dev`): Web UI on,
  * state in a SQLite file (tuned: WAL journal, normal sync — the default rollback
  * journal with full sync is slow), the custom search attributes registered, and the
- * UI's codec endpoint pointing at our API so staff can read encrypted payloads.
+ * UI's codec endpoint given (under `npm start`, the loopback codec relay of src/ui-relay/).
  */
 import net from 'node:net';
 import { Connection } from '@temporalio/client';
