@@ -31,6 +31,8 @@ const APP_SERVICES = ['migrate', 'worker', 'api'];
 const CODEC_KEY = randomBytes(32).toString('base64');
 /** The bank's OpenID provider: the compose file requires one (`${OIDC_ISSUER:?…}`). */
 const OIDC_ISSUER = 'https://login.bank.example';
+/** The Temporal UI's client at that provider: required too (its OIDC sign-in). */
+const UI_CLIENT = { TEMPORAL_UI_CLIENT_ID: 'temporal-ui', TEMPORAL_UI_CLIENT_SECRET: 'ui-secret' };
 
 interface RunResult {
   ok: boolean;
@@ -127,7 +129,7 @@ function interpolate(value: string, env: Record<string, string | undefined>): st
   });
 }
 
-const resolvedEnvironment = (name: string, env: Record<string, string | undefined> = { ARREARS_CODEC_KEY: CODEC_KEY, OIDC_ISSUER }) =>
+const resolvedEnvironment = (name: string, env: Record<string, string | undefined> = { ARREARS_CODEC_KEY: CODEC_KEY, OIDC_ISSUER, ...UI_CLIENT }) =>
   Object.fromEntries(Object.entries(environmentOf(name)).map(([key, value]) => [key, interpolate(value, env)]));
 
 function commandText(name: string): string {
@@ -149,7 +151,7 @@ describe('docker-compose.yml is a valid compose file', () => {
   test(
     'it loads, and defines every service of the stack',
     async () => {
-      const result = await checkCompose(COMPOSE_FILE, envWith({ ARREARS_CODEC_KEY: CODEC_KEY, OIDC_ISSUER }));
+      const result = await checkCompose(COMPOSE_FILE, envWith({ ARREARS_CODEC_KEY: CODEC_KEY, OIDC_ISSUER, ...UI_CLIENT }));
       if (!result.ok) throw new Error(`compose check failed:\n${result.stderr}`);
       expect(result.services).toEqual(expect.arrayContaining(EXPECTED_SERVICES));
     },
@@ -163,7 +165,7 @@ describe('docker-compose.yml is a valid compose file', () => {
       try {
         const file = path.join(dir, 'docker-compose.yml');
         fs.copyFileSync(COMPOSE_FILE, file);
-        const result = await checkCompose(file, envWith({ ARREARS_CODEC_KEY: CODEC_KEY, OIDC_ISSUER: undefined }));
+        const result = await checkCompose(file, envWith({ ARREARS_CODEC_KEY: CODEC_KEY, OIDC_ISSUER: undefined, ...UI_CLIENT }));
         expect(result.ok).toBe(false);
         expect(result.stderr).toContain('required variable OIDC_ISSUER is missing a value');
       } finally {
@@ -181,7 +183,7 @@ describe('docker-compose.yml is a valid compose file', () => {
       try {
         const file = path.join(dir, 'docker-compose.yml');
         fs.copyFileSync(COMPOSE_FILE, file);
-        const result = await checkCompose(file, envWith({ ARREARS_CODEC_KEY: undefined, OIDC_ISSUER }));
+        const result = await checkCompose(file, envWith({ ARREARS_CODEC_KEY: undefined, OIDC_ISSUER, ...UI_CLIENT }));
         expect(result.ok).toBe(false);
         expect(result.stderr).toContain('required variable ARREARS_CODEC_KEY is missing a value');
       } finally {
@@ -273,7 +275,8 @@ describe('docker-compose.yml agrees with the code', () => {
     const caddyfile = String(compose.configs?.['api-gateway-caddyfile']?.content);
     expect(caddyfile).toContain(`dynamic a api ${resolvedEnvironment('api').API_PORT}`);
     expect(caddyfile).toContain('health_uri /health');
-    expect(service('api-gateway').ports).toEqual(['127.0.0.1:8080:8080']);
+    expect(service('api-gateway').ports).toEqual(['127.0.0.1:8080:8080', '127.0.0.1:8443:8443']);
+    expect(caddyfile).toMatch(/https:\/\/localhost:8443 \{\s*tls internal\s*import api/);
   });
 
   test('the api listens where the gateway forwards, and the Web UI reaches its codec endpoint', () => {
@@ -285,12 +288,27 @@ describe('docker-compose.yml agrees with the code', () => {
     const ui = resolvedEnvironment('temporal-ui');
     const codecUrl = new URL(ui.TEMPORAL_CODEC_ENDPOINT!);
     expect(codecUrl.pathname).toBe('/codec');
-    expect(codecUrl.port).toBe(apiPort!.published);
+    // the UI passes a signed-in user's token only to an HTTPS codec endpoint: the gateway's TLS port
+    expect(codecUrl.protocol).toBe('https:');
+    expect(publishedPorts('api-gateway').map((p) => p.published)).toContain(codecUrl.port);
     expect(api.CODEC_PUBLIC_URL).toBe(ui.TEMPORAL_CODEC_ENDPOINT);
 
     const uiPort = publishedPorts('temporal-ui').find((p) => p.target === '8080');
     expect(uiPort).toBeDefined();
     expect(api.CODEC_CORS_ORIGINS!.split(',')).toContain(`http://localhost:${uiPort!.published}`);
+  });
+
+  test('the Web UI signs staff in at the API\'s OpenID provider and passes their token to the codec endpoint', () => {
+    const ui = resolvedEnvironment('temporal-ui');
+    const api = resolvedEnvironment('api');
+    expect(ui).toMatchObject({ TEMPORAL_AUTH_ENABLED: 'true', TEMPORAL_AUTH_TYPE: 'oidc', TEMPORAL_CODEC_PASS_ACCESS_TOKEN: 'true' });
+    expect(ui.TEMPORAL_AUTH_PROVIDER_URL).toBe(api.OIDC_ISSUER);
+    expect(ui.TEMPORAL_AUTH_ISSUER_URL).toBe(api.OIDC_ISSUER);
+    expect(ui.TEMPORAL_AUTH_CLIENT_ID).toBe(UI_CLIENT.TEMPORAL_UI_CLIENT_ID);
+    const uiPort = publishedPorts('temporal-ui').find((p) => p.target === '8080');
+    expect(ui.TEMPORAL_AUTH_CALLBACK_URL).toBe(`http://localhost:${uiPort!.published}/auth/sso/callback`);
+    expect(ui.TEMPORAL_AUTH_SCOPES!.split(',')).toContain('openid');
+    expect(service('temporal-ui').ports).toEqual(['127.0.0.1:8233:8080']);
   });
 
   test('one namespace everywhere', () => {
