@@ -174,7 +174,7 @@ export async function checkInvariants({
     });
   const implied = accounts.map((a) => impliedState(a, ledger));
   out.push({
-    name: 'every account reached the state its events imply (within 60 s of the last recovery)',
+    name: 'every account reached the state its events imply (within 60 s of the last recovery and the last event)',
     held: wrong.length === 0,
     counts: `${implied.filter((s) => s === 'CURED').length} cured, ${implied.filter((s) => s === 'ON_HOLD').length} on hold, ${implied.filter((s) => s === 'COLLECTING').length} collecting`,
     offenders: few(wrong),
