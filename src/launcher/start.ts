@@ -100,10 +100,9 @@ async function main(): Promise<void> {
         // Issue 7: a few accounts in APPOINTMENT and VISIT, by supervisor-01's override.
         const field = await moveDemoAccountsToTheField({ pool, temporal: client }, fieldDemoCandidates(overdue));
         log.info({ appointment: field.appointment.length, visit: field.visit.length, unavailable: field.unavailable }, 'demo accounts in the field');
-        // Issue 16: the first visits' reports recommend a plan: those accounts negotiate.
-        // The sample visit stays a visit, for the field commands the welcome screen shows.
-        const negotiation = await moveDemoAccountsToNegotiation({ pool, temporal: client }, field.visit.filter((id) => id !== field.visitBooked?.accountId));
-        field.visit = field.visit.filter((id) => !negotiation.negotiation.includes(id));
+        // Issue 16: a few more of them negotiate, by supervisor-01's override (no visit first).
+        const inTheField = new Set([...field.appointment, ...field.visit]);
+        const negotiation = await moveDemoAccountsToNegotiation({ pool, temporal: client }, fieldDemoCandidates(overdue).filter((id) => !inTheField.has(id)));
         log.info({ negotiation: negotiation.negotiation.length, offerId: negotiation.offer?.offerId }, 'demo accounts negotiating');
         demo = {
           loaded,
