@@ -1,8 +1,9 @@
 /**
  * Plans followed (issue 16 §3): an accepted option written once (the plan, its
  * instalments, its non-cash adjustments with the approval each rests on), and where it
- * stands: payments received since it started, allocated set-based to its obligations
- * oldest-due first (the plan_obligations view, migration …40_negotiation.sql).
+ * stands: payments received since its offer was made, allocated set-based to its obligations
+ * oldest-due first (the plan_obligations view, migrations …40_negotiation.sql and
+ * …75_plan-scope.sql: a plan's scope starts where its offer's basis stopped).
  */
 import { z } from 'zod';
 import type { IsoDate } from '../domain/dates';
@@ -49,7 +50,7 @@ export interface NewPlan {
   currency: string;
   bucketAtStart: string;
   startedOn: IsoDate;
-  /** payments received from then on count toward the plan */
+  /** when the plan started (its adjustments are recorded then); its payments count from the offer's making (plan_obligations, …75_plan-scope.sql) */
   paymentsFrom: Date;
   adjustments: Adjustment[];
 }
