@@ -19,6 +19,8 @@ export interface NegotiationSeed {
   tier?: string;
   /** days past due of each CNY 1000.00 installment (all overdue: nothing more to come) */
   overdueDays?: number[];
+  /** days from now of each CNY 1000.00 installment still to come (default none) */
+  toComeDays?: number[];
   /** the visit report's monthly income and outgoings, decimal CNY */
   income?: string;
   outgoings?: string;
@@ -37,7 +39,7 @@ export function negotiationSteps(harness: CollectionHarness, supervisor: () => s
     const now = await harness.serverNow();
     const accountId = await seedAccount(pool, {
       timeZone: daytimeZoneAt(now),
-      installments: (seed.overdueDays ?? [80, 50, 20]).map((days) => ({ dueDate: isoDateFrom(now, -days), amount: 100_000 })),
+      installments: [...(seed.overdueDays ?? [80, 50, 20]).map((days) => -days), ...(seed.toComeDays ?? [])].map((days) => ({ dueDate: isoDateFrom(now, days), amount: 100_000 })),
     });
     await setRiskTier(pool, accountId, seed.tier ?? 'LOW');
     return accountId;
