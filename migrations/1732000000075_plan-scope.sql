@@ -10,15 +10,13 @@
 -- offer waited for an answer was in neither the offer nor the plan (hidden while the plan ran,
 -- overdue again after it), and a payment made meanwhile counted toward neither.
 --
+-- The same columns, so plan_standing(as_of) reads the new definition unchanged.
 -- Otherwise as in …40_negotiation.sql: the plan's instalments and, for an arrears plan, the
 -- contract's own installments; payments allocated oldest-due first with the loan book's one
 -- formula (unpaid_on_installment). Filter on plan_id: it is the window's partition, so the
 -- filter reaches the base tables.
 
-DROP FUNCTION plan_standing(date);
-DROP VIEW plan_obligations;
-
-CREATE VIEW plan_obligations AS
+CREATE OR REPLACE VIEW plan_obligations AS
   WITH plans AS (
     SELECT p.id, p.account_id, p.kind, o.as_of AS scope_from, o.created_at AS payments_from
     FROM payment_plans p JOIN negotiation_offers o ON o.id = p.offer_id
@@ -46,25 +44,10 @@ CREATE VIEW plan_obligations AS
          unpaid_on_installment(r.amount, r.cumulative_due, pd.paid) AS outstanding
   FROM running r JOIN paid pd ON pd.plan_id = r.plan_id;
 
--- As in …40_negotiation.sql, over the view above.
-CREATE FUNCTION plan_standing(as_of date)
-RETURNS TABLE (account_id text, plan_id bigint, amount_overdue bigint, oldest_unpaid_due_date date, overdue_installments bigint)
-LANGUAGE sql STABLE AS $$
-  SELECT p.account_id, p.id,
-         coalesce(sum(o.outstanding) FILTER (WHERE o.due_date < as_of AND o.outstanding > 0), 0)::bigint,
-         min(o.due_date) FILTER (WHERE o.due_date < as_of AND o.outstanding > 0),
-         count(*) FILTER (WHERE o.due_date < as_of AND o.outstanding > 0)
-  FROM payment_plans p LEFT JOIN plan_obligations o ON o.plan_id = p.id
-  WHERE p.status IN ('ACTIVE', 'LATE')
-  GROUP BY p.account_id, p.id
-$$;
-
 -- Down Migration
 
-DROP FUNCTION plan_standing(date);
-DROP VIEW plan_obligations;
-
-CREATE VIEW plan_obligations AS
+-- The view as …40_negotiation.sql made it (plan_standing reads it, unchanged).
+CREATE OR REPLACE VIEW plan_obligations AS
   WITH obligations AS (
     SELECT p.id AS plan_id, p.account_id, 'PLAN'::text AS source, pi.instalment_no AS ref, pi.due_date, pi.amount
     FROM payment_plans p JOIN plan_instalments pi ON pi.plan_id = p.id
@@ -87,15 +70,3 @@ CREATE VIEW plan_obligations AS
          r.amount - unpaid_on_installment(r.amount, r.cumulative_due, pd.paid) AS paid,
          unpaid_on_installment(r.amount, r.cumulative_due, pd.paid) AS outstanding
   FROM running r JOIN paid pd ON pd.plan_id = r.plan_id;
-
-CREATE FUNCTION plan_standing(as_of date)
-RETURNS TABLE (account_id text, plan_id bigint, amount_overdue bigint, oldest_unpaid_due_date date, overdue_installments bigint)
-LANGUAGE sql STABLE AS $$
-  SELECT p.account_id, p.id,
-         coalesce(sum(o.outstanding) FILTER (WHERE o.due_date < as_of AND o.outstanding > 0), 0)::bigint,
-         min(o.due_date) FILTER (WHERE o.due_date < as_of AND o.outstanding > 0),
-         count(*) FILTER (WHERE o.due_date < as_of AND o.outstanding > 0)
-  FROM payment_plans p LEFT JOIN plan_obligations o ON o.plan_id = p.id
-  WHERE p.status IN ('ACTIVE', 'LATE')
-  GROUP BY p.account_id, p.id
-$$;
