@@ -10,7 +10,7 @@ import { eventually, isoDateFrom, seedAccount } from '../../test/support';
 import { workerTestbed } from '../../test/worker-testbed';
 import { ACCOUNT_COLLECTION_WORKFLOW, summaryQuery } from '../../workflows/account/contract';
 import { DEMO_SUPERVISOR } from './field-stages';
-import { DEMO_NEGOTIATION_REASON, moveDemoAccountsToNegotiation } from './negotiation-stages';
+import { DEMO_NEGOTIATION_REASON, moveDemoAccountsToNegotiation, negotiationDemoCandidates } from './negotiation-stages';
 
 const bed = workerTestbed('demo-negotiation');
 const handles: WorkflowHandle[] = [];
@@ -53,4 +53,15 @@ test('two accounts go to NEGOTIATION by the override, each with an offer; a seco
   const after = await bed.pool.query(`SELECT count(*)::int AS n FROM stage_transitions WHERE account_id = ANY($1::text[]) AND reason LIKE 'override%'`, [[first, second, third]]);
   expect(after.rows[0].n).toBe(2);
   expect((await handles[2]!.query(summaryQuery)).stage).toBe('REMINDING');
+});
+
+test('the candidates: loans still running and over 30 days past due first (all three options), then the rest; none already in the field', () => {
+  const overdue = [
+    { accountId: 'A', daysPastDue: 200 }, // matured: nothing to extend
+    { accountId: 'B', daysPastDue: 120 },
+    { accountId: 'C', daysPastDue: 90 }, // in the field
+    { accountId: 'D', daysPastDue: 20 }, // no settlement discount yet
+    { accountId: 'E', daysPastDue: 45 },
+  ];
+  expect(negotiationDemoCandidates(overdue, new Set(['B', 'C', 'D', 'E']), new Set(['C']))).toEqual(['B', 'E', 'A', 'D']);
 });

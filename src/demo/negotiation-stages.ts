@@ -13,6 +13,7 @@
  * accounts still in REMINDING are moved.
  */
 import type { AccountMessageDeps } from '../api/account-messages';
+import type { AccountFigures } from '../domain/account';
 import { sendStageOverride } from '../api/field-messages';
 import type { Offer } from '../domain/negotiation';
 import { accountHandle } from '../temporal/account-workflow';
@@ -26,6 +27,18 @@ export interface NegotiationDemo {
   negotiation: string[];
   /** one account's offer, to try arrears offer, waiver and respond on */
   offer?: Offer;
+}
+
+/**
+ * The accounts a supervisor would offer a plan first, from the overdue list (longest overdue
+ * first) less those sent to the field: the loan still running (a term extension to offer) and
+ * more than 30 days past due (a settlement discount), so the offer shows all three options;
+ * then the others.
+ */
+export function negotiationDemoCandidates(overdue: readonly Pick<AccountFigures, 'accountId' | 'daysPastDue'>[], stillRunning: ReadonlySet<string>, inTheField: ReadonlySet<string>): string[] {
+  const free = overdue.filter((a) => !inTheField.has(a.accountId));
+  const full = (a: (typeof free)[number]) => a.daysPastDue > 30 && stillRunning.has(a.accountId);
+  return [...free.filter(full), ...free.filter((a) => !full(a))].map((a) => a.accountId);
 }
 
 /** Moves candidates (in order) until `count` accounts negotiate; waits up to `settleMs` for the first offer. */

@@ -14,9 +14,10 @@ import { codecKeysFrom } from '../codec/data-converter';
 import { codecPublicUrl, localApiUrl, parseConfig } from '../config';
 import { listOverdueAccounts } from '../db/account-figures';
 import { migrateUp } from '../db/migrate';
+import { accountsWithInstallmentsToCome } from '../db/negotiations';
 import { createPool } from '../db/pool';
 import { fieldDemoCandidates, moveDemoAccountsToTheField } from '../demo/field-stages';
-import { moveDemoAccountsToNegotiation } from '../demo/negotiation-stages';
+import { moveDemoAccountsToNegotiation, negotiationDemoCandidates } from '../demo/negotiation-stages';
 import { demoAnchor, loadDemoPortfolio } from '../demo/portfolio';
 import { isoDateOf } from '../domain/dates';
 import { createLogger } from '../logger';
@@ -101,8 +102,11 @@ async function main(): Promise<void> {
         const field = await moveDemoAccountsToTheField({ pool, temporal: client }, fieldDemoCandidates(overdue));
         log.info({ appointment: field.appointment.length, visit: field.visit.length, unavailable: field.unavailable }, 'demo accounts in the field');
         // Issue 16: a few more of them negotiate, by supervisor-01's override (no visit first).
-        const inTheField = new Set([...field.appointment, ...field.visit]);
-        const negotiation = await moveDemoAccountsToNegotiation({ pool, temporal: client }, fieldDemoCandidates(overdue).filter((id) => !inTheField.has(id)));
+        const shanghai = new Set(fieldDemoCandidates(overdue));
+        const fieldCandidates = overdue.filter((a) => shanghai.has(a.accountId));
+        const stillRunning = await accountsWithInstallmentsToCome(pool, fieldCandidates.map((a) => a.accountId), today);
+        const candidates = negotiationDemoCandidates(fieldCandidates, stillRunning, new Set([...field.appointment, ...field.visit]));
+        const negotiation = await moveDemoAccountsToNegotiation({ pool, temporal: client }, candidates);
         log.info({ negotiation: negotiation.negotiation.length, offerId: negotiation.offer?.offerId }, 'demo accounts negotiating');
         demo = {
           loaded,
