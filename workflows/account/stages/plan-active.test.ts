@@ -12,7 +12,7 @@ import { loadTreatments } from '../../../src/treatments/load';
 import { collectionHarness } from '../../../test/collection-harness';
 import { addFieldStaff } from '../../../test/field-collection-seeds';
 import { negotiationSteps } from '../../../test/negotiation-harness';
-import { eventually, uniqueId } from '../../../test/support';
+import { eventually, isoDateFrom, uniqueId } from '../../../test/support';
 import { PlanStatus, approveWaiverUpdate, holdPlacedSignal, holdReleasedSignal, overrideStageUpdate, paymentReceivedSignal, respondToPlanUpdate, type AccountSummary } from '../contract';
 
 const DAY = 86_400_000;
@@ -50,6 +50,15 @@ async function pay(handle: WorkflowHandle, accountId: string, amount: number): P
     [event.eventId, accountId, amount, event.currency, event.valueDate, event.method, new Date(await harness.serverNow())],
   );
   await handle.signal(paymentReceivedSignal, event);
+}
+
+/** What the contract's own figures (the loan book's allocation, as the daily screening reads it) show overdue on a day (default: today). */
+async function contractOverdue(accountId: string, asOf?: string): Promise<{ amountOverdue: number; daysPastDue: number }> {
+  const { rows } = await harness.pool.query(`SELECT amount_overdue::int, days_past_due FROM account_figures_live($1::date) WHERE account_id = $2`, [
+    asOf ?? new Date(await harness.serverNow()).toISOString().slice(0, 10),
+    accountId,
+  ]);
+  return { amountOverdue: rows[0].amount_overdue, daysPastDue: rows[0].days_past_due };
 }
 
 /** The plan waits for its next step (the reminder, the call-back or the break), no activity in flight. */
@@ -141,6 +150,10 @@ test("what a plan replaces: paying exactly what falls due on its day — each in
     { source: 'PLAN', due: 285_000, paid: 285_000, outstanding: 0 },
   ]);
   expect(await messagesOf(accountId, 'call-plan-late')).toBe(0);
+  // Over, the plan leaves nothing of its scope behind: the waived fees are credited, and the
+  // contract's own figures (what the next screening reads) show nothing overdue the day after
+  // its last instalment (the server's clock has run on past the contract's next installment).
+  expect(await contractOverdue(accountId, isoDateFrom(dayStart(lastDue), 1))).toEqual({ amountOverdue: 0, daysPastDue: 0 });
 });
 
 test('a late instalment: LATE and an agent call-back, paid within the grace: ACTIVE again', async () => {
@@ -190,6 +203,7 @@ test('a settlement paid → SETTLED, the rest written down', async () => {
   expect(await stagesOf(accountId)).toEqual(['SCREENED', 'REMINDING', 'VISIT', 'NEGOTIATION', 'PLAN_ACTIVE', 'SETTLED']);
   const { rows } = await harness.pool.query(`SELECT kind, sum(amount)::int AS amount FROM account_adjustments WHERE plan_id = $1 AND applied GROUP BY kind`, [planId]);
   expect(rows).toEqual([{ kind: 'WRITE_DOWN', amount: option.writeDown.penaltyFees + option.writeDown.lateInterest + option.writeDown.contractInterest + option.writeDown.principal }]);
+  expect(await contractOverdue(accountId)).toEqual({ amountOverdue: 0, daysPastDue: 0 });
 });
 
 test('a payment that clears the whole plan mid-plan cures at once', async () => {
