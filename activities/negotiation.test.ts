@@ -392,7 +392,10 @@ describe('the messages: the offer and the plan reminder, through the contact pol
     const about = { planInstalment: { planId: started.plan.planId, instalmentNo: 1 } };
     expect((await loadAccountFigures(bed.pool, accountId, today))?.amountOverdue).toBe(0);
 
-    expect(await textOf(await contact(step(accountId, 'sms-plan-reminder', about)))).toContain(`is CNY 203.57 due on ${isoDateFrom(NOW, 14)}.`);
+    // The contract's installment of day 10 falls due before the plan's first: the borrower is asked for both.
+    expect(await textOf(await contact(step(accountId, 'sms-plan-reminder', about)))).toContain(
+      `is CNY 1203.57 due by ${isoDateFrom(NOW, 14)} (CNY 203.57 for the plan, CNY 1000.00 for the loan's own installment).`,
+    );
     await pay(bed.pool, accountId, 120_357, today);
     expect(await contact(step(accountId, 'sms-plan-reminder', about))).toEqual({ outcome: 'NOT_NEEDED' });
     const other = await overdueAccount();

@@ -121,6 +121,21 @@ export async function loadPlanView(db: Queryable, ref: { planId: number } | { ac
   };
 }
 
+/**
+ * What of the contract's own installments beside an arrears plan is unpaid and falls due by
+ * the instalment's date (0 for an extension or a settlement, which replace them): asked for
+ * with the instalment, since the plan's payments meet what is due oldest-due first.
+ */
+export async function contractDueBy(db: Queryable, planId: number, instalmentNo: number): Promise<number> {
+  const { rows } = await db.query(
+    `SELECT coalesce(sum(o.outstanding), 0)::bigint AS due
+       FROM plan_obligations o JOIN plan_instalments pi ON pi.plan_id = o.plan_id AND pi.instalment_no = $2
+      WHERE o.plan_id = $1 AND o.source = 'CONTRACT' AND o.due_date <= pi.due_date`,
+    [planId, instalmentNo],
+  );
+  return z.number().int().parse(rows[0]?.due ?? 0);
+}
+
 /** Moves a plan on; a plan that has ended stays as it ended. Returns whether it changed. */
 export async function setPlanStatus(db: Queryable, planId: number, status: PlanRowStatus, at: Date): Promise<boolean> {
   const ends = status !== 'ACTIVE' && status !== 'LATE';
