@@ -6,7 +6,7 @@
  * that names an offer or a plan of another account is a workflow bug: refused for good.
  */
 import { loadOffer } from '../src/db/negotiations';
-import { loadPlanView } from '../src/db/plans';
+import { contractDueBy, loadPlanView } from '../src/db/plans';
 import type { Queryable } from '../src/db/pool';
 import type { ContactStepInput } from '../src/domain/early-collection';
 import { FailureType } from '../src/domain/failures';
@@ -32,7 +32,8 @@ export async function negotiationMessageContext(db: Queryable, { accountId, offe
     if (!plan || plan.accountId !== accountId) throw failure(FailureType.UnknownPlan, `plan ${planInstalment.planId} is not a plan of account ${accountId}`);
     const instalment = plan.instalments.find((i) => i.instalmentNo === planInstalment.instalmentNo);
     if (!instalment) throw failure(FailureType.UnknownPlan, `plan ${plan.planId} has no instalment ${planInstalment.instalmentNo}`);
-    return { planInstalment: formatPlanInstalment(instalment, plan.currency), needed: (plan.status === 'ACTIVE' || plan.status === 'LATE') && instalment.paid < instalment.amount };
+    const contractDue = plan.kind === 'INSTALMENT_PLAN' ? await contractDueBy(db, plan.planId, instalment.instalmentNo) : 0;
+    return { planInstalment: formatPlanInstalment(instalment, plan.currency, contractDue), needed: (plan.status === 'ACTIVE' || plan.status === 'LATE') && instalment.paid < instalment.amount };
   }
   return {};
 }

@@ -257,6 +257,36 @@ describe('the answer', () => {
     ]);
   });
 
+  test("the plan's scope starts with its offer: an installment falling due while the offer waits, paid on its day, is the plan's and so is the payment", async () => {
+    // Offered 10 days ago: 80 and 50 days past due then; the installment of 5 days ago was still to come.
+    const accountId = await seedAccount(bed.pool, { installments: [-90, -60, -5, 25, 55].map((days) => ({ dueDate: isoDateFrom(NOW, days), amount: 100_000 })) });
+    await setRiskTier(bed.pool, accountId, 'LOW');
+    const offer = await makeOffer(offerInput(accountId, { at: NOW - 10 * DAY }));
+    expect(option(offer, 'INSTALMENT_PLAN').total).toBe(190_000); // 2000.00 overdue then, the fees waived
+    // The borrower keeps paying the contract while the offer waits: 1000.00 on the installment's day.
+    await bed.pool.query(`INSERT INTO payments (event_id, account_id, amount, currency, value_date, method, source, received_at) VALUES ($1, $2, 100000, 'CNY', $3, 'BANK_TRANSFER', 'API', $4)`, [
+      uniqueId('pay'),
+      accountId,
+      isoDateFrom(NOW, -5),
+      new Date(NOW - 5 * DAY),
+    ]);
+    const started = await respond(answer(accountId, accept(offer.offerId, 'INSTALMENT_PLAN'), NOW));
+    if (started.outcome !== 'PLAN_STARTED') throw new Error(started.outcome);
+
+    const { rows } = await bed.pool.query(`SELECT source, ref, due_date::text, paid, outstanding FROM plan_obligations WHERE plan_id = $1 AND due_date <= $2::date ORDER BY due_date, source DESC`, [
+      started.plan.planId,
+      isoDateFrom(NOW, 30),
+    ]);
+    expect(rows).toEqual([
+      { source: 'CONTRACT', ref: 3, due_date: isoDateFrom(NOW, -5), paid: 100_000, outstanding: 0 },
+      { source: 'PLAN', ref: 1, due_date: started.plan.instalments[0]!.dueDate, paid: 0, outstanding: started.plan.instalments[0]!.amount },
+      { source: 'CONTRACT', ref: 4, due_date: isoDateFrom(NOW, 25), paid: 0, outstanding: 100_000 },
+    ]);
+    // Kept so far: nothing overdue on the plan.
+    const standing = await bed.pool.query('SELECT amount_overdue FROM plan_standing($1::date) WHERE plan_id = $2', [today, started.plan.planId]);
+    expect(standing.rows).toEqual([{ amount_overdue: 0 }]);
+  });
+
   test('declined; countered with a stated income: the surplus for the next offer', async () => {
     const { accountId, offer } = await offered('LOW');
     const countered = await respond(
@@ -362,7 +392,10 @@ describe('the messages: the offer and the plan reminder, through the contact pol
     const about = { planInstalment: { planId: started.plan.planId, instalmentNo: 1 } };
     expect((await loadAccountFigures(bed.pool, accountId, today))?.amountOverdue).toBe(0);
 
-    expect(await textOf(await contact(step(accountId, 'sms-plan-reminder', about)))).toContain(`is CNY 203.57 due on ${isoDateFrom(NOW, 14)}.`);
+    // The contract's installment of day 10 falls due before the plan's first: the borrower is asked for both.
+    expect(await textOf(await contact(step(accountId, 'sms-plan-reminder', about)))).toContain(
+      `is CNY 1203.57 due by ${isoDateFrom(NOW, 14)} (CNY 203.57 for the plan, CNY 1000.00 for the loan's own installment).`,
+    );
     await pay(bed.pool, accountId, 120_357, today);
     expect(await contact(step(accountId, 'sms-plan-reminder', about))).toEqual({ outcome: 'NOT_NEEDED' });
     const other = await overdueAccount();

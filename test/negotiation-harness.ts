@@ -19,6 +19,8 @@ export interface NegotiationSeed {
   tier?: string;
   /** days past due of each CNY 1000.00 installment (all overdue: nothing more to come) */
   overdueDays?: number[];
+  /** days from now of each CNY 1000.00 installment still to come (default none) */
+  toComeDays?: number[];
   /** the visit report's monthly income and outgoings, decimal CNY */
   income?: string;
   outgoings?: string;
@@ -37,10 +39,31 @@ export function negotiationSteps(harness: CollectionHarness, supervisor: () => s
     const now = await harness.serverNow();
     const accountId = await seedAccount(pool, {
       timeZone: daytimeZoneAt(now),
-      installments: (seed.overdueDays ?? [80, 50, 20]).map((days) => ({ dueDate: isoDateFrom(now, -days), amount: 100_000 })),
+      installments: [...(seed.overdueDays ?? [80, 50, 20]).map((days) => -days), ...(seed.toComeDays ?? [])].map((days) => ({ dueDate: isoDateFrom(now, days), amount: 100_000 })),
     });
     await setRiskTier(pool, accountId, seed.tier ?? 'LOW');
     return accountId;
+  }
+
+  /** An overdue account's run in REMINDING, its first SMS sent and the agent's call next (a timer: nothing in flight). */
+  async function reminding(seed: NegotiationSeed) {
+    const accountId = await overdueAccount(harness.pool, seed);
+    const handle = await harness.start(accountId, 'standard');
+    const first = await until(handle, (s) => s.stage === 'REMINDING' && (!!s.nextStep?.action.startsWith('CALL') || !!s.nextStep?.action.includes('refused')));
+    if (!first.nextStep!.action.startsWith('CALL')) await sleepUntil(first.nextStep!.at);
+    await until(handle, (s) => s.stage === 'REMINDING' && !!s.nextStep?.action.startsWith('CALL'));
+    return { accountId, handle };
+  }
+
+  /**
+   * An account a supervisor moved from REMINDING straight to NEGOTIATION (no visit, no report:
+   * the offer is sized from the book), its first offer out or waiting for a supervisor.
+   */
+  async function overriddenToNegotiation(seed: NegotiationSeed = {}) {
+    const { accountId, handle } = await reminding(seed);
+    const moved = await handle.executeUpdate(overrideStageUpdate, { args: [{ to: 'NEGOTIATION', supervisorId: supervisor(), reason: 'test: the borrower asked for a plan' }] });
+    const s = await offerOut(handle);
+    return { accountId, handle, moved, offer: s.offer! };
   }
 
   /**
@@ -49,11 +72,7 @@ export function negotiationSteps(harness: CollectionHarness, supervisor: () => s
    * is out (OFFERED and sent) or waiting for a supervisor, so no activity is in flight.
    */
   async function inNegotiation(seed: NegotiationSeed = {}) {
-    const accountId = await overdueAccount(harness.pool, seed);
-    const handle = await harness.start(accountId, 'standard');
-    const first = await until(handle, (s) => s.stage === 'REMINDING' && (!!s.nextStep?.action.startsWith('CALL') || !!s.nextStep?.action.includes('refused')));
-    if (!first.nextStep!.action.startsWith('CALL')) await sleepUntil(first.nextStep!.at);
-    await until(handle, (s) => s.stage === 'REMINDING' && !!s.nextStep?.action.startsWith('CALL'));
+    const { accountId, handle } = await reminding(seed);
     await handle.executeUpdate(overrideStageUpdate, { args: [{ to: 'VISIT', supervisorId: supervisor(), reason: 'test: straight to a visit' }] });
     const { visit } = await until(handle, (s) => s.stage === 'VISIT' && !!s.visit);
     await sleepUntil(visit!.startsAt);
@@ -87,5 +106,5 @@ export function negotiationSteps(harness: CollectionHarness, supervisor: () => s
     return found;
   };
 
-  return { summaryOf, until, sleepUntil, inNegotiation, offerSettled, offerOut, optionOf };
+  return { summaryOf, until, sleepUntil, reminding, inNegotiation, overriddenToNegotiation, offerSettled, offerOut, optionOf };
 }

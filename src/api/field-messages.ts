@@ -82,7 +82,7 @@ export const sendVisitReport = (deps: AccountMessageDeps, appointmentId: number,
   );
 
 /**
- * A supervisor moves the account to APPOINTMENT or VISIT, with a reason. The workflow checks
+ * A supervisor moves the account to APPOINTMENT, VISIT or NEGOTIATION, with a reason. The workflow checks
  * that the supervisor is one; a repeated override is refused (the account is already there).
  */
 export async function sendStageOverride(deps: AccountMessageDeps, accountId: string, override: StageOverride): Promise<UpdateOutcome<StageOverridden>> {

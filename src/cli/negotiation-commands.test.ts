@@ -1,13 +1,18 @@
 /**
  * `arrears offer` and `arrears plan`: the printed offer (each option's schedule line by line)
- * and plan, and the commands run as staff run them against the test Postgres.
+ * and plan, and the commands run as staff run them against the test Postgres. `arrears
+ * waiver` and `arrears respond` against a real run on the Temporal dev server (a worker of
+ * the file's own): refused by role, refused by the workflow's validator, then taken.
  */
 import { createNegotiationActivities } from '../../activities/negotiation';
 import { OutboxSmsProvider } from '../../activities/providers/sms-provider';
 import { runActivity } from '../../test/activity-testbed';
 import { arrearsCli } from '../../test/arrears-cli';
 import { setRiskTier } from '../../test/early-collection-seeds';
-import { isoDateFrom, newCodecKeys, seedAccount, testPool, uniqueId } from '../../test/support';
+import { addFieldStaff } from '../../test/field-collection-seeds';
+import { daytimeZoneAt, eventually, isoDateFrom, newCodecKeys, seedAccount, testPool, uniqueId } from '../../test/support';
+import { workerTestbed } from '../../test/worker-testbed';
+import { ACCOUNT_COLLECTION_WORKFLOW, overrideStageUpdate, summaryQuery } from '../../workflows/account/contract';
 import type { Pool } from '../db/pool';
 import { accountWorkflowId } from '../domain/ids';
 import type { Offer } from '../domain/negotiation';
@@ -109,4 +114,67 @@ test('arrears offer <accountId> prints the newest offer; arrears plan says when 
   expect(shown.stdout).toContain(`Offer ${made.offerId} to ${accountId} (round 1, OFFERED)`);
   expect(shown.stdout).toContain('3. SETTLEMENT: CNY 2700.00 in 1 (owed CNY 3000.00)');
   expect(await arrears('plan', accountId)).toMatchObject({ code: 1, stdout: `${accountId} has no plan in force.\n` });
+});
+
+describe('arrears waiver and arrears respond on a running account', () => {
+  const bed = workerTestbed('cli-negotiation');
+  const staff = arrearsCli(bed.codecKeys);
+
+  /** A MEDIUM-tier account a supervisor moved to NEGOTIATION: its offer waits for a supervisor (half the fees beyond the limit). */
+  async function negotiating(supervisor: string) {
+    const now = Date.now();
+    const accountId = await seedAccount(bed.pool, { timeZone: daytimeZoneAt(now), installments: [-70, -40, -10, 20].map((d) => ({ dueDate: isoDateFrom(now, d), amount: 100_000 })) });
+    await setRiskTier(bed.pool, accountId, 'MEDIUM');
+    const handle = await bed.worker.client.workflow.start(ACCOUNT_COLLECTION_WORKFLOW, { taskQueue: bed.taskQueue, workflowId: accountWorkflowId(accountId), args: [{ accountId }] });
+    await eventually(() => handle.query(summaryQuery), (s) => s.stage === 'REMINDING');
+    await handle.executeUpdate(overrideStageUpdate, { args: [{ to: 'NEGOTIATION', supervisorId: supervisor, reason: 'the borrower asked for a plan' }] });
+    const { offer } = await eventually(() => handle.query(summaryQuery), (s) => s.offer?.status === 'AWAITING_APPROVAL');
+    return { accountId, handle, offer: offer! };
+  }
+
+  test('a waiver decided by a supervisor and an option accepted for the borrower; refused by role and by the validator, nothing changed', async () => {
+    const supervisor = await addFieldStaff(bed.pool, 'SUPERVISOR');
+    const collector = await addFieldStaff(bed.pool, 'COLLECTOR');
+    const security = await addFieldStaff(bed.pool, 'SECURITY');
+    const { accountId, handle, offer } = await negotiating(supervisor);
+    const [first, ...others] = offer.pendingWaivers;
+    expect(first).toBeDefined();
+    const workflowId = accountWorkflowId(accountId);
+
+    // A collector may take the borrower's answer but not decide a waiver.
+    await staff('login', '--staff', collector);
+    const notASupervisor = await staff('waiver', String(first!.waiverId), '--approve', '--reason', 'hardship stated on the call');
+    expect(notASupervisor).toMatchObject({ code: 1, stdout: '' });
+    expect(notASupervisor.stderr).toBe('arrears: your roles (FIELD_COLLECTOR) may not do this: it takes SUPERVISOR\n');
+    // The workflow's validator: the offer is not out yet.
+    const tooEarly = await staff('respond', accountId, '--offer', String(offer.offerId), '--accept', 'INSTALMENT_PLAN', '--borrower');
+    expect(tooEarly).toEqual({ code: 1, stdout: '', stderr: `arrears: refused: offer ${offer.offerId} is waiting for a supervisor's decision on its waivers: not yet sent\n` });
+    const unchanged = await handle.query(summaryQuery);
+    expect(unchanged.offer).toMatchObject({ offerId: offer.offerId, status: 'AWAITING_APPROVAL', pendingWaivers: offer.pendingWaivers });
+
+    await staff('login', '--staff', supervisor);
+    const approved = await staff('waiver', String(first!.waiverId), '--approve', '--reason', 'hardship stated on the call');
+    expect(approved).toEqual({ code: 0, stderr: '', stdout: `Waiver ${first!.waiverId}: approved. Offer ${offer.offerId} is ${others.length ? 'AWAITING_APPROVAL' : 'OFFERED'}.\n` });
+    for (const w of others) expect((await staff('waiver', String(w.waiverId), '--refuse', '--reason', 'within the limit is enough')).code).toBe(0);
+    await eventually(() => handle.query(summaryQuery), (s) => s.offer?.status === 'OFFERED');
+    const decided = await bed.pool.query('SELECT id, status, decided_by FROM offer_waivers WHERE offer_id = $1 ORDER BY id', [offer.offerId]);
+    expect(decided.rows).toEqual(offer.pendingWaivers.map((w, n) => ({ id: w.waiverId, status: n === 0 ? 'APPROVED' : 'REFUSED', decided_by: supervisor })));
+
+    // Security staff do not answer for the borrower.
+    await staff('login', '--staff', security);
+    const notAllowed = await staff('respond', accountId, '--offer', String(offer.offerId), '--accept', 'INSTALMENT_PLAN', '--borrower');
+    expect(notAllowed).toMatchObject({ code: 1, stdout: '' });
+    expect(notAllowed.stderr).toBe('arrears: your roles (SECURITY) may not do this: it takes AGENT, SUPERVISOR, FIELD_COLLECTOR, SERVICE\n');
+    expect((await handle.query(summaryQuery)).stage).toBe('NEGOTIATION');
+
+    await staff('login', '--staff', collector);
+    const accepted = await staff('respond', accountId, '--offer', String(offer.offerId), '--accept', 'INSTALMENT_PLAN', '--borrower');
+    const plan = await bed.pool.query('SELECT id, kind, status FROM payment_plans WHERE offer_id = $1', [offer.offerId]);
+    expect(plan.rows).toEqual([{ id: expect.any(Number), kind: 'INSTALMENT_PLAN', status: 'ACTIVE' }]);
+    expect(accepted).toEqual({ code: 0, stderr: '', stdout: `${workflowId}: offer ${offer.offerId} plan started (plan ${plan.rows[0].id}).\n` });
+    await eventually(() => handle.query(summaryQuery), (s) => s.stage === 'PLAN_ACTIVE');
+    const answered = await bed.pool.query('SELECT status, answer, responded_by, responded_via FROM negotiation_offers WHERE id = $1', [offer.offerId]);
+    expect(answered.rows).toEqual([{ status: 'ACCEPTED', answer: 'ACCEPT', responded_by: 'BORROWER', responded_via: 'CLI' }]);
+    await handle.terminate('test over');
+  });
 });

@@ -94,6 +94,12 @@ export async function latestVisitSurplus(db: Queryable, accountId: string): Prom
   return rows[0] ? z.number().int().parse(rows[0].surplus) : undefined;
 }
 
+/** Of the given accounts, those with an installment due on or after the day: a term extension has something to extend. */
+export async function accountsWithInstallmentsToCome(db: Queryable, accountIds: readonly string[], asOf: IsoDate): Promise<Set<string>> {
+  const { rows } = await db.query('SELECT DISTINCT account_id FROM installments WHERE account_id = ANY($1::text[]) AND due_date >= $2::date', [accountIds, asOf]);
+  return new Set(rows.map((r) => z.string().parse(r.account_id)));
+}
+
 // ---------- offers ----------
 
 const offerRow = z.object({

@@ -1,8 +1,9 @@
 /**
  * Plans followed (issue 16 §3): an accepted option written once (the plan, its
  * instalments, its non-cash adjustments with the approval each rests on), and where it
- * stands: payments received since it started, allocated set-based to its obligations
- * oldest-due first (the plan_obligations view, migration …40_negotiation.sql).
+ * stands: payments received since its offer was made, allocated set-based to its obligations
+ * oldest-due first (the plan_obligations view, migrations …40_negotiation.sql and
+ * …75_plan-scope.sql: a plan's scope starts where its offer's basis stopped).
  */
 import { z } from 'zod';
 import type { IsoDate } from '../domain/dates';
@@ -49,7 +50,7 @@ export interface NewPlan {
   currency: string;
   bucketAtStart: string;
   startedOn: IsoDate;
-  /** payments received from then on count toward the plan */
+  /** when the plan started (its adjustments are recorded then); its payments count from the offer's making (plan_obligations, …75_plan-scope.sql) */
   paymentsFrom: Date;
   adjustments: Adjustment[];
 }
@@ -118,6 +119,21 @@ export async function loadPlanView(db: Queryable, ref: { planId: number } | { ac
     nextDue: instalments.find((i) => i.paid < i.amount) ?? null,
     bucketAtStart: plan.bucket_at_start,
   };
+}
+
+/**
+ * What of the contract's own installments beside an arrears plan is unpaid and falls due by
+ * the instalment's date (0 for an extension or a settlement, which replace them): asked for
+ * with the instalment, since the plan's payments meet what is due oldest-due first.
+ */
+export async function contractDueBy(db: Queryable, planId: number, instalmentNo: number): Promise<number> {
+  const { rows } = await db.query(
+    `SELECT coalesce(sum(o.outstanding), 0)::bigint AS due
+       FROM plan_obligations o JOIN plan_instalments pi ON pi.plan_id = o.plan_id AND pi.instalment_no = $2
+      WHERE o.plan_id = $1 AND o.source = 'CONTRACT' AND o.due_date <= pi.due_date`,
+    [planId, instalmentNo],
+  );
+  return z.number().int().parse(rows[0]?.due ?? 0);
 }
 
 /** Moves a plan on; a plan that has ended stays as it ended. Returns whether it changed. */

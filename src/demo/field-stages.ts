@@ -52,7 +52,7 @@ export function fieldDemoCandidates(overdue: readonly { accountId: string }[]): 
 }
 
 /** `read` again until `done` or the deadline; the last value (undefined when it kept failing). */
-async function settle<T>(read: () => Promise<T>, done: (value: T) => boolean, deadline: number): Promise<T | undefined> {
+export async function settle<T>(read: () => Promise<T>, done: (value: T) => boolean, deadline: number): Promise<T | undefined> {
   for (;;) {
     const value = await read().catch(() => undefined);
     if ((value !== undefined && done(value)) || Date.now() >= deadline) return value;

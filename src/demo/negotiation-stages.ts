@@ -1,23 +1,26 @@
 /**
- * "In the demo some accounts reach NEGOTIATION with offers" (issue 16): of the demo accounts
- * supervisor-01 sent to a visit (field-stages.ts), the collector booked on the first few
- * files the report of examples/visit-report.json, recommending a plan, with the submitVisitReport
- * update as the field app would. The workflow moves the account to NEGOTIATION and makes its
- * offer (three options sized from the report's income and outgoings); an operator approves
- * its waivers (arrears waiver), answers for the borrower (arrears respond) and watches the
- * plan run (PlanStatus in the UI).
+ * "In the demo some accounts reach NEGOTIATION with offers" (issue 16): supervisor-01 moves a
+ * few accounts still in REMINDING straight to NEGOTIATION with the overrideStage update, as a
+ * supervisor does when a borrower calls in asking for a plan. The workflow makes its offer at
+ * once: no visit report, so the options are sized from the book (the instalment plan over the
+ * longest term the policy allows). An operator then approves its waivers (arrears waiver),
+ * answers for the borrower (arrears respond) and watches the plan run (PlanStatus in the UI).
  *
- * Idempotent across starts: the report's update id is per appointment, so a second start
- * gets the first answer back; accounts already in NEGOTIATION or PLAN_ACTIVE count.
+ * Not by filing visit reports: a report is refused before the visit's start (issue 19 §3b),
+ * and the demo's visits are booked for the next day.
+ *
+ * Idempotent across starts: accounts already in NEGOTIATION or PLAN_ACTIVE count, and only
+ * accounts still in REMINDING are moved.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { AccountMessageDeps } from '../api/account-messages';
-import { sendVisitReport, type VisitReportBody } from '../api/field-messages';
+import type { AccountFigures } from '../domain/account';
+import { sendStageOverride } from '../api/field-messages';
 import type { Offer } from '../domain/negotiation';
-import { PROJECT_ROOT } from '../paths';
 import { accountHandle } from '../temporal/account-workflow';
 import { summaryQuery } from '../../workflows/account/contract';
+import { DEMO_SUPERVISOR, settle } from './field-stages';
+
+export const DEMO_NEGOTIATION_REASON = 'demo: the borrower called in asking for a repayment plan';
 
 export interface NegotiationDemo {
   /** the accounts now negotiating (or on a plan) */
@@ -26,44 +29,42 @@ export interface NegotiationDemo {
   offer?: Offer;
 }
 
-/** The example report (the collector's own id and today's time put in). */
-function demoReport(collectorId: string, visitedAt: string): VisitReportBody {
-  const example = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'examples', 'visit-report.json'), 'utf8')) as VisitReportBody & { appointmentId?: number };
-  const { appointmentId: _ignored, ...report } = example;
-  return { ...report, submittedBy: collectorId, visitedAt };
+/**
+ * The accounts a supervisor would offer a plan first, from the overdue list (longest overdue
+ * first) less those sent to the field: the loan still running (a term extension to offer) and
+ * more than 30 days past due (a settlement discount), so the offer shows all three options;
+ * then the others.
+ */
+export function negotiationDemoCandidates(overdue: readonly Pick<AccountFigures, 'accountId' | 'daysPastDue'>[], stillRunning: ReadonlySet<string>, inTheField: ReadonlySet<string>): string[] {
+  const free = overdue.filter((a) => !inTheField.has(a.accountId));
+  const full = (a: (typeof free)[number]) => a.daysPastDue > 30 && stillRunning.has(a.accountId);
+  return [...free.filter(full), ...free.filter((a) => !full(a))].map((a) => a.accountId);
 }
 
-/** Reports for the first `count` visits in hand; waits up to `settleMs` for the offers. */
-export async function moveDemoAccountsToNegotiation(deps: AccountMessageDeps, visitAccounts: readonly string[], { count = 2, settleMs = 20_000 } = {}): Promise<NegotiationDemo> {
+/** Moves candidates (in order) until `count` accounts negotiate; waits up to `settleMs` for the first offer. */
+export async function moveDemoAccountsToNegotiation(deps: AccountMessageDeps, candidates: readonly string[], { count = 2, settleMs = 20_000 } = {}): Promise<NegotiationDemo> {
   const deadline = Date.now() + settleMs;
   const demo: NegotiationDemo = { negotiation: [] };
-  for (const accountId of visitAccounts) {
+  for (const accountId of candidates) {
     if (demo.negotiation.length >= count) break;
-    const summary = await accountHandle(deps.temporal, accountId)
-      .query(summaryQuery)
-      .catch(() => undefined);
+    const handle = accountHandle(deps.temporal, accountId);
+    // a run just started by the screening is SCREENED until its treatment is chosen
+    const summary = await settle(() => handle.query(summaryQuery).catch(() => null), (s) => s === null || s.stage !== 'SCREENED', deadline);
     if (summary?.stage === 'NEGOTIATION' || summary?.stage === 'PLAN_ACTIVE') {
       demo.negotiation.push(accountId);
       continue;
     }
-    if (summary?.stage !== 'VISIT' || !summary.visit) continue;
-    const { appointmentId, collectorId } = summary.visit;
-    const outcome = await sendVisitReport(deps, appointmentId, demoReport(collectorId, new Date().toISOString()));
-    if (outcome.kind === 'DONE' && outcome.result.nextStage === 'NEGOTIATION') demo.negotiation.push(accountId);
+    if (summary?.stage !== 'REMINDING') continue;
+    const outcome = await sendStageOverride(deps, accountId, { to: 'NEGOTIATION', supervisorId: DEMO_SUPERVISOR, reason: DEMO_NEGOTIATION_REASON });
+    if (outcome.kind === 'DONE') demo.negotiation.push(accountId);
   }
-  // The offer of the first one, once its workflow has made it.
-  for (const accountId of demo.negotiation) {
-    for (;;) {
-      const s = await accountHandle(deps.temporal, accountId)
-        .query(summaryQuery)
-        .catch(() => undefined);
-      if (s?.offer) {
-        demo.offer = s.offer;
-        return demo;
-      }
-      if (Date.now() >= deadline) break;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
+  // The first offer the workflows have made.
+  const offers = await settle(
+    () => Promise.all(demo.negotiation.map((id) => accountHandle(deps.temporal, id).query(summaryQuery).then((s) => s.offer, () => null))),
+    (all) => all.some((o) => o),
+    deadline,
+  );
+  const offer = offers?.find((o) => o);
+  if (offer) demo.offer = offer;
   return demo;
 }

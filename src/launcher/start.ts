@@ -14,9 +14,10 @@ import { codecKeysFrom } from '../codec/data-converter';
 import { codecPublicUrl, localApiUrl, parseConfig } from '../config';
 import { listOverdueAccounts } from '../db/account-figures';
 import { migrateUp } from '../db/migrate';
+import { accountsWithInstallmentsToCome } from '../db/negotiations';
 import { createPool } from '../db/pool';
 import { fieldDemoCandidates, moveDemoAccountsToTheField } from '../demo/field-stages';
-import { moveDemoAccountsToNegotiation } from '../demo/negotiation-stages';
+import { moveDemoAccountsToNegotiation, negotiationDemoCandidates } from '../demo/negotiation-stages';
 import { demoAnchor, loadDemoPortfolio } from '../demo/portfolio';
 import { isoDateOf } from '../domain/dates';
 import { createLogger } from '../logger';
@@ -100,10 +101,12 @@ async function main(): Promise<void> {
         // Issue 7: a few accounts in APPOINTMENT and VISIT, by supervisor-01's override.
         const field = await moveDemoAccountsToTheField({ pool, temporal: client }, fieldDemoCandidates(overdue));
         log.info({ appointment: field.appointment.length, visit: field.visit.length, unavailable: field.unavailable }, 'demo accounts in the field');
-        // Issue 16: the first visits' reports recommend a plan: those accounts negotiate.
-        // The sample visit stays a visit, for the field commands the welcome screen shows.
-        const negotiation = await moveDemoAccountsToNegotiation({ pool, temporal: client }, field.visit.filter((id) => id !== field.visitBooked?.accountId));
-        field.visit = field.visit.filter((id) => !negotiation.negotiation.includes(id));
+        // Issue 16: a few more of them negotiate, by supervisor-01's override (no visit first).
+        const shanghai = new Set(fieldDemoCandidates(overdue));
+        const fieldCandidates = overdue.filter((a) => shanghai.has(a.accountId));
+        const stillRunning = await accountsWithInstallmentsToCome(pool, fieldCandidates.map((a) => a.accountId), today);
+        const candidates = negotiationDemoCandidates(fieldCandidates, stillRunning, new Set([...field.appointment, ...field.visit]));
+        const negotiation = await moveDemoAccountsToNegotiation({ pool, temporal: client }, candidates);
         log.info({ negotiation: negotiation.negotiation.length, offerId: negotiation.offer?.offerId }, 'demo accounts negotiating');
         demo = {
           loaded,

@@ -146,7 +146,7 @@ function negotiationLines(negotiation: NegotiationDemo): string[] {
     heading,
     `  negotiating: ${negotiation.negotiation.join(', ')}; in the UI: PlanStatus = "OFFERED" (then ACTIVE, LATE, BROKEN, COMPLETED)`,
     `  npm run -s arrears -- offer ${o.accountId}`,
-    ...(waiver ? [`  npm run -s arrears -- waiver ${waiver.waiverId} --approve --reason 'hardship documented at the visit'   # as supervisor-01`] : []),
+    ...(waiver ? [`  npm run -s arrears -- waiver ${waiver.waiverId} --approve --reason 'hardship stated on the call'   # as supervisor-01`] : []),
     `  npm run -s arrears -- respond ${o.accountId} --offer ${o.offerId} --accept ${o.options[0]?.kind ?? 'INSTALMENT_PLAN'} --borrower   # once OFFERED`,
     `  npm run -s arrears -- plan ${o.accountId}`,
   ];

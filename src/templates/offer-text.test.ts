@@ -30,6 +30,8 @@ test('an extension with a different last instalment says so; nothing waived says
   expect(formatOfferOptions([ext], 'CNY')).toBe('1) the whole balance in 2 monthly payments of CNY 500.00, the last CNY 500.01, from 2026-12-15');
 });
 
-test('the next instalment: what is left of it', () => {
-  expect(formatPlanInstalment({ instalmentNo: 3, dueDate: '2027-02-15', amount: 20_357, interest: 0, paid: 357 }, 'CNY')).toBe('CNY 200.00 due on 2027-02-15');
+test('the next instalment: what is left of it, with the loan\'s own installment falling due beside it', () => {
+  const third = { instalmentNo: 3, dueDate: '2027-02-15', amount: 20_357, interest: 0, paid: 357 };
+  expect(formatPlanInstalment(third, 'CNY')).toBe('CNY 200.00 due on 2027-02-15');
+  expect(formatPlanInstalment(third, 'CNY', 100_000)).toBe("CNY 1200.00 due by 2027-02-15 (CNY 200.00 for the plan, CNY 1000.00 for the loan's own installment)");
 });

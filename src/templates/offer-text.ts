@@ -32,7 +32,15 @@ export function formatOfferOptions(options: readonly OfferOption[], currency: st
   return options.map((o, i) => `${i + 1}) ${describe(o, currency)}`).join('; ');
 }
 
-/** The part of a plan instalment still to pay, and when it falls due: "CNY 203.57 due on 2026-12-15". */
-export function formatPlanInstalment(instalment: PlanInstalment, currency: string): string {
-  return `${formatMoney(instalment.amount - instalment.paid, currency)} due on ${instalment.dueDate}`;
+/**
+ * The part of a plan instalment still to pay, and when it falls due: "CNY 203.57 due on
+ * 2026-12-15". `contractDue`: what of the loan's own installments is unpaid and falls due by
+ * then beside an arrears plan (docs/negotiation.md, "What a plan replaces"), so the borrower
+ * is asked for the whole of it: "CNY 1203.57 due by 2026-12-15 (CNY 203.57 for the plan,
+ * CNY 1000.00 for the loan's own installment)".
+ */
+export function formatPlanInstalment(instalment: PlanInstalment, currency: string, contractDue = 0): string {
+  const plan = instalment.amount - instalment.paid;
+  if (contractDue <= 0) return `${formatMoney(plan, currency)} due on ${instalment.dueDate}`;
+  return `${formatMoney(plan + contractDue, currency)} due by ${instalment.dueDate} (${formatMoney(plan, currency)} for the plan, ${formatMoney(contractDue, currency)} for the loan's own installment)`;
 }

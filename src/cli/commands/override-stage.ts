@@ -1,5 +1,5 @@
 /**
- * `arrears override-stage <accountId> --to APPOINTMENT|VISIT [--by SUPERVISOR_ID] --reason TEXT` (signed in as that supervisor):
+ * `arrears override-stage <accountId> --to APPOINTMENT|VISIT|NEGOTIATION [--by SUPERVISOR_ID] --reason TEXT` (signed in as that supervisor):
  * a supervisor moves an account to another stage, with a reason, as the `overrideStage`
  * update of its workflow (what POST /accounts/:accountId/stage-override does). The workflow
  * checks the supervisor and records the transition with the reason.

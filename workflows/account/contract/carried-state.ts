@@ -78,7 +78,8 @@ export const appointmentProposalSchema = z.object({
 });
 export type AppointmentProposal = z.infer<typeof appointmentProposalSchema>;
 
-export const FIELD_PHASES = OVERRIDABLE_STAGES;
+/** The field story's own phases: an override may also hand the account to a later stage (NEGOTIATION). */
+export const FIELD_PHASES = ['APPOINTMENT', 'VISIT'] as const satisfies readonly (typeof OVERRIDABLE_STAGES)[number][];
 export type FieldPhase = (typeof FIELD_PHASES)[number];
 
 /** Field collection's state: the appointment or visit in hand. */

@@ -207,6 +207,7 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
       },
       ready: () => state.choice !== null && state.figures !== undefined,
       replaySafeHandlers,
+      negotiationStages,
     },
     early?.field,
   );

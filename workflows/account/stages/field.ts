@@ -97,6 +97,8 @@ export interface FieldRun {
   ready: () => boolean;
   /** updates change what the story reacts to only after their write (patch replay-safe-handlers) */
   replaySafeHandlers: boolean;
+  /** the run has the negotiation stages (patch negotiation-stages): an override may take it to NEGOTIATION */
+  negotiationStages: boolean;
 }
 
 export interface FieldCollection {
@@ -375,6 +377,14 @@ export function fieldCollection(run: FieldRun, carried?: FieldCarried): FieldCol
           await run.audit('STAGE_OVERRIDDEN', String(field.overrides), { from: run.stage(), to: o.to, supervisorId: o.supervisorId, reason: o.reason });
           await cancelInHand(`stage override by ${o.supervisorId}`);
           next = o.to;
+          if (!isFieldPhase(o.to)) {
+            // Past the field (NEGOTIATION): the field story is over, the override is the one move.
+            field.phase = null;
+            field.done = true;
+            run.setNextStep(null);
+            await run.advanceTo(o.to, `override by ${o.supervisorId}: ${o.reason}`);
+            return;
+          }
           await run.advanceTo(o.to, `override by ${o.supervisorId}: ${o.reason}`);
           continue;
         }
@@ -523,6 +533,12 @@ export function fieldCollection(run: FieldRun, carried?: FieldCarried): FieldCol
       if (run.ceased()) throw new Error(`contact with the borrower has ceased: no field visit`);
       if (field.override || field.overrideBeingChecked) throw new Error('another override is already being taken');
       if (field.phase === o.to || (field.phase === null && stage === o.to)) throw new Error(`account ${accountId} is already in ${o.to}`);
+      if (o.to === 'NEGOTIATION') {
+        // A run from before the negotiation stages would only wait there for a payment.
+        if (!run.negotiationStages) throw new Error(`account ${accountId}'s run predates the negotiation stages: no override to NEGOTIATION`);
+        // One plan in force per account: it is kept, paid up or broken (which renegotiates), not overridden.
+        if (stage === 'PLAN_ACTIVE') throw new Error(`account ${accountId} is on a plan: a broken plan is renegotiated, a kept one is not overridden`);
+      }
     },
     async store(o): Promise<StageOverridden> {
       const from = run.stage();

@@ -12,13 +12,13 @@ import { collectionHarness } from '../../../test/collection-harness';
 import { addFieldStaff } from '../../../test/field-collection-seeds';
 import { negotiationSteps } from '../../../test/negotiation-harness';
 import { eventually } from '../../../test/support';
-import { approveWaiverUpdate, offerQuery, respondToPlanUpdate } from '../contract';
+import { approveWaiverUpdate, offerQuery, overrideStageUpdate, respondToPlanUpdate } from '../contract';
 
 const config = loadNegotiationConfig();
 const harness = collectionHarness({ name: 'negotiation', treatments: loadTreatments(), contactPolicies: testPolicies({}) });
 let supervisor: string;
 const steps = negotiationSteps(harness, () => supervisor);
-const { until, sleepUntil, inNegotiation, offerOut, optionOf } = steps;
+const { until, sleepUntil, inNegotiation, overriddenToNegotiation, offerOut, optionOf } = steps;
 
 beforeAll(async () => {
   supervisor = await addFieldStaff(harness.pool, 'SUPERVISOR');
@@ -136,5 +136,26 @@ test('a counter-offer with a stated income is answered with a new offer sized fr
   expect(s.offer).toMatchObject({ round: 2, surplus: { monthly: 100_000, source: 'STATED' }, instalmentBudget: 50_000 });
   expect(optionOf(s.offer!, 'INSTALMENT_PLAN').schedule).toHaveLength(6);
   await eventually(() => handle.query(offerQuery), (o) => o?.offerId === s.offer!.offerId);
+  await harness.closeOut(handle);
+});
+
+test("a supervisor's override from REMINDING to NEGOTIATION: an offer sized from the book, no visit report", async () => {
+  const { accountId, handle, moved, offer } = await overriddenToNegotiation({ tier: 'LOW' });
+  expect(moved).toEqual({ from: 'REMINDING', to: 'NEGOTIATION' });
+  // Nothing known of the borrower's income: the plan runs over the longest term the minimum
+  // instalment allows (CNY 2850.00, the fees waived, in 14 instalments of at least 200.00).
+  expect(offer).toMatchObject({ status: 'OFFERED', round: 1, surplus: null, instalmentBudget: null });
+  const plan = optionOf(offer, 'INSTALMENT_PLAN');
+  expect(plan.total).toBe(285_000);
+  expect(plan.schedule).toHaveLength(14);
+  expect(plan.schedule.reduce((sum, line) => sum + line.amount, 0)).toBe(plan.total);
+  expect(plan.affordable).toBeNull();
+  expect(optionOf(offer, 'SETTLEMENT').total).toBe(270_000);
+  expect(offer.unavailable).toEqual([{ kind: 'TERM_EXTENSION', reason: 'NOTHING_TO_EXTEND' }]);
+  expect(await offerMessages(accountId)).toEqual(config.messages.offer.map((m) => m.templateId));
+  expect(await stagesOf(accountId)).toEqual(['SCREENED', 'REMINDING', 'NEGOTIATION']);
+  const { rows } = await harness.pool.query(`SELECT reason FROM stage_transitions WHERE account_id = $1 AND to_stage = 'NEGOTIATION'`, [accountId]);
+  expect(rows).toEqual([{ reason: `override by ${supervisor}: test: the borrower asked for a plan` }]);
+  expect(await harness.refusal(handle.executeUpdate(overrideStageUpdate, { args: [{ to: 'NEGOTIATION', supervisorId: supervisor, reason: 'once more, please' }] }))).toMatch(/already in NEGOTIATION/);
   await harness.closeOut(handle);
 });

@@ -12,8 +12,8 @@ import { loadTreatments } from '../../../src/treatments/load';
 import { collectionHarness } from '../../../test/collection-harness';
 import { addFieldStaff } from '../../../test/field-collection-seeds';
 import { negotiationSteps } from '../../../test/negotiation-harness';
-import { eventually, uniqueId } from '../../../test/support';
-import { PlanStatus, approveWaiverUpdate, holdPlacedSignal, holdReleasedSignal, paymentReceivedSignal, respondToPlanUpdate, type AccountSummary } from '../contract';
+import { eventually, isoDateFrom, uniqueId } from '../../../test/support';
+import { PlanStatus, approveWaiverUpdate, holdPlacedSignal, holdReleasedSignal, overrideStageUpdate, paymentReceivedSignal, respondToPlanUpdate, type AccountSummary } from '../contract';
 
 const DAY = 86_400_000;
 const { followUp } = loadNegotiationConfig();
@@ -50,6 +50,15 @@ async function pay(handle: WorkflowHandle, accountId: string, amount: number): P
     [event.eventId, accountId, amount, event.currency, event.valueDate, event.method, new Date(await harness.serverNow())],
   );
   await handle.signal(paymentReceivedSignal, event);
+}
+
+/** What the contract's own figures (the loan book's allocation, as the daily screening reads it) show overdue on a day (default: today). */
+async function contractOverdue(accountId: string, asOf?: string): Promise<{ amountOverdue: number; daysPastDue: number }> {
+  const { rows } = await harness.pool.query(`SELECT amount_overdue::int, days_past_due FROM account_figures_live($1::date) WHERE account_id = $2`, [
+    asOf ?? new Date(await harness.serverNow()).toISOString().slice(0, 10),
+    accountId,
+  ]);
+  return { amountOverdue: rows[0].amount_overdue, daysPastDue: rows[0].days_past_due };
 }
 
 /** The plan waits for its next step (the reminder, the call-back or the break), no activity in flight. */
@@ -101,6 +110,52 @@ test('accept → a 12-instalment plan, a reminder before each, every one paid �
   expect(await messagesOf(accountId, 'call-plan-late')).toBe(0);
 });
 
+test("what a plan replaces: paying exactly what falls due on its day — each instalment of the plan, and the contract's own installments beside it — pays the plan up: CURED, to the minor unit", async () => {
+  // CNY 3000.00 overdue and seven installments of 1000.00 to come; a surplus of 3000.00: half of
+  // it a month for the arrears and the contract together, so 500.00 for the plan.
+  const { accountId, handle, offer, option, planId } = await onPlan('INSTALMENT_PLAN', { toComeDays: [5, 35, 65, 95, 125, 155, 185], income: '9100.00', outgoings: '6100.00' });
+  expect(option.schedule.map((l) => l.amount)).toEqual([47_500, 47_500, 47_500, 47_500, 47_500, 47_500]);
+  expect(option.total).toBe(285_000); // the fees of the arrears (3 × 50.00) waived
+  // One plan in force: it is kept, paid up or broken, not overridden.
+  expect(await harness.refusal(handle.executeUpdate(overrideStageUpdate, { args: [{ to: 'NEGOTIATION', supervisorId: supervisor, reason: 'a better plan, maybe' }] }))).toMatch(/on a plan/);
+
+  // What falls due while the plan runs: its instalments, and the contract's installments from the offer's day.
+  const lastDue = option.schedule.at(-1)!.dueDate;
+  const contract = await harness.pool.query(`SELECT due_date::text AS "dueDate", amount_due::int AS amount FROM installments WHERE account_id = $1 AND due_date >= $2::date AND due_date <= $3::date`, [
+    accountId,
+    offer.asOf,
+    lastDue,
+  ]);
+  expect(contract.rows).toHaveLength(6);
+  const dues = [...option.schedule.map((l) => ({ ...l, plan: true })), ...contract.rows.map((r) => ({ ...r, plan: false }))].sort((a, b) => a.dueDate.localeCompare(b.dueDate));
+  for (const [n, due] of dues.entries()) {
+    // The day before it falls due (the plan's reminder has gone out then).
+    await sleepUntil(dayStart(due.dueDate) - DAY);
+    if (due.plan) await until(handle, waitingFor('call-back'));
+    await pay(handle, accountId, due.amount);
+    if (n < dues.length - 1) await until(handle, (s) => s.paymentsCounted === n + 1 && s.stage === 'PLAN_ACTIVE' && s.plan?.status === 'ACTIVE');
+  }
+
+  expect((await handle.result()).outcome).toBe('CURED');
+  expect((await stagesOf(accountId)).slice(-2)).toEqual(['PLAN_ACTIVE', 'CURED']);
+  const plan = await harness.pool.query(`SELECT status FROM payment_plans WHERE id = $1`, [planId]);
+  expect(plan.rows).toEqual([{ status: 'COMPLETED' }]);
+  // Every obligation met exactly: each instalment paid to the minor unit, the contract's beside it.
+  const { rows } = await harness.pool.query(`SELECT source, sum(amount)::int AS due, sum(paid)::int AS paid, sum(outstanding)::int AS outstanding FROM plan_obligations WHERE plan_id = $1 AND due_date <= $2::date GROUP BY source ORDER BY source`, [
+    planId,
+    lastDue,
+  ]);
+  expect(rows).toEqual([
+    { source: 'CONTRACT', due: 600_000, paid: 600_000, outstanding: 0 },
+    { source: 'PLAN', due: 285_000, paid: 285_000, outstanding: 0 },
+  ]);
+  expect(await messagesOf(accountId, 'call-plan-late')).toBe(0);
+  // Over, the plan leaves nothing of its scope behind: the waived fees are credited, and the
+  // contract's own figures (what the next screening reads) show nothing overdue the day after
+  // its last instalment (the server's clock has run on past the contract's next installment).
+  expect(await contractOverdue(accountId, isoDateFrom(dayStart(lastDue), 1))).toEqual({ amountOverdue: 0, daysPastDue: 0 });
+});
+
 test('a late instalment: LATE and an agent call-back, paid within the grace: ACTIVE again', async () => {
   const { accountId, handle, option } = await onPlan('INSTALMENT_PLAN');
   const first = option.schedule[0]!;
@@ -148,6 +203,7 @@ test('a settlement paid → SETTLED, the rest written down', async () => {
   expect(await stagesOf(accountId)).toEqual(['SCREENED', 'REMINDING', 'VISIT', 'NEGOTIATION', 'PLAN_ACTIVE', 'SETTLED']);
   const { rows } = await harness.pool.query(`SELECT kind, sum(amount)::int AS amount FROM account_adjustments WHERE plan_id = $1 AND applied GROUP BY kind`, [planId]);
   expect(rows).toEqual([{ kind: 'WRITE_DOWN', amount: option.writeDown.penaltyFees + option.writeDown.lateInterest + option.writeDown.contractInterest + option.writeDown.principal }]);
+  expect(await contractOverdue(accountId)).toEqual({ amountOverdue: 0, daysPastDue: 0 });
 });
 
 test('a payment that clears the whole plan mid-plan cures at once', async () => {
