@@ -13,13 +13,35 @@ import { scoreSql } from '../scoring/score-sql';
 import type { ScreeningConfig } from './config';
 import { bucketSql, prioritySql, riskTierSql, scoreTierSql, SqlParams } from './rules-sql';
 
+/**
+ * How a run read the book: every open account (FULL), only those whose figures can have
+ * changed since the last run (INCREMENTAL), or as the book stood on an earlier date or
+ * with the payments through a date (HISTORICAL: the full pass, and no results kept).
+ */
+export const SCREENING_PASSES = ['FULL', 'INCREMENTAL', 'HISTORICAL'] as const;
+export type ScreeningPass = (typeof SCREENING_PASSES)[number];
+
 export interface ScanInput {
   asOf: IsoDate;
   paymentsThrough: IsoDate | null;
   config: ScreeningConfig;
   /** with a model, the tier comes from its score (config.score.tiers); without, from the rules */
   scoreModel?: ScoreModel;
+  /** only these accounts (the incremental run's pass); absent: every account */
+  onlyAccounts?: readonly string[];
+  /** also the columns each account's last result keeps (results.ts): its figures and when to read it again */
+  keepResults?: boolean;
 }
+
+/**
+ * The rows a run's counts, list and tiers are written from: a relation with the columns
+ * of the scan (account_id, previous_tier, the amounts, days_past_due, bucket, score,
+ * risk_tier), as SQL text whose parameters go into `params`.
+ */
+export type ScreenedRows = (params: SqlParams) => string;
+
+/** The pass of this transaction (scanBook). */
+export const SCREENED: ScreenedRows = () => 'screened';
 
 /**
  * Where the scan reads its figures, decided here and only here. Every known payment
@@ -28,10 +50,30 @@ export interface ScanInput {
  * historical screening): account_figures' full pass over the installments, which can
  * leave out the payments after that date. Both give the same figures (figures-live.test.ts).
  */
-export function figuresSource(asOf: IsoDate, paymentsThrough: IsoDate | null, params: SqlParams): string {
+export function figuresSource(asOf: IsoDate, paymentsThrough: IsoDate | null, params: SqlParams, onlyAccounts?: string): string {
   const asOfParam = params.add(asOf, 'date');
+  // some accounts (the placeholder of their ids): the full pass's function on their own
+  // installments, an index range each
+  if (onlyAccounts) return `account_figures(${asOfParam}, ${params.add(paymentsThrough, 'date')}, ${onlyAccounts})`;
   if (paymentsThrough === null) return `account_figures_live(${asOfParam})`;
   return `account_figures(${asOfParam}, ${params.add(paymentsThrough, 'date')})`;
+}
+
+/**
+ * What an account's last result keeps beyond the scan's columns (results.ts): the figures
+ * the date alone cannot change, and rescreen_on, the first date from which they can: the
+ * day after its next installment falls due, or the next day while a payment value-dated
+ * after the date settles an installment (the rollup's settled_last_on).
+ */
+function resultColumnsSql(asOf: string, onlyAccounts: string | undefined): { columns: string; joins: string } {
+  const only = onlyAccounts ? `AND i.account_id = ANY (${onlyAccounts})` : '';
+  return {
+    columns: `, f.oldest_unpaid_due_date, f.on_time_ratio, f.share_repaid, f.longest_lateness_days,
+            least(n.next_due_date + 1, CASE WHEN rs.settled_last_on > ${asOf} THEN ${asOf} + 1 END) AS rescreen_on`,
+    joins: `LEFT JOIN (SELECT i.account_id, min(i.due_date) AS next_due_date FROM installments i
+                       WHERE i.due_date >= ${asOf} ${only} GROUP BY i.account_id) n ON n.account_id = f.account_id
+     LEFT JOIN account_repayment_state rs ON rs.account_id = f.account_id`,
+  };
 }
 
 /**
@@ -39,29 +81,32 @@ export function figuresSource(asOf: IsoDate, paymentsThrough: IsoDate | null, pa
  * included). With a score model the figures are joined with the behaviour features and
  * scored in the same statement; without one, neither is read.
  */
-export function scanQuery({ asOf, paymentsThrough, config, scoreModel }: ScanInput): { text: string; values: unknown[] } {
+export function scanQuery({ asOf, paymentsThrough, config, scoreModel, onlyAccounts, keepResults = false }: ScanInput): { text: string; values: unknown[] } {
   const params = new SqlParams();
+  const only = onlyAccounts ? params.add(onlyAccounts, 'text[]') : undefined;
   let source: string;
   let score: string;
   let tier: string;
   if (scoreModel && config.score) {
     const asOfParam = params.add(asOf, 'date');
     const throughParam = params.add(paymentsThrough, 'date');
-    const figures = figuresSource(asOf, paymentsThrough, params);
+    const figures = figuresSource(asOf, paymentsThrough, params, only);
     source = `(SELECT f.*, ${scoreSql(scoreModel, params)} AS score FROM (${featuresSql(figures, asOfParam, throughParam)}) f WHERE f.status = 'OPEN')`;
     score = 'f.score';
     tier = scoreTierSql(config.score.tiers, config.defaultTier, 'f.score', params);
   } else {
-    source = figuresSource(asOf, paymentsThrough, params);
+    source = figuresSource(asOf, paymentsThrough, params, only);
     score = 'NULL::integer';
     tier = riskTierSql(config, params);
   }
+  const kept = keepResults ? resultColumnsSql(params.add(asOf, 'date'), only) : { columns: '', joins: '' };
   const text = `SELECT f.account_id, f.risk_tier AS previous_tier,
             f.amount_overdue, f.overdue_principal, f.overdue_interest, f.overdue_fees, f.days_past_due,
             ${bucketSql('f.days_past_due')} AS bucket,
             ${score} AS score,
-            ${tier} AS risk_tier
+            ${tier} AS risk_tier${kept.columns}
      FROM ${source} f
+     ${kept.joins}
      WHERE f.status = 'OPEN'`;
   return { text, values: params.values };
 }
@@ -78,9 +123,9 @@ export async function tuneScanTransaction(db: Queryable): Promise<void> {
  * The pass, kept for the rest of the transaction. CREATE TABLE AS (unlike
  * INSERT … SELECT) lets the scan run as a parallel plan.
  */
-export async function scanBook(db: Queryable, input: ScanInput): Promise<void> {
+export async function scanBook(db: Queryable, input: ScanInput, table = 'screened'): Promise<void> {
   const { text, values } = scanQuery(input);
-  await db.query(`CREATE TEMP TABLE screened ON COMMIT DROP AS ${text}`, values);
+  await db.query(`CREATE TEMP TABLE ${table} ON COMMIT DROP AS ${text}`, values);
 }
 
 const countRow = z.object({ kind: z.enum(['bucket', 'tier']), label: z.string(), n: z.number().int() });
@@ -93,11 +138,13 @@ export interface ScreenedCounts {
 }
 
 /** Counts per bucket and per tier; every bucket and every configured tier appears, zeros included. */
-export async function countScreened(db: Queryable, config: ScreeningConfig): Promise<ScreenedCounts> {
+export async function countScreened(db: Queryable, config: ScreeningConfig, screened: ScreenedRows = SCREENED): Promise<ScreenedCounts> {
+  const params = new SqlParams();
   const { rows } = await db.query(
     `SELECT CASE WHEN GROUPING(bucket) = 0 THEN 'bucket' ELSE 'tier' END AS kind,
             coalesce(bucket, risk_tier) AS label, count(*)::int AS n
-     FROM screened GROUP BY GROUPING SETS ((bucket), (risk_tier))`,
+     FROM ${screened(params)} s GROUP BY GROUPING SETS ((bucket), (risk_tier))`,
+    params.values,
   );
   const countsByBucket: Record<string, number> = Object.fromEntries(BUCKETS.map((b) => [b, 0]));
   const countsByTier: Record<string, number> = Object.fromEntries([...config.riskTiers.map((r) => r.tier), config.defaultTier].map((t) => [t, 0]));
@@ -111,8 +158,9 @@ export async function countScreened(db: Queryable, config: ScreeningConfig): Pro
 }
 
 /** The ranked list: only accounts with something overdue; rank 1 = the highest priority. */
-export async function writeCollectionList(db: Queryable, screeningRunId: number, config: ScreeningConfig): Promise<number> {
+export async function writeCollectionList(db: Queryable, screeningRunId: number, config: ScreeningConfig, screened: ScreenedRows = SCREENED): Promise<number> {
   const params = new SqlParams();
+  const rows = screened(params);
   const runParam = params.add(screeningRunId, 'bigint');
   const priority = prioritySql(config, params, { amount: 's.amount_overdue', dpd: 's.days_past_due', tier: 's.risk_tier' });
   const { rowCount } = await db.query(
@@ -121,19 +169,28 @@ export async function writeCollectionList(db: Queryable, screeningRunId: number,
      SELECT ${runParam}, row_number() OVER (ORDER BY p.priority DESC, p.days_past_due DESC, p.amount_overdue DESC, p.account_id),
             p.account_id, p.amount_overdue, p.overdue_principal, p.overdue_interest, p.overdue_fees,
             p.days_past_due, p.bucket, p.risk_tier, p.priority, p.score
-     FROM (SELECT s.*, ${priority} AS priority FROM screened s WHERE s.amount_overdue > 0) p`,
+     FROM (SELECT s.*, ${priority} AS priority FROM ${rows} s WHERE s.amount_overdue > 0) p`,
     params.values,
   );
   return rowCount ?? 0;
 }
 
-/** Writes the tier to the accounts whose tier changed (the tier the workflows show). */
-export async function recordRiskTiers(db: Queryable): Promise<number> {
+/**
+ * Writes the tier to the accounts whose tier changed (the tier the workflows show). Only
+ * rows whose tier differs from their previous_tier are candidates, so that a pass of 1M
+ * accounts joins only those. Flagged, so that the change capture does not take the
+ * screening's own write for a change of the account.
+ */
+export async function recordRiskTiers(db: Queryable, screened: ScreenedRows = SCREENED): Promise<number> {
+  const params = new SqlParams();
+  await db.query(`SELECT set_config('arrears.screening_writes_tiers', 'on', true)`);
   const { rowCount } = await db.query(
     `UPDATE accounts a SET risk_tier = s.risk_tier
-     FROM screened s
-     WHERE s.account_id = a.id AND s.risk_tier IS DISTINCT FROM s.previous_tier`,
+     FROM ${screened(params)} s
+     WHERE s.account_id = a.id AND s.risk_tier IS DISTINCT FROM s.previous_tier AND a.risk_tier IS DISTINCT FROM s.risk_tier`,
+    params.values,
   );
+  await db.query(`SELECT set_config('arrears.screening_writes_tiers', 'off', true)`);
   return rowCount ?? 0;
 }
 
@@ -155,6 +212,8 @@ const runRow = z.object({
   overdue_accounts: z.number().int().nullable(),
   counts_by_bucket: z.record(z.string(), z.number().int()).nullable(),
   counts_by_tier: z.record(z.string(), z.number().int()).nullable(),
+  pass: z.enum(SCREENING_PASSES).nullable(),
+  accounts_read: z.number().int().nullable(),
 });
 export type ScreeningRunRow = z.infer<typeof runRow>;
 
@@ -165,22 +224,22 @@ export async function findRunByKey(db: Queryable, idempotencyKey: string): Promi
 
 export async function insertRun(
   db: Queryable,
-  run: { idempotencyKey: string; asOf: IsoDate; paymentsThrough: IsoDate | null; configVersion: string; scoreModelVersion: string | null; startedAt: Date },
+  run: { idempotencyKey: string; asOf: IsoDate; paymentsThrough: IsoDate | null; configVersion: string; scoreModelVersion: string | null; startedAt: Date; pass: ScreeningPass },
 ): Promise<number> {
   const { rows } = await db.query(
-    `INSERT INTO screening_runs (idempotency_key, as_of, payments_through, config_version, score_model_version, started_at)
-     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-    [run.idempotencyKey, run.asOf, run.paymentsThrough, run.configVersion, run.scoreModelVersion, run.startedAt],
+    `INSERT INTO screening_runs (idempotency_key, as_of, payments_through, config_version, score_model_version, started_at, pass)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+    [run.idempotencyKey, run.asOf, run.paymentsThrough, run.configVersion, run.scoreModelVersion, run.startedAt, run.pass],
   );
   return z.object({ id: z.number().int() }).parse(rows[0]).id;
 }
 
-export async function finishRun(db: Queryable, screeningRunId: number, counts: ScreenedCounts): Promise<ScreeningRunRow> {
+export async function finishRun(db: Queryable, screeningRunId: number, counts: ScreenedCounts, accountsRead: number): Promise<ScreeningRunRow> {
   const { rows } = await db.query(
     `UPDATE screening_runs
-     SET finished_at = clock_timestamp(), accounts_scanned = $2, overdue_accounts = $3, counts_by_bucket = $4, counts_by_tier = $5
+     SET finished_at = clock_timestamp(), accounts_scanned = $2, overdue_accounts = $3, counts_by_bucket = $4, counts_by_tier = $5, accounts_read = $6
      WHERE id = $1 RETURNING *`,
-    [screeningRunId, counts.accountsScanned, counts.overdueAccounts, JSON.stringify(counts.countsByBucket), JSON.stringify(counts.countsByTier)],
+    [screeningRunId, counts.accountsScanned, counts.overdueAccounts, JSON.stringify(counts.countsByBucket), JSON.stringify(counts.countsByTier), accountsRead],
   );
   return runRow.parse(rows[0]);
 }

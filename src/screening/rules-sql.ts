@@ -49,6 +49,8 @@ function conditionsSql(rule: RiskTierRule, params: SqlParams): string {
 /** The risk tier: the first rule with a condition met, else the default tier. */
 export function riskTierSql(config: ScreeningConfig, params: SqlParams): string {
   const whens = config.riskTiers.map((rule) => `WHEN ${conditionsSql(rule, params)} THEN ${params.add(rule.tier, 'text')}`);
+  // no rules at all (the schema allows it): every account gets the default tier (a CASE needs a WHEN)
+  if (whens.length === 0) return params.add(config.defaultTier, 'text');
   return `CASE ${whens.join(' ')} ELSE ${params.add(config.defaultTier, 'text')} END`;
 }
 

@@ -17,7 +17,24 @@ import { logger as defaultLogger } from '../logger';
 import type { ScoreModel } from '../scoring/model';
 import { readScoreModel } from '../scoring/store';
 import { loadScreeningConfig, type ScreeningConfig } from './config';
-import { countScreened, finishRun, findRunByKey, insertRun, laterRunExists, readListPage, recordRiskTiers, scanBook, tuneScanTransaction, writeCollectionList, type ScreeningRunRow } from './queries';
+import {
+  countScreened,
+  finishRun,
+  findRunByKey,
+  insertRun,
+  laterRunExists,
+  readListPage,
+  recordRiskTiers,
+  scanBook,
+  SCREENED,
+  tuneScanTransaction,
+  writeCollectionList,
+  type ScreenedCounts,
+  type ScreenedRows,
+  type ScreeningPass,
+  type ScreeningRunRow,
+} from './queries';
+import { accountsToRead, claimChanges, configFingerprint, forgetResults, lockResults, PASSED, readResultsState, releaseClaims, replaceResults, resultsAsOf, saveResultsState, updateResults } from './results';
 
 export interface ScreeningRunSummary {
   screeningRunId: number;
@@ -34,6 +51,10 @@ export interface ScreeningRunSummary {
   durationMs: number;
   /** true when the idempotency key named a run already written: nothing was scanned */
   reused: boolean;
+  /** how the run read the book (null: a run written before runs recorded it) */
+  pass: ScreeningPass | null;
+  /** the accounts whose installments the run read: all of them, but for an incremental run */
+  accountsRead: number | null;
 }
 
 export interface RunScreeningOptions {
@@ -44,6 +65,11 @@ export interface RunScreeningOptions {
   paymentsThrough?: IsoDate | null;
   /** default: config/screening.json */
   config?: ScreeningConfig;
+  /**
+   * `full`: read every open account even where the last results would do (the check of
+   * the incremental run, a book bulk-loaded with its triggers off). Default `auto`.
+   */
+  pass?: 'auto' | 'full';
   log?: Logger;
 }
 
@@ -68,6 +94,7 @@ const optionsSchema = z.object({
   asOf: isoDateSchema,
   idempotencyKey: z.string().min(1).max(200).optional(),
   paymentsThrough: isoDateSchema.nullable().optional(),
+  pass: z.enum(['auto', 'full']).optional(),
 });
 
 /** jsonb keeps no key order: buckets in their order, tiers in the config's (others after). */
@@ -90,6 +117,8 @@ function summaryOf(run: ScreeningRunRow, reused: boolean, config: ScreeningConfi
     countsByTier: ordered(run.counts_by_tier, [...config.riskTiers.map((r) => r.tier), config.defaultTier]),
     durationMs: run.finished_at ? run.finished_at.getTime() - run.started_at.getTime() : 0,
     reused,
+    pass: run.pass,
+    accountsRead: run.accounts_read,
   };
 }
 
@@ -102,8 +131,42 @@ async function scoreModelFor(db: Queryable, config: ScreeningConfig, log: Logger
   return model;
 }
 
+/**
+ * How this run reads the book. A payments-through date, or a date before the results'
+ * own: the book as it stood then, the full pass, and the results stay as they are. No
+ * results yet, other rules than theirs, a score model in force (its features move with the
+ * date for every account: see docs/screening.md), or `pass: 'full'`: the full pass, which
+ * keeps every account's result. Otherwise only what changed.
+ */
+async function choosePass(db: Queryable, asOf: IsoDate, paymentsThrough: IsoDate | null, config: ScreeningConfig, scoreModel: ScoreModel | undefined, forceFull: boolean): Promise<ScreeningPass> {
+  if (paymentsThrough !== null) return 'HISTORICAL';
+  await lockResults(db);
+  const state = await readResultsState(db);
+  if (state && asOf < state.asOf) return 'HISTORICAL';
+  if (forceFull || !state || scoreModel || state.configFingerprint !== configFingerprint(config)) return 'FULL';
+  return 'INCREMENTAL';
+}
+
+interface PassOutcome {
+  counts: ScreenedCounts;
+  listed: number;
+  tiersChanged: number;
+  accountsRead: number;
+}
+
+/** The counts, the list and the changed tiers, from the rows the pass left. */
+async function writeOutputs(db: Queryable, run: { screeningRunId: number; asOf: IsoDate; config: ScreeningConfig }, all: ScreenedRows, tierRows: ScreenedRows[]): Promise<Omit<PassOutcome, 'accountsRead'>> {
+  const counts = await countScreened(db, run.config, all);
+  const listed = await writeCollectionList(db, run.screeningRunId, run.config, all);
+  // A historical run (an earlier date than one already screened) leaves the tiers the
+  // workflows show alone. Written last: the account rows stay locked the shortest.
+  let tiersChanged = 0;
+  if (!(await laterRunExists(db, run.asOf))) for (const rows of tierRows) tiersChanged += await recordRiskTiers(db, rows);
+  return { counts, listed, tiersChanged };
+}
+
 export async function runScreening(pool: Pool, opts: RunScreeningOptions): Promise<ScreeningRunSummary> {
-  const { asOf, idempotencyKey = `screening:${opts.asOf}:${randomUUID()}`, paymentsThrough = null } = optionsSchema.parse(opts);
+  const { asOf, idempotencyKey = `screening:${opts.asOf}:${randomUUID()}`, paymentsThrough = null, pass: requested = 'auto' } = optionsSchema.parse(opts);
   const config = opts.config ?? loadScreeningConfig();
   const log = (opts.log ?? defaultLogger).child({ asOf, paymentsThrough, idempotencyKey });
   const startedAt = new Date();
@@ -117,16 +180,37 @@ export async function runScreening(pool: Pool, opts: RunScreeningOptions): Promi
 
     await tuneScanTransaction(db);
     const scoreModel = await scoreModelFor(db, config, log);
-    const screeningRunId = await insertRun(db, { idempotencyKey, asOf, paymentsThrough, configVersion: config.version, scoreModelVersion: scoreModel?.version ?? null, startedAt });
-    await scanBook(db, { asOf, paymentsThrough, config, scoreModel });
-    const counts = await countScreened(db, config);
-    const listed = await writeCollectionList(db, screeningRunId, config);
-    // A historical run (an earlier date than one already screened) leaves the tiers the
-    // workflows show alone. Written last: the account rows stay locked the shortest.
-    const tiersChanged = (await laterRunExists(db, asOf)) ? 0 : await recordRiskTiers(db);
-    const run = await finishRun(db, screeningRunId, counts);
-    log.info({ screeningRunId, accountsScanned: counts.accountsScanned, listed, tiersChanged }, 'screening run written');
-    return summaryOf(run, false, config);
+    const pass = await choosePass(db, asOf, paymentsThrough, config, scoreModel, requested === 'full');
+    const screeningRunId = await insertRun(db, { idempotencyKey, asOf, paymentsThrough, configVersion: config.version, scoreModelVersion: scoreModel?.version ?? null, startedAt, pass });
+    const run = { screeningRunId, asOf, config };
+    let outcome: PassOutcome;
+    if (pass === 'INCREMENTAL') {
+      await claimChanges(db);
+      const accountIds = await accountsToRead(db, asOf);
+      await scanBook(db, { asOf, paymentsThrough, config, onlyAccounts: accountIds, keepResults: true }, 'passed');
+      await updateResults(db, asOf, accountIds);
+      // the accounts read, then those whose tier the date alone has changed
+      const outputs = await writeOutputs(db, run, resultsAsOf(asOf, config), [PASSED, resultsAsOf(asOf, config, { overdueOnly: true })]);
+      await releaseClaims(db);
+      await saveResultsState(db, { asOf, configVersion: config.version, configFingerprint: configFingerprint(config), screeningRunId });
+      outcome = { ...outputs, accountsRead: accountIds.length };
+    } else {
+      const keepResults = pass === 'FULL' && !scoreModel;
+      if (pass === 'FULL') await claimChanges(db);
+      await scanBook(db, { asOf, paymentsThrough, config, scoreModel, keepResults });
+      const outputs = await writeOutputs(db, run, SCREENED, [SCREENED]);
+      if (pass === 'FULL') {
+        if (keepResults) {
+          await replaceResults(db, asOf);
+          await saveResultsState(db, { asOf, configVersion: config.version, configFingerprint: configFingerprint(config), screeningRunId });
+        } else await forgetResults(db);
+        await releaseClaims(db);
+      }
+      outcome = { ...outputs, accountsRead: outputs.counts.accountsScanned };
+    }
+    const written = await finishRun(db, screeningRunId, outcome.counts, outcome.accountsRead);
+    log.info({ screeningRunId, pass, accountsScanned: outcome.counts.accountsScanned, accountsRead: outcome.accountsRead, listed: outcome.listed, tiersChanged: outcome.tiersChanged }, 'screening run written');
+    return summaryOf(written, false, config);
   });
   if (summary.reused) log.info({ screeningRunId: summary.screeningRunId }, 'screening run already written under this key');
   return summary;
