@@ -290,6 +290,45 @@ async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number 
   return { value, ms: performance.now() - t };
 }
 
+/** The ISO date `days` after `date`. */
+function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/**
+ * One payment of 1.00 to `percent` % of the accounts (spread over the book by a hash of the
+ * day), value-dated that day, with the triggers on (the change capture included), in
+ * statements of 10,000 accounts. Returns how many payments were written.
+ */
+async function changeAccounts(pool: Pool, accounts: number, percent: number, day: string): Promise<number> {
+  let written = 0;
+  for (let from = 1; percent > 0 && from <= accounts; from += CHUNK / 10) {
+    const { rowCount } = await pool.query(
+      `INSERT INTO payments (event_id, account_id, amount, currency, value_date, method, source)
+       SELECT 'BENCH-CHG-' || $3 || '-' || g, 'BENCH-' || lpad(g::text, 8, '0'), 100, 'CNY', $3::date, 'BANK_TRANSFER', 'IMPORT'
+       FROM generate_series($1::int, $2::int) AS g
+       WHERE abs(hashint4(g + 7919 * extract(doy FROM $3::date)::int)) % 100 < $4`,
+      [from, Math.min(accounts, from + CHUNK / 10 - 1), day, percent],
+    );
+    written += rowCount ?? 0;
+  }
+  return written;
+}
+
+/** The two runs wrote the same counts and the same ranked list, row for row. */
+async function sameOutputs(pool: Pool, a: ScreeningRunSummary, b: ScreeningRunSummary): Promise<boolean> {
+  const { rows } = await pool.query(
+    `WITH x AS (SELECT rank, account_id, amount_overdue, overdue_principal, overdue_interest, overdue_fees, days_past_due, bucket, risk_tier, priority, score
+               FROM collection_list WHERE screening_run_id = $1),
+          y AS (SELECT rank, account_id, amount_overdue, overdue_principal, overdue_interest, overdue_fees, days_past_due, bucket, risk_tier, priority, score
+               FROM collection_list WHERE screening_run_id = $2)
+     SELECT (SELECT count(*) FROM (TABLE x EXCEPT TABLE y) d)::int + (SELECT count(*) FROM (TABLE y EXCEPT TABLE x) d)::int AS differences`,
+    [a.screeningRunId, b.screeningRunId],
+  );
+  const counts = (r: ScreeningRunSummary) => JSON.stringify([r.accountsScanned, r.overdueAccounts, r.countsByBucket, r.countsByTier]);
+  return (rows[0] as { differences: number }).differences === 0 && counts(a) === counts(b);
+}
+
 async function main(): Promise<void> {
   const { values: flags } = parseArgs({
     options: {
@@ -396,8 +435,8 @@ async function main(): Promise<void> {
       out(
         `scan: ${label} ${seconds(r.ms)}  ${thousands(Math.round(book.installments / (r.ms / 1000)))} installments/s, ${thousands(Math.round(accounts / (r.ms / 1000)))} accounts/s, ${(r.ms / bare).toFixed(1)}x the bare count`,
       );
-    report('first run (every tier written)', first);
-    report('next run (tiers unchanged)    ', again);
+    report(`first run (every tier written, ${first.value.pass})`, first);
+    report(`next run, same day (${again.value.pass}, ${thousands(again.value.accountsRead ?? 0)} read)`, again);
     const s = again.value;
     out(`      ${thousands(s.accountsScanned)} scanned, ${thousands(s.overdueAccounts)} overdue (${((100 * s.overdueAccounts) / s.accountsScanned).toFixed(1)} %)`);
     out(`      buckets ${JSON.stringify(s.countsByBucket)}`);
@@ -459,6 +498,24 @@ async function main(): Promise<void> {
       });
       out(`one account (${top.accountId}, rank 1): ${execution}; loadAccountFigures round trip ${(many.ms / calls).toFixed(3)} ms on average over ${calls}`);
     }
+    // 6b. the incremental daily run (issue 20 §3): the next days, with nothing, 1 % and 10 %
+    // of the accounts changed since the last run, each beside the full pass of the same day,
+    // and both runs' lists and counts compared
+    const changedPerDay = [0, 1, 10];
+    for (const [n, percent] of changedPerDay.entries()) {
+      const day = addDays(AS_OF, n + 1);
+      const changed = await timed(() => changeAccounts(pool, accounts, percent, day));
+      const daily = await timed(() => runScreening(pool, { asOf: day, idempotencyKey: `bench-daily-${day}`, config, log: run.log }));
+      const fullPass = await timed(() => runScreening(pool, { asOf: day, idempotencyKey: `bench-full-${day}`, config, pass: 'full', log: run.log }));
+      const same = await sameOutputs(pool, daily.value, fullPass.value);
+      out(
+        `daily: ${day}, ${percent} % of the accounts changed (${thousands(changed.value)} payments, ${seconds(changed.ms)} with triggers on): ` +
+          `${daily.value.pass} ${seconds(daily.ms)}, ${(daily.ms / bare).toFixed(1)}x the bare count, ${thousands(daily.value.accountsRead ?? 0)} accounts read; ` +
+          `full pass ${seconds(fullPass.ms)}, ${(fullPass.ms / bare).toFixed(1)}x; outputs ${same ? 'identical' : 'DIFFER'}`,
+      );
+      if (!same) throw new Error(`the incremental run of ${day} differs from the full pass`);
+    }
+
     // 7. the behaviour score (issue 21): a scorecard fitted on the book's own history (features
     // 30 days before the date, outcome on it), then the daily run scored with it: the time the
     // features and the points add to the scan. Last, so that the figures above stay the rules'.
