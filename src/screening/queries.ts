@@ -183,14 +183,22 @@ export async function writeCollectionList(db: Queryable, screeningRunId: number,
  */
 export async function recordRiskTiers(db: Queryable, screened: ScreenedRows = SCREENED): Promise<number> {
   const params = new SqlParams();
-  await db.query(`SELECT set_config('arrears.screening_writes_tiers', 'on', true)`);
-  const { rowCount } = await db.query(
-    `UPDATE accounts a SET risk_tier = s.risk_tier
-     FROM ${screened(params)} s
-     WHERE s.account_id = a.id AND s.risk_tier IS DISTINCT FROM s.previous_tier AND a.risk_tier IS DISTINCT FROM s.risk_tier`,
+  // The candidates first, counted (ANALYZE): usually a few, whose accounts are best probed
+  // by key, where an estimate made through the tier rules' CASE would scan all accounts.
+  await db.query(
+    `CREATE TEMP TABLE tier_changes ON COMMIT DROP AS
+     SELECT s.account_id, s.risk_tier FROM ${screened(params)} s WHERE s.risk_tier IS DISTINCT FROM s.previous_tier`,
     params.values,
   );
+  await db.query('ANALYZE tier_changes');
+  await db.query(`SELECT set_config('arrears.screening_writes_tiers', 'on', true)`);
+  const { rowCount } = await db.query(
+    `UPDATE accounts a SET risk_tier = t.risk_tier
+     FROM tier_changes t
+     WHERE t.account_id = a.id AND a.risk_tier IS DISTINCT FROM t.risk_tier`,
+  );
   await db.query(`SELECT set_config('arrears.screening_writes_tiers', 'off', true)`);
+  await db.query('DROP TABLE tier_changes');
   return rowCount ?? 0;
 }
 

@@ -34,7 +34,7 @@ import {
   type ScreeningPass,
   type ScreeningRunRow,
 } from './queries';
-import { accountsToRead, claimChanges, configFingerprint, forgetResults, lockResults, PASSED, readResultsState, releaseClaims, replaceResults, resultsAsOf, saveResultsState, updateResults } from './results';
+import { accountsToRead, claimChanges, configFingerprint, forgetResults, lockResults, PASSED, readResultsState, releaseClaims, replaceResults, resultsAsOf, saveResultsState, tuneIncrementalTransaction, updateResults } from './results';
 
 export interface ScreeningRunSummary {
   screeningRunId: number;
@@ -154,14 +154,37 @@ interface PassOutcome {
   accountsRead: number;
 }
 
+/** Times each step of a run, for its log line: where a run's time goes. */
+function stopwatch(): { step: <T>(name: string, work: () => Promise<T>) => Promise<T>; ms: Record<string, number> } {
+  const ms: Record<string, number> = {};
+  return {
+    ms,
+    async step(name, work) {
+      const began = performance.now();
+      try {
+        return await work();
+      } finally {
+        ms[name] = Math.round((ms[name] ?? 0) + performance.now() - began);
+      }
+    },
+  };
+}
+type Step = ReturnType<typeof stopwatch>['step'];
+
 /** The counts, the list and the changed tiers, from the rows the pass left. */
-async function writeOutputs(db: Queryable, run: { screeningRunId: number; asOf: IsoDate; config: ScreeningConfig }, all: ScreenedRows, tierRows: ScreenedRows[]): Promise<Omit<PassOutcome, 'accountsRead'>> {
-  const counts = await countScreened(db, run.config, all);
-  const listed = await writeCollectionList(db, run.screeningRunId, run.config, all);
+async function writeOutputs(
+  db: Queryable,
+  run: { screeningRunId: number; asOf: IsoDate; config: ScreeningConfig; step: Step },
+  all: ScreenedRows,
+  tierRows: ScreenedRows[],
+): Promise<Omit<PassOutcome, 'accountsRead'>> {
+  const { step } = run;
+  const counts = await step('count', () => countScreened(db, run.config, all));
+  const listed = await step('list', () => writeCollectionList(db, run.screeningRunId, run.config, all));
   // A historical run (an earlier date than one already screened) leaves the tiers the
   // workflows show alone. Written last: the account rows stay locked the shortest.
   let tiersChanged = 0;
-  if (!(await laterRunExists(db, run.asOf))) for (const rows of tierRows) tiersChanged += await recordRiskTiers(db, rows);
+  if (!(await laterRunExists(db, run.asOf))) for (const rows of tierRows) tiersChanged += await step('tiers', () => recordRiskTiers(db, rows));
   return { counts, listed, tiersChanged };
 }
 
@@ -182,34 +205,42 @@ export async function runScreening(pool: Pool, opts: RunScreeningOptions): Promi
     const scoreModel = await scoreModelFor(db, config, log);
     const pass = await choosePass(db, asOf, paymentsThrough, config, scoreModel, requested === 'full');
     const screeningRunId = await insertRun(db, { idempotencyKey, asOf, paymentsThrough, configVersion: config.version, scoreModelVersion: scoreModel?.version ?? null, startedAt, pass });
-    const run = { screeningRunId, asOf, config };
+    const { step, ms: stepsMs } = stopwatch();
+    const run = { screeningRunId, asOf, config, step };
     let outcome: PassOutcome;
     if (pass === 'INCREMENTAL') {
-      await claimChanges(db);
-      const accountIds = await accountsToRead(db, asOf);
-      await scanBook(db, { asOf, paymentsThrough, config, onlyAccounts: accountIds, keepResults: true }, 'passed');
-      await updateResults(db, asOf, accountIds);
+      await tuneIncrementalTransaction(db);
+      const accountIds = await step('changes', async () => {
+        await claimChanges(db);
+        return accountsToRead(db, asOf);
+      });
+      await step('pass', () => scanBook(db, { asOf, paymentsThrough, config, onlyAccounts: accountIds, keepResults: true }, 'passed'));
+      await step('results', () => updateResults(db, asOf, accountIds));
       // the accounts read, then those whose tier the date alone has changed
       const outputs = await writeOutputs(db, run, resultsAsOf(asOf, config), [PASSED, resultsAsOf(asOf, config, { overdueOnly: true })]);
-      await releaseClaims(db);
+      await step('changes', () => releaseClaims(db));
       await saveResultsState(db, { asOf, configVersion: config.version, configFingerprint: configFingerprint(config), screeningRunId });
       outcome = { ...outputs, accountsRead: accountIds.length };
     } else {
       const keepResults = pass === 'FULL' && !scoreModel;
-      if (pass === 'FULL') await claimChanges(db);
-      await scanBook(db, { asOf, paymentsThrough, config, scoreModel, keepResults });
+      if (pass === 'FULL') await step('changes', () => claimChanges(db));
+      await step('pass', () => scanBook(db, { asOf, paymentsThrough, config, scoreModel, keepResults }));
       const outputs = await writeOutputs(db, run, SCREENED, [SCREENED]);
       if (pass === 'FULL') {
-        if (keepResults) {
+        await step('results', async () => {
+          if (!keepResults) return forgetResults(db);
           await replaceResults(db, asOf);
           await saveResultsState(db, { asOf, configVersion: config.version, configFingerprint: configFingerprint(config), screeningRunId });
-        } else await forgetResults(db);
-        await releaseClaims(db);
+        });
+        await step('changes', () => releaseClaims(db));
       }
       outcome = { ...outputs, accountsRead: outputs.counts.accountsScanned };
     }
     const written = await finishRun(db, screeningRunId, outcome.counts, outcome.accountsRead);
-    log.info({ screeningRunId, pass, accountsScanned: outcome.counts.accountsScanned, accountsRead: outcome.accountsRead, listed: outcome.listed, tiersChanged: outcome.tiersChanged }, 'screening run written');
+    log.info(
+      { screeningRunId, pass, accountsScanned: outcome.counts.accountsScanned, accountsRead: outcome.accountsRead, listed: outcome.listed, tiersChanged: outcome.tiersChanged, stepsMs },
+      'screening run written',
+    );
     return summaryOf(written, false, config);
   });
   if (summary.reused) log.info({ screeningRunId: summary.screeningRunId }, 'screening run already written under this key');
