@@ -178,7 +178,10 @@ CREATE TABLE screening_results_state (
   config_version      text NOT NULL,
   -- of the rules' content: a config edited without a new version still forces a full pass
   config_fingerprint  text NOT NULL,
-  screening_run_id    bigint NOT NULL REFERENCES screening_runs (id) ON DELETE CASCADE
+  screening_run_id    bigint NOT NULL REFERENCES screening_runs (id) ON DELETE CASCADE,
+  -- the accounts with nothing overdue, per tier: what the date does not move, counted
+  -- once and kept up to date from the accounts each run reads (not a scan of every result)
+  current_by_tier     jsonb NOT NULL
 );
 
 -- How each run read the book: FULL (every open account), INCREMENTAL (accounts_read of

@@ -23,10 +23,11 @@
  *   flock /tmp/arrears-bench.lock npm run bench:screening
  */
 import path from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { from as copyFrom } from 'pg-copy-streams';
+import pino from 'pino';
 import { createPool, inTransaction, type Pool } from '../src/db/pool';
 import { loadAccountFigures } from '../src/db/account-figures';
 import { migrateUp } from '../src/db/migrate';
@@ -315,6 +316,21 @@ async function changeAccounts(pool: Pool, accounts: number, percent: number, day
   return written;
 }
 
+/** A logger that keeps the step timings of the run it is given (runScreening's last log line). */
+function stepsLog(): { log: pino.Logger; steps: () => Record<string, number> } {
+  let steps: Record<string, number> = {};
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) {
+        const entry = JSON.parse(line) as { stepsMs?: Record<string, number> };
+        if (entry.stepsMs) steps = entry.stepsMs;
+      }
+      done();
+    },
+  });
+  return { log: pino({ level: 'info' }, sink), steps: () => steps };
+}
+
 /** The two runs wrote the same counts and the same ranked list, row for row. */
 async function sameOutputs(pool: Pool, a: ScreeningRunSummary, b: ScreeningRunSummary): Promise<boolean> {
   const { rows } = await pool.query(
@@ -505,14 +521,17 @@ async function main(): Promise<void> {
     for (const [n, percent] of changedPerDay.entries()) {
       const day = addDays(AS_OF, n + 1);
       const changed = await timed(() => changeAccounts(pool, accounts, percent, day));
-      const daily = await timed(() => runScreening(pool, { asOf: day, idempotencyKey: `bench-daily-${day}`, config, log: run.log }));
-      const fullPass = await timed(() => runScreening(pool, { asOf: day, idempotencyKey: `bench-full-${day}`, config, pass: 'full', log: run.log }));
+      const dailySteps = stepsLog();
+      const daily = await timed(() => runScreening(pool, { asOf: day, idempotencyKey: `bench-daily-${day}`, config, log: dailySteps.log }));
+      const fullSteps = stepsLog();
+      const fullPass = await timed(() => runScreening(pool, { asOf: day, idempotencyKey: `bench-full-${day}`, config, pass: 'full', log: fullSteps.log }));
       const same = await sameOutputs(pool, daily.value, fullPass.value);
       out(
         `daily: ${day}, ${percent} % of the accounts changed (${thousands(changed.value)} payments, ${seconds(changed.ms)} with triggers on): ` +
           `${daily.value.pass} ${seconds(daily.ms)}, ${(daily.ms / bare).toFixed(1)}x the bare count, ${thousands(daily.value.accountsRead ?? 0)} accounts read; ` +
           `full pass ${seconds(fullPass.ms)}, ${(fullPass.ms / bare).toFixed(1)}x; outputs ${same ? 'identical' : 'DIFFER'}`,
       );
+      out(`       where the time went (ms): daily ${JSON.stringify(dailySteps.steps())}; full ${JSON.stringify(fullSteps.steps())}`);
       if (!same) throw new Error(`the incremental run of ${day} differs from the full pass`);
     }
 

@@ -137,14 +137,15 @@ export interface ScreenedCounts {
   countsByTier: Record<string, number>;
 }
 
-/** Counts per bucket and per tier; every bucket and every configured tier appears, zeros included. */
-export async function countScreened(db: Queryable, config: ScreeningConfig, screened: ScreenedRows = SCREENED): Promise<ScreenedCounts> {
-  const params = new SqlParams();
+/**
+ * Counts per bucket and per tier; every bucket and every configured tier appears, zeros
+ * included. `currentByTier`: accounts with nothing overdue counted already, not in the rows.
+ */
+export async function countScreened(db: Queryable, config: ScreeningConfig, currentByTier: Record<string, number> = {}): Promise<ScreenedCounts> {
   const { rows } = await db.query(
     `SELECT CASE WHEN GROUPING(bucket) = 0 THEN 'bucket' ELSE 'tier' END AS kind,
             coalesce(bucket, risk_tier) AS label, count(*)::int AS n
-     FROM ${screened(params)} s GROUP BY GROUPING SETS ((bucket), (risk_tier))`,
-    params.values,
+     FROM screened s GROUP BY GROUPING SETS ((bucket), (risk_tier))`,
   );
   const countsByBucket: Record<string, number> = Object.fromEntries(BUCKETS.map((b) => [b, 0]));
   const countsByTier: Record<string, number> = Object.fromEntries([...config.riskTiers.map((r) => r.tier), config.defaultTier].map((t) => [t, 0]));
@@ -153,14 +154,17 @@ export async function countScreened(db: Queryable, config: ScreeningConfig, scre
     if (kind === 'bucket') countsByBucket[label] = n;
     else countsByTier[label] = n;
   }
+  for (const [tier, n] of Object.entries(currentByTier)) {
+    countsByBucket.CURRENT = (countsByBucket.CURRENT ?? 0) + n;
+    countsByTier[tier] = (countsByTier[tier] ?? 0) + n;
+  }
   const accountsScanned = Object.values(countsByBucket).reduce((a, b) => a + b, 0);
   return { accountsScanned, overdueAccounts: accountsScanned - (countsByBucket.CURRENT ?? 0), countsByBucket, countsByTier };
 }
 
 /** The ranked list: only accounts with something overdue; rank 1 = the highest priority. */
-export async function writeCollectionList(db: Queryable, screeningRunId: number, config: ScreeningConfig, screened: ScreenedRows = SCREENED): Promise<number> {
+export async function writeCollectionList(db: Queryable, screeningRunId: number, config: ScreeningConfig): Promise<number> {
   const params = new SqlParams();
-  const rows = screened(params);
   const runParam = params.add(screeningRunId, 'bigint');
   const priority = prioritySql(config, params, { amount: 's.amount_overdue', dpd: 's.days_past_due', tier: 's.risk_tier' });
   const { rowCount } = await db.query(
@@ -169,7 +173,7 @@ export async function writeCollectionList(db: Queryable, screeningRunId: number,
      SELECT ${runParam}, row_number() OVER (ORDER BY p.priority DESC, p.days_past_due DESC, p.amount_overdue DESC, p.account_id),
             p.account_id, p.amount_overdue, p.overdue_principal, p.overdue_interest, p.overdue_fees,
             p.days_past_due, p.bucket, p.risk_tier, p.priority, p.score
-     FROM (SELECT s.*, ${priority} AS priority FROM ${rows} s WHERE s.amount_overdue > 0) p`,
+     FROM (SELECT s.*, ${priority} AS priority FROM screened s WHERE s.amount_overdue > 0) p`,
     params.values,
   );
   return rowCount ?? 0;

@@ -15,20 +15,27 @@ import type { IsoDate } from '../domain/dates';
 import type { Queryable } from '../db/pool';
 import type { ScreeningConfig } from './config';
 import type { ScreenedRows } from './queries';
-import { bucketSql, riskTierSql, type SqlParams } from './rules-sql';
+import { bucketSql, riskTierSql, SqlParams } from './rules-sql';
 
+const tierCounts = z.record(z.string(), z.number().int());
 const stateRow = z.object({
   as_of: z.string(),
   config_version: z.string(),
   config_fingerprint: z.string(),
   screening_run_id: z.number().int(),
+  current_by_tier: tierCounts,
 });
+
+/** Accounts per tier. */
+export type TierCounts = Record<string, number>;
 
 export interface ResultsState {
   asOf: IsoDate;
   configVersion: string;
   configFingerprint: string;
   screeningRunId: number;
+  /** the accounts with nothing overdue, per tier */
+  currentByTier: TierCounts;
 }
 
 /**
@@ -48,20 +55,42 @@ export async function lockResults(db: Queryable): Promise<void> {
 }
 
 export async function readResultsState(db: Queryable): Promise<ResultsState | undefined> {
-  const { rows } = await db.query('SELECT as_of, config_version, config_fingerprint, screening_run_id FROM screening_results_state');
+  const { rows } = await db.query('SELECT as_of, config_version, config_fingerprint, screening_run_id, current_by_tier FROM screening_results_state');
   if (!rows[0]) return undefined;
   const s = stateRow.parse(rows[0]);
-  return { asOf: s.as_of, configVersion: s.config_version, configFingerprint: s.config_fingerprint, screeningRunId: s.screening_run_id };
+  return { asOf: s.as_of, configVersion: s.config_version, configFingerprint: s.config_fingerprint, screeningRunId: s.screening_run_id, currentByTier: s.current_by_tier };
 }
 
 export async function saveResultsState(db: Queryable, state: ResultsState): Promise<void> {
   await db.query(
-    `INSERT INTO screening_results_state (as_of, config_version, config_fingerprint, screening_run_id) VALUES ($1, $2, $3, $4)
+    `INSERT INTO screening_results_state (as_of, config_version, config_fingerprint, screening_run_id, current_by_tier) VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (singleton) DO UPDATE
-       SET as_of = excluded.as_of, config_version = excluded.config_version,
-           config_fingerprint = excluded.config_fingerprint, screening_run_id = excluded.screening_run_id`,
-    [state.asOf, state.configVersion, state.configFingerprint, state.screeningRunId],
+       SET as_of = excluded.as_of, config_version = excluded.config_version, config_fingerprint = excluded.config_fingerprint,
+           screening_run_id = excluded.screening_run_id, current_by_tier = excluded.current_by_tier`,
+    [state.asOf, state.configVersion, state.configFingerprint, state.screeningRunId, JSON.stringify(state.currentByTier)],
   );
+}
+
+/**
+ * The accounts with nothing overdue, per tier: in a pass's table (`screened`, `passed`), or
+ * among the results of some accounts (`accountIds`: before the run replaces them).
+ */
+export async function countCurrentByTier(db: Queryable, from: { table: 'screened' | 'passed' } | { accountIds: readonly string[] }): Promise<TierCounts> {
+  const { rows } =
+    'table' in from
+      ? await db.query(`SELECT risk_tier, count(*)::int AS n FROM ${from.table} WHERE amount_overdue = 0 GROUP BY risk_tier`)
+      : await db.query('SELECT risk_tier, count(*)::int AS n FROM screening_account_results WHERE account_id = ANY ($1::text[]) AND amount_overdue = 0 GROUP BY risk_tier', [
+          from.accountIds,
+        ]);
+  return Object.fromEntries(rows.map((r) => z.object({ risk_tier: z.string(), n: z.number().int() }).parse(r)).map((r) => [r.risk_tier, r.n]));
+}
+
+/** `counts` less `gone` plus `came`, tier by tier (tiers at zero dropped). */
+export function movedTierCounts(counts: TierCounts, gone: TierCounts, came: TierCounts): TierCounts {
+  const moved: TierCounts = { ...counts };
+  for (const [tier, n] of Object.entries(gone)) moved[tier] = (moved[tier] ?? 0) - n;
+  for (const [tier, n] of Object.entries(came)) moved[tier] = (moved[tier] ?? 0) + n;
+  return Object.fromEntries(Object.entries(moved).filter(([, n]) => n !== 0));
 }
 
 /** No results to carry: the next live run is a full pass (a score model is in force). */
@@ -141,6 +170,16 @@ export async function replaceResults(db: Queryable, asOf: IsoDate): Promise<void
 export async function updateResults(db: Queryable, asOf: IsoDate, accountIds: readonly string[]): Promise<void> {
   await db.query('DELETE FROM screening_account_results WHERE account_id = ANY ($1::text[])', [accountIds]);
   await db.query(`INSERT INTO screening_account_results (${RESULT_COLUMNS}) ${resultValues('passed')}`, [asOf]);
+}
+
+/**
+ * The accounts with something overdue as of `asOf`, from the last results, kept for the rest
+ * of the transaction as `screened` (the scan's columns): the run's list and the overdue part
+ * of its counts come from it.
+ */
+export async function judgeOverdueAsOf(db: Queryable, asOf: IsoDate, config: ScreeningConfig): Promise<void> {
+  const params = new SqlParams();
+  await db.query(`CREATE TEMP TABLE screened ON COMMIT DROP AS SELECT * FROM ${resultsAsOf(asOf, config, { overdueOnly: true })(params)} s`, params.values);
 }
 
 /**

@@ -34,7 +34,25 @@ import {
   type ScreeningPass,
   type ScreeningRunRow,
 } from './queries';
-import { accountsToRead, claimChanges, configFingerprint, forgetResults, lockResults, PASSED, readResultsState, releaseClaims, replaceResults, resultsAsOf, saveResultsState, tuneIncrementalTransaction, updateResults } from './results';
+import {
+  accountsToRead,
+  claimChanges,
+  configFingerprint,
+  countCurrentByTier,
+  forgetResults,
+  judgeOverdueAsOf,
+  lockResults,
+  movedTierCounts,
+  PASSED,
+  readResultsState,
+  releaseClaims,
+  replaceResults,
+  saveResultsState,
+  tuneIncrementalTransaction,
+  updateResults,
+  type ResultsState,
+  type TierCounts,
+} from './results';
 
 export interface ScreeningRunSummary {
   screeningRunId: number;
@@ -138,13 +156,20 @@ async function scoreModelFor(db: Queryable, config: ScreeningConfig, log: Logger
  * date for every account: see docs/screening.md), or `pass: 'full'`: the full pass, which
  * keeps every account's result. Otherwise only what changed.
  */
-async function choosePass(db: Queryable, asOf: IsoDate, paymentsThrough: IsoDate | null, config: ScreeningConfig, scoreModel: ScoreModel | undefined, forceFull: boolean): Promise<ScreeningPass> {
-  if (paymentsThrough !== null) return 'HISTORICAL';
+async function choosePass(
+  db: Queryable,
+  asOf: IsoDate,
+  paymentsThrough: IsoDate | null,
+  config: ScreeningConfig,
+  scoreModel: ScoreModel | undefined,
+  forceFull: boolean,
+): Promise<{ pass: ScreeningPass; state?: ResultsState }> {
+  if (paymentsThrough !== null) return { pass: 'HISTORICAL' };
   await lockResults(db);
   const state = await readResultsState(db);
-  if (state && asOf < state.asOf) return 'HISTORICAL';
-  if (forceFull || !state || scoreModel || state.configFingerprint !== configFingerprint(config)) return 'FULL';
-  return 'INCREMENTAL';
+  if (state && asOf < state.asOf) return { pass: 'HISTORICAL' };
+  if (forceFull || !state || scoreModel || state.configFingerprint !== configFingerprint(config)) return { pass: 'FULL' };
+  return { pass: 'INCREMENTAL', state };
 }
 
 interface PassOutcome {
@@ -171,16 +196,20 @@ function stopwatch(): { step: <T>(name: string, work: () => Promise<T>) => Promi
 }
 type Step = ReturnType<typeof stopwatch>['step'];
 
-/** The counts, the list and the changed tiers, from the rows the pass left. */
+/**
+ * The counts, the list and the changed tiers, from the rows the pass left in `screened`
+ * (and the current accounts counted apart, for an incremental run), the tiers also from
+ * `tierRows` (the accounts an incremental run read).
+ */
 async function writeOutputs(
   db: Queryable,
   run: { screeningRunId: number; asOf: IsoDate; config: ScreeningConfig; step: Step },
-  all: ScreenedRows,
+  currentByTier: TierCounts,
   tierRows: ScreenedRows[],
 ): Promise<Omit<PassOutcome, 'accountsRead'>> {
   const { step } = run;
-  const counts = await step('count', () => countScreened(db, run.config, all));
-  const listed = await step('list', () => writeCollectionList(db, run.screeningRunId, run.config, all));
+  const counts = await step('count', () => countScreened(db, run.config, currentByTier));
+  const listed = await step('list', () => writeCollectionList(db, run.screeningRunId, run.config));
   // A historical run (an earlier date than one already screened) leaves the tiers the
   // workflows show alone. Written last: the account rows stay locked the shortest.
   let tiersChanged = 0;
@@ -203,34 +232,40 @@ export async function runScreening(pool: Pool, opts: RunScreeningOptions): Promi
 
     await tuneScanTransaction(db);
     const scoreModel = await scoreModelFor(db, config, log);
-    const pass = await choosePass(db, asOf, paymentsThrough, config, scoreModel, requested === 'full');
+    const { pass, state } = await choosePass(db, asOf, paymentsThrough, config, scoreModel, requested === 'full');
     const screeningRunId = await insertRun(db, { idempotencyKey, asOf, paymentsThrough, configVersion: config.version, scoreModelVersion: scoreModel?.version ?? null, startedAt, pass });
     const { step, ms: stepsMs } = stopwatch();
     const run = { screeningRunId, asOf, config, step };
     let outcome: PassOutcome;
-    if (pass === 'INCREMENTAL') {
+    const keep = (currentByTier: TierCounts) => saveResultsState(db, { asOf, configVersion: config.version, configFingerprint: configFingerprint(config), screeningRunId, currentByTier });
+    if (pass === 'INCREMENTAL' && state) {
       await tuneIncrementalTransaction(db);
       const accountIds = await step('changes', async () => {
         await claimChanges(db);
         return accountsToRead(db, asOf);
       });
       await step('pass', () => scanBook(db, { asOf, paymentsThrough, config, onlyAccounts: accountIds, keepResults: true }, 'passed'));
-      await step('results', () => updateResults(db, asOf, accountIds));
-      // the accounts read, then those whose tier the date alone has changed
-      const outputs = await writeOutputs(db, run, resultsAsOf(asOf, config), [PASSED, resultsAsOf(asOf, config, { overdueOnly: true })]);
+      const currentByTier = await step('results', async () => {
+        const gone = await countCurrentByTier(db, { accountIds });
+        await updateResults(db, asOf, accountIds);
+        return movedTierCounts(state.currentByTier, gone, await countCurrentByTier(db, { table: 'passed' }));
+      });
+      await step('judge', () => judgeOverdueAsOf(db, asOf, config));
+      // the tiers of the accounts read, then of those whose tier the date alone has changed
+      const outputs = await writeOutputs(db, run, currentByTier, [PASSED, SCREENED]);
       await step('changes', () => releaseClaims(db));
-      await saveResultsState(db, { asOf, configVersion: config.version, configFingerprint: configFingerprint(config), screeningRunId });
+      await keep(currentByTier);
       outcome = { ...outputs, accountsRead: accountIds.length };
     } else {
       const keepResults = pass === 'FULL' && !scoreModel;
       if (pass === 'FULL') await step('changes', () => claimChanges(db));
       await step('pass', () => scanBook(db, { asOf, paymentsThrough, config, scoreModel, keepResults }));
-      const outputs = await writeOutputs(db, run, SCREENED, [SCREENED]);
+      const outputs = await writeOutputs(db, run, {}, [SCREENED]);
       if (pass === 'FULL') {
         await step('results', async () => {
           if (!keepResults) return forgetResults(db);
           await replaceResults(db, asOf);
-          await saveResultsState(db, { asOf, configVersion: config.version, configFingerprint: configFingerprint(config), screeningRunId });
+          await keep(await countCurrentByTier(db, { table: 'screened' }));
         });
         await step('changes', () => releaseClaims(db));
       }
