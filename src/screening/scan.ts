@@ -1,9 +1,13 @@
 /**
- * The daily screening (SPEC §2.1): one set-based pass over the loan book as of a date
- * (days past due, overdue principal/interest/fees, bucket, repayment behaviour, risk
- * tier: see account_figures in the screening migration and config.ts for the rules),
- * written as a screening run with its counts and its ranked collection list, in one
- * transaction. Idempotent by key: a retried activity gets the run already written.
+ * The daily screening (SPEC §2.1): the loan book judged as of a date (days past due,
+ * overdue principal/interest/fees, bucket, repayment behaviour, risk tier: see
+ * account_figures in the screening migration and config.ts for the rules), written as a
+ * screening run with its counts and its ranked collection list, in one transaction.
+ * Idempotent by key: a retried activity gets the run already written.
+ *
+ * The daily run reads only the accounts that changed or crossed a due date since the last
+ * run and carries every other account's last result forward (results.ts); the full pass
+ * over every account is the first run, the check, and the historical path.
  *
  * The signatures are a contract with the loan-book import and the screening workflow.
  */
