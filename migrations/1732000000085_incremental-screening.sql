@@ -32,6 +32,17 @@ LANGUAGE sql AS $$
   ON CONFLICT (account_id) DO UPDATE SET change_no = nextval('screening_change_no'), changed_at = now()
 $$;
 
+-- Whatever re-allocates an account's payments (a payment, a reversal, a schedule change, a
+-- plan's waiver or a settlement's write-down applied, migration 076, and any later cause)
+-- goes through refresh_repayment_state: it marks the account too.
+CREATE OR REPLACE FUNCTION refresh_repayment_state(account_ids text[]) RETURNS integer
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM mark_screening_dirty(account_ids);
+  RETURN refresh_installment_repayment_state(account_ids) + refresh_account_repayment_state(account_ids);
+END;
+$$;
+
 -- installments, payments, payment_plans: the accounts of the rows a statement wrote
 -- (an UPDATE: only the rows it changed, so that an import re-upserting the same rows
 -- marks nothing). The repayment state's own refresh of installments is skipped: the
@@ -381,6 +392,12 @@ DROP TRIGGER installments_screening_dirty_del ON installments;
 DROP TRIGGER installments_screening_dirty_upd ON installments;
 DROP TRIGGER installments_screening_dirty_ins ON installments;
 DROP FUNCTION forget_screening_results();
+CREATE OR REPLACE FUNCTION refresh_repayment_state(account_ids text[]) RETURNS integer
+LANGUAGE plpgsql AS $$
+BEGIN
+  RETURN refresh_installment_repayment_state(account_ids) + refresh_account_repayment_state(account_ids);
+END;
+$$;
 DROP FUNCTION screening_dirty_after_accounts();
 DROP FUNCTION screening_dirty_after_plan_instalments();
 DROP FUNCTION screening_dirty_after_rows();

@@ -249,6 +249,8 @@ describe('the change capture', () => {
     ['a changed installment', (id: string) => pool.query(`UPDATE installments SET fees_due = 7 WHERE account_id = $1 AND seq = 1`, [id])],
     ['the account closed', (id: string) => pool.query(`UPDATE accounts SET status = 'CLOSED' WHERE id = $1`, [id])],
     ['a tier set by hand', (id: string) => pool.query(`UPDATE accounts SET risk_tier = 'LOW' WHERE id = $1`, [id])],
+    // what an applied waiver or write-down goes through (migration 076's trigger)
+    ['a re-allocation of its payments', (id: string) => pool.query('SELECT refresh_repayment_state(ARRAY[$1]::text[])', [id])],
   ])('%s marks the account', async (_, write) => {
     await write(accountId);
     expect(await dirty(accountId)).toEqual(expect.any(Number));
