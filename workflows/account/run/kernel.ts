@@ -55,6 +55,7 @@ import { screenAccount } from '../stages/screened';
 import { FIELD_COLLECTION, fieldCollection } from '../stages/field';
 import { negotiation } from '../stages/negotiation';
 import { planActive } from '../stages/plan-active';
+import { legalStage, type LegalStage } from '../stages/legal';
 import type { StageRun } from '../stages/stage';
 import { accountRun, kernelState } from './account-run';
 import { borrowerContact } from './contact';
@@ -94,6 +95,8 @@ export const NEGOTIATION_STAGES = 'negotiation-stages';
 export const MOVES_FOLLOW_THE_CHAIN = 'moves-follow-the-chain';
 /** One local activity in flight per run, so that a replay groups their results as the live run did (see local-steps.ts). */
 export const LOCAL_STEPS_ONE_AT_A_TIME = 'local-steps-one-at-a-time';
+/** LEGAL runs its stage module (the decision, the case, the placement, the write-off) and its exits end the run (issue 17). */
+export const LEGAL_STAGE = 'legal-stage';
 /** Why a run moved to CURED when a payment cured it, whichever step records the move. */
 const CURED_BY_PAYMENT = 'payment cleared the overdue amount';
 
@@ -122,6 +125,7 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
   const negotiationStages = patched(NEGOTIATION_STAGES);
   const movesFollowTheChain = patched(MOVES_FOLLOW_THE_CHAIN);
   if (patched(LOCAL_STEPS_ONE_AT_A_TIME)) takeLocalStepsOneAtATime();
+  const legalStages = patched(LEGAL_STAGE);
   /** Payment steps recording a cure right now (one transition per move). */
   let curesBeingRecorded = 0;
 
@@ -138,6 +142,7 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
   /** Counts the reads of the figures: the plan stage reads its plan again when they may have moved. */
   let figuresTaken = 0;
   let planStatus: () => string | null = () => null;
+  let legalAttributes: LegalStage['searchAttributes'] = () => [];
 
   const publish = searchAttributesPublisher();
   function publishSearchAttributes(): void {
@@ -149,6 +154,7 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
       ...(state.assignedAgent ? [{ key: AssignedAgent, value: state.assignedAgent }] : []),
       ...figuresSearchAttributes(state.figures),
       ...(planStatus() ? [{ key: PlanStatus, value: planStatus() }] : []),
+      ...legalAttributes(),
     ];
     publish(attributes);
   }
@@ -242,6 +248,8 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
     planDecidesCure = planFollowUp.cured;
     planStatus = () => negotiating.planStatus() ?? planFollowUp.planStatus();
   }
+  const legal = legalStage({ ...stagePort, override: field.overridePending });
+  if (legalStages) legalAttributes = legal.searchAttributes;
 
   function summarise(): AccountSummary {
     const p = state.pendingPromise;
@@ -261,6 +269,7 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
       lastBlockedContact: state.lastBlockedContact,
       ...field.summary(),
       ...(negotiationStages ? { offer: negotiating.offer(), plan: planFollowUp.summary() } : {}),
+      ...(legalStages ? { legal: legal.summary() } : {}),
     };
   }
 
@@ -386,8 +395,13 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
           await planFollowUp.run(negotiating.policy);
           if (storyStage() !== 'PLAN_ACTIVE' || isCured()) continue;
         }
+        if (legalStages && stage === 'LEGAL') {
+          await legal.run();
+          if (legal.exited()) return;
+          continue;
+        }
       }
-      await condition(() => field.overridePending() !== null || isCured() || (negotiationStages && storyStage() === 'NEGOTIATION'));
+      await condition(() => field.overridePending() !== null || isCured() || (negotiationStages && storyStage() === 'NEGOTIATION') || (legalStages && storyStage() === 'LEGAL'));
     }
   }
 
@@ -398,7 +412,15 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
       if (!isCancellation(err)) throw err;
     });
   const continueAsNewDue = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > maxHistoryEvents;
-  await Promise.race([condition(() => isCured() || continueAsNewDue()), collectionDone]);
+  await Promise.race([condition(() => isCured() || continueAsNewDue() || legal.exited()), collectionDone]);
+
+  // An exit of LEGAL (SETTLED, WRITTEN_OFF): the stage recorded the move and released the account's work.
+  if (legal.exited()) {
+    collection.cancel();
+    await collectionDone;
+    await condition(() => allHandlersFinished() && interrupts.written());
+    return { accountId, outcome: state.stage, summary: summarise() };
+  }
 
   if (isCured()) {
     collection.cancel();
@@ -413,6 +435,7 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
         await negotiating.abandon();
         await planFollowUp.complete();
       }
+      if (legalStages) await legal.abandon();
     });
     // A payment step recording the cure is the move; the run records its own only if none did.
     if (oneTransitionPerMove) await condition(() => curesBeingRecorded === 0);
