@@ -46,7 +46,10 @@ beforeAll(async () => {
 });
 
 const until = (handle: WorkflowHandle, done: (s: AccountSummary) => boolean) => eventually(() => handle.query(summaryQuery), done);
-const legalOf = (handle: WorkflowHandle, done: (l: LegalSummary) => boolean) => eventually(() => handle.query(legalQuery), (l): l is LegalSummary => l !== null && done(l));
+async function legalOf(handle: WorkflowHandle, done: (l: LegalSummary) => boolean): Promise<LegalSummary> {
+  const legal = await eventually(() => handle.query(legalQuery), (l) => l !== null && done(l));
+  return legal!;
+}
 const searchAttribute = async (handle: WorkflowHandle, key: typeof LegalStatus | typeof NextHearing) => (await handle.describe()).typedSearchAttributes.get(key);
 
 async function stagesOf(accountId: string): Promise<string[]> {
@@ -152,7 +155,7 @@ test('placement: placed with the CN agency; a payment that cures recalls it at o
   expect(rows).toEqual([{ status: 'RECALLED' }]);
   const recall = await harness.pool.query(`SELECT reason FROM placement_recalls WHERE placement_id = $1`, [legal.placement!.placementId]);
   expect(recall.rows).toEqual([{ reason: 'PAYMENT_CURED' }]);
-  const outbox = await harness.pool.query(`SELECT kind FROM agency_outbox WHERE account_id = $1 ORDER BY id`, [accountId]);
+  const outbox = await harness.pool.query(`SELECT kind FROM agency_outbox WHERE payload->>'placementId' = $1 ORDER BY id`, [String(legal.placement!.placementId)]);
   expect(outbox.rows.map((r) => r.kind)).toEqual(['PLACEMENT', 'RECALL']);
   expect(await searchAttribute(handle, LegalStatus)).toBe('RECALLED');
 });
