@@ -36,7 +36,6 @@ import { isExitStage } from '../../../src/domain/stages';
 import {
   AssignedAgent,
   ArrearsStage,
-  CARRIED_STATE_VERSION,
   Experiment,
   OnHold,
   PlanStatus,
@@ -55,16 +54,16 @@ import { screenAccount } from '../stages/screened';
 import { FIELD_COLLECTION, fieldCollection } from '../stages/field';
 import { negotiation } from '../stages/negotiation';
 import { planActive } from '../stages/plan-active';
-import { legalStage, type LegalStage } from '../stages/legal';
+import { LEGAL_STAGE, legalStage, type LegalStage } from '../stages/legal';
 import type { StageRun } from '../stages/stage';
-import { accountRun, kernelState } from './account-run';
+import { accountRun, afterExit, carriedKernelState, kernelState } from './account-run';
 import { borrowerContact } from './contact';
 import { handleInterrupts } from './interrupts';
 import { figuresLane, handlePaymentEvents } from './payment-events';
 import { promisesToPay } from './promises';
 import { followRun } from './run-insight';
 import { figuresSearchAttributes, searchAttributesPublisher } from './publish-search-attributes';
-import { carriedRunState, recentIds, runSummary } from './run-state';
+import { runSummary } from './run-state';
 import { stageMover } from './stage-mover';
 import { databaseStepOptions } from './step-options';
 
@@ -95,8 +94,6 @@ export const NEGOTIATION_STAGES = 'negotiation-stages';
 export const MOVES_FOLLOW_THE_CHAIN = 'moves-follow-the-chain';
 /** One local activity in flight per run, so that a replay groups their results as the live run did (see local-steps.ts). */
 export const LOCAL_STEPS_ONE_AT_A_TIME = 'local-steps-one-at-a-time';
-/** LEGAL runs its stage module (the decision, the case, the placement, the write-off) and its exits end the run (issue 17). */
-export const LEGAL_STAGE = 'legal-stage';
 /** Why a run moved to CURED when a payment cured it, whichever step records the move. */
 const CURED_BY_PAYMENT = 'payment cleared the overdue amount';
 
@@ -273,36 +270,8 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
     };
   }
 
-  function carriedState(): CarriedState {
-    return {
-      version: CARRIED_STATE_VERSION,
-      ...carriedRunState(state),
-      early: state.choice
-        ? {
-            choice: state.choice,
-            cadenceElapsedMs: clock.elapsed(),
-            stepAttempt: state.stepAttempt,
-            nextStepNow: state.nextStepNow,
-            holds: [...state.holds.values()],
-            releasedHoldIds: recentIds(state.releasedHoldIds),
-            stageBeforeHold: state.stageBeforeHold,
-            ceased: state.ceased,
-            ceaseRequestIds: recentIds(state.ceaseRequestIds),
-            pendingPromise: state.pendingPromise,
-            promisesMade: state.promisesMade,
-            promisesKept: state.promisesKept,
-            promisesBroken: state.promisesBroken,
-            callTaskIds: recentIds(state.callTaskIds),
-            answeredCallTaskIds: recentIds(state.answeredCallTaskIds),
-            assignedAgent: state.assignedAgent,
-            escalated: state.escalated,
-            rightPartyTaskIds: recentIds(state.rightPartyTaskIds),
-            field: field.carried(),
-            ...(negotiationStages ? { negotiation: negotiating.carried(), plan: planFollowUp.carried() } : {}),
-          }
-        : undefined,
-    };
-  }
+  const carriedState = () =>
+    carriedKernelState(state, clock.elapsed(), () => ({ field: field.carried(), ...(negotiationStages ? { negotiation: negotiating.carried(), plan: planFollowUp.carried() } : {}) }));
 
   setHandler(summaryQuery, summarise);
   followRun(summarise);
@@ -415,12 +384,7 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
   await Promise.race([condition(() => isCured() || continueAsNewDue() || legal.exited()), collectionDone]);
 
   // An exit of LEGAL (SETTLED, WRITTEN_OFF): the stage recorded the move and released the account's work.
-  if (legal.exited()) {
-    collection.cancel();
-    await collectionDone;
-    await condition(() => allHandlersFinished() && interrupts.written());
-    return { accountId, outcome: state.stage, summary: summarise() };
-  }
+  if (legal.exited()) return afterExit(collection, collectionDone, () => interrupts.written(), () => ({ accountId, outcome: state.stage, summary: summarise() }));
 
   if (isCured()) {
     collection.cancel();

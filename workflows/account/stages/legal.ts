@@ -43,6 +43,9 @@ import { outsideStepOptions, postgresStepOptions } from '../run/step-options';
 import { rootMessage, setStoringUpdateHandler } from '../run/update-handlers';
 import type { StageRun } from './stage';
 
+/** The patch: LEGAL runs this module and its exits end the run (runs from before it wait in LEGAL for a payment or an override). */
+export const LEGAL_STAGE = 'legal-stage';
+
 type LegalActivities = ReturnType<typeof createLegalActivities>;
 
 /**
