@@ -81,6 +81,8 @@ export interface LegalSummary {
   legalCase: LegalCaseView | null;
   placement: PlacementView | null;
   writeOff: WriteOffView | null;
+  /** what the stage waits for and until when (the recall at the term's end, a supervisor's decision, the charge-off date) */
+  next: NextStep | null;
 }
 
 export interface PlanSummary {

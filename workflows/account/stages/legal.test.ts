@@ -146,6 +146,7 @@ test('placement: placed with the CN agency; a payment that cures recalls it at o
   const { handle, legal } = await inLegal(accountId, (l) => l.status === 'PLACED');
   expect(legal.decision.action).toBe('PLACE_WITH_AGENCY');
   expect(legal.placement).toMatchObject({ accountId, status: 'PLACED', sent: true, recall: null });
+  expect(legal.next).toEqual({ action: 'placed with north-star-recoveries: recalled at the end of its term', at: `${legal.placement!.recallBy}T00:00:00.000Z` });
   expect(await searchAttribute(handle, LegalStatus)).toBe('PLACED');
   // The update refuses a placement that is not the one in force.
   expect(await harness.refusal(handle.executeUpdate(recallPlacementUpdate, { args: [{ placementId: legal.placement!.placementId + 1000, supervisorId: supervisor, reason: 'wrong placement' }] }))).toMatch(/not the one in force/);

@@ -38,7 +38,7 @@ import {
   type RecallReason,
   type WriteOffView,
 } from '../../../src/domain/legal';
-import { LegalStatus, NextHearing, approveWriteOffUpdate, legalQuery, recallPlacementUpdate, recordLegalOutcomeUpdate, type LegalSummary } from '../contract';
+import { LegalStatus, NextHearing, approveWriteOffUpdate, legalQuery, recallPlacementUpdate, recordLegalOutcomeUpdate, type LegalSummary, type NextStep } from '../contract';
 import { outsideStepOptions, postgresStepOptions } from '../run/step-options';
 import { rootMessage, setStoringUpdateHandler } from '../run/update-handlers';
 import type { StageRun } from './stage';
@@ -103,6 +103,11 @@ export function legalStage(run: LegalRun): LegalStage {
     reporting: false,
     recalling: false,
     deciding: false,
+    /** what the stage waits for, and until when (in the legal summary: the run's nextStep stays as the stage found it) */
+    next: null as NextStep | null,
+  };
+  const waitingFor = (step: NextStep | null) => {
+    legal.next = step;
   };
 
   const stop = () => run.isCured() || run.overridePending();
@@ -129,7 +134,7 @@ export function legalStage(run: LegalRun): LegalStage {
     // An exit is taken, not deferred to the hold's release like a stage move: wait for the release.
     await condition(() => !run.onHold() || run.isCured());
     if (run.isCured()) return 'STOP';
-    run.setNextStep(null);
+    waitingFor(null);
     await steps.releaseAccountWork({ accountId, ...now() });
     await run.advanceTo(to, reason);
     legal.exit = true;
@@ -143,7 +148,7 @@ export function legalStage(run: LegalRun): LegalStage {
   function takeCase(c: LegalCaseView): void {
     legal.legalCase = c;
     setStatus(c.status);
-    run.setNextStep(caseEnded(c) ? null : { action: `legal case ${c.caseId}: the legal team's next report${c.nextHearingOn ? ' (hearing)' : ''}`, at: new Date(c.nextHearingOn ? dayStart(c.nextHearingOn) : Date.now()).toISOString() });
+    waitingFor(caseEnded(c) ? null : { action: `legal case ${c.caseId}: the legal team's next report${c.nextHearingOn ? ' (hearing)' : ''}`, at: new Date(c.nextHearingOn ? dayStart(c.nextHearingOn) : Date.now()).toISOString() });
   }
 
   async function followCase({ decisionId }: LegalDecided): Promise<Next> {
@@ -189,7 +194,7 @@ export function legalStage(run: LegalRun): LegalStage {
     if (placed.status !== 'PLACED') return placed.recall?.reason === 'SUPERVISOR' ? 'IDLE' : 'AGAIN';
     setStatus('PLACED');
     const termEndsAt = dayStart(placed.recallBy);
-    run.setNextStep({ action: `placed with ${placed.agencyId}: recalled at the end of its term`, at: new Date(termEndsAt).toISOString() });
+    waitingFor({ action: `placed with ${placed.agencyId}: recalled at the end of its term`, at: new Date(termEndsAt).toISOString() });
     await condition(() => stop() || run.onHold() || !inForce(), Math.max(0, termEndsAt - Date.now()));
     // A supervisor's recall (the update did it): the bank has the account back and waits for its next move.
     if (!inForce()) {
@@ -219,7 +224,7 @@ export function legalStage(run: LegalRun): LegalStage {
     legal.writeOff = w;
     if (w.status === 'RECOMMENDED') {
       setStatus('WRITE_OFF_RECOMMENDED');
-      run.setNextStep({ action: `write-off ${w.recommendationId}: a supervisor's decision`, at: new Date(Date.now()).toISOString() });
+      waitingFor({ action: `write-off ${w.recommendationId}: a supervisor's decision`, at: new Date(Date.now()).toISOString() });
     }
     await condition(() => stop() || (legal.writeOff!.status !== 'RECOMMENDED' && !legal.deciding));
     if (legal.writeOff!.status === 'APPROVED') {
@@ -233,11 +238,11 @@ export function legalStage(run: LegalRun): LegalStage {
   async function idle({ decision }: LegalDecided, chargeOffAsked: boolean): Promise<Next> {
     const due = decision.chargeOff.dueOn;
     if (chargeOffAsked || due === null) {
-      run.setNextStep(null);
+      waitingFor(null);
       await condition(stop);
       return 'STOP';
     }
-    run.setNextStep({ action: 'write-off recommended: the charge-off date', at: new Date(Math.max(dayStart(due), Date.now())).toISOString() });
+    waitingFor({ action: 'write-off recommended: the charge-off date', at: new Date(Math.max(dayStart(due), Date.now())).toISOString() });
     await condition(stop, Math.max(0, dayStart(due) - Date.now()));
     if (stop()) return 'STOP';
     return followWriteOff('CHARGE_OFF_REACHED');
@@ -259,7 +264,7 @@ export function legalStage(run: LegalRun): LegalStage {
     for (;;) {
       if (stop() || legal.exit) return;
       if (run.onHold()) {
-        run.setNextStep(null);
+        waitingFor(null);
         await condition(() => !run.onHold() || stop());
         continue;
       }
@@ -273,7 +278,7 @@ export function legalStage(run: LegalRun): LegalStage {
         // LEGAL for staff, as before the stage existed: the run never fails on it.
         if (isCancellation(err) || !(err instanceof ActivityFailure)) throw err;
         log.warn('legal stage stopped: waiting for a payment or an override', { accountId, error: rootMessage(err) });
-        run.setNextStep(null);
+        waitingFor(null);
         await condition(stop);
         return;
       }
@@ -360,6 +365,7 @@ export function legalStage(run: LegalRun): LegalStage {
       legalCase: legal.legalCase,
       placement: legal.placement,
       writeOff: legal.writeOff,
+      next: legal.next,
     };
   }
 
