@@ -5,7 +5,7 @@
  * decides from config/legal.json: a referral whose bundle verifies, followed by the legal
  * team's outcomes to RECOVERED (bad outcomes refused, nothing written); an agency placement
  * recalled by a cure, by a hold, by a supervisor; a US card past the FFIEC 180 days written
- * off by a supervisor.
+ * off by a supervisor; and a supervisor's override that sends an account to LEGAL.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -28,6 +28,7 @@ import {
   holdPlacedSignal,
   holdReleasedSignal,
   legalQuery,
+  overrideStageUpdate,
   recallPlacementUpdate,
   recordLegalOutcomeUpdate,
   summaryQuery,
@@ -210,4 +211,18 @@ test('write-off: a US card at 185 days past due → recommended → a supervisor
   expect((await stagesOf(accountId)).slice(-2)).toEqual(['LEGAL', 'WRITTEN_OFF']);
   expect((await harness.pool.query(`SELECT status FROM accounts WHERE id = $1`, [accountId])).rows).toEqual([{ status: 'WRITTEN_OFF' }]);
   expect(await searchAttribute(handle, LegalStatus)).toBe('WRITTEN_OFF');
+});
+
+test("overrideStage to LEGAL: a supervisor sends the account on from the reminders; the stage decides and places it", async () => {
+  const accountId = await forAnAgency();
+  const handle = await harness.start(accountId, 'standard');
+  // The first reminder sent and the cadence in its timer: an override cancelling an activity in
+  // flight meets the time-skipping server's refusal (docs/testing.md), which stalls the run.
+  await until(handle, (s) => s.stage === 'REMINDING' && (!!s.nextStep?.action.startsWith('CALL') || !!s.nextStep?.action.includes('refused')));
+  expect(await handle.executeUpdate(overrideStageUpdate, { args: [{ to: 'LEGAL', supervisorId: supervisor, reason: 'the borrower refuses to pay' }] })).toEqual({ from: 'REMINDING', to: 'LEGAL' });
+  const legal = await legalOf(handle, (l) => l.status === 'PLACED');
+  expect(legal.decision.action).toBe('PLACE_WITH_AGENCY');
+  expect(await stagesOf(accountId)).toEqual(['SCREENED', 'REMINDING', 'LEGAL']);
+  expect(await harness.refusal(handle.executeUpdate(overrideStageUpdate, { args: [{ to: 'LEGAL', supervisorId: supervisor, reason: 'once more, to be sure' }] }))).toMatch(/already in LEGAL/);
+  await harness.closeOut(handle);
 });
