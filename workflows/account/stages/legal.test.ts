@@ -44,6 +44,7 @@ let collector: string;
 beforeAll(async () => {
   supervisor = await addFieldStaff(harness.pool, 'SUPERVISOR');
   collector = await addFieldStaff(harness.pool, 'COLLECTOR');
+  await addFieldStaff(harness.pool, 'SECURITY');
 });
 
 const until = (handle: WorkflowHandle, done: (s: AccountSummary) => boolean) => eventually(() => handle.query(summaryQuery), done);
@@ -90,6 +91,16 @@ async function inLegal(accountId: string, settled: (l: LegalSummary) => boolean)
   await handle.signal(ceaseContactSignal, { requestId: uniqueId('cease'), scope: 'ACCOUNT' });
   const legal = await legalOf(handle, settled);
   return { handle, legal };
+}
+
+/**
+ * Started, the first reminder sent and the cadence in its timer: an override cancelling an
+ * activity in flight meets the time-skipping server's refusal (docs/testing.md), which stalls the run.
+ */
+async function inReminders(accountId: string): Promise<WorkflowHandle> {
+  const handle = await harness.start(accountId, 'standard');
+  await until(handle, (s) => s.stage === 'REMINDING' && (!!s.nextStep?.action.startsWith('CALL') || !!s.nextStep?.action.includes('refused')));
+  return handle;
 }
 
 const outcomesOf = async (caseId: number) => (await harness.pool.query(`SELECT outcome FROM legal_outcomes WHERE case_id = $1 ORDER BY id`, [caseId])).rows.map((r) => r.outcome);
@@ -215,14 +226,28 @@ test('write-off: a US card at 185 days past due → recommended → a supervisor
 
 test("overrideStage to LEGAL: a supervisor sends the account on from the reminders; the stage decides and places it", async () => {
   const accountId = await forAnAgency();
-  const handle = await harness.start(accountId, 'standard');
-  // The first reminder sent and the cadence in its timer: an override cancelling an activity in
-  // flight meets the time-skipping server's refusal (docs/testing.md), which stalls the run.
-  await until(handle, (s) => s.stage === 'REMINDING' && (!!s.nextStep?.action.startsWith('CALL') || !!s.nextStep?.action.includes('refused')));
+  const handle = await inReminders(accountId);
   expect(await handle.executeUpdate(overrideStageUpdate, { args: [{ to: 'LEGAL', supervisorId: supervisor, reason: 'the borrower refuses to pay' }] })).toEqual({ from: 'REMINDING', to: 'LEGAL' });
   const legal = await legalOf(handle, (l) => l.status === 'PLACED');
   expect(legal.decision.action).toBe('PLACE_WITH_AGENCY');
   expect(await stagesOf(accountId)).toEqual(['SCREENED', 'REMINDING', 'LEGAL']);
   expect(await harness.refusal(handle.executeUpdate(overrideStageUpdate, { args: [{ to: 'LEGAL', supervisorId: supervisor, reason: 'once more, to be sure' }] }))).toMatch(/already in LEGAL/);
+  await harness.closeOut(handle);
+});
+
+test('an override away from LEGAL recalls the placement (SUPERVISOR); sent back to LEGAL, the stage decides anew', async () => {
+  const handle = await inReminders(await forAnAgency());
+  const override = (to: 'VISIT' | 'LEGAL') => handle.executeUpdate(overrideStageUpdate, { args: [{ to, supervisorId: supervisor, reason: `the case needs ${to.toLowerCase()}` }] });
+  await override('LEGAL');
+  const legal = await legalOf(handle, (l) => l.status === 'PLACED');
+  const first = legal.placement!.placementId;
+  await override('VISIT');
+  // The visit booked and waiting for its report: the story is in a timer.
+  await until(handle, (s) => s.stage === 'VISIT' && !!s.visit);
+  const { rows } = await harness.pool.query(`SELECT p.status, r.reason, r.requested_by FROM agency_placements p JOIN placement_recalls r ON r.placement_id = p.id WHERE p.id = $1`, [first]);
+  expect(rows).toEqual([{ status: 'RECALLED', reason: 'SUPERVISOR', requested_by: supervisor }]);
+  await override('LEGAL');
+  const again = await legalOf(handle, (l) => l.status === 'PLACED' && l.placement!.placementId !== first);
+  expect(again.decision.decisionId).toBeGreaterThan(legal.decision.decisionId);
   await harness.closeOut(handle);
 });

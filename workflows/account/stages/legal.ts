@@ -91,8 +91,9 @@ export function legalStage(run: LegalRun): LegalStage {
   const { accountId, workflowId } = run;
   const now = () => ({ at: Date.now() });
   const legal = {
-    /** decisions made by this run: each decision's steps are keyed by its number */
+    /** decisions made by this run; `n` is the current one's number, which keys its steps */
     decisions: 0,
+    n: 0,
     decided: null as LegalDecided | null,
     status: null as LegalStatusValue | null,
     legalCase: null as LegalCaseView | null,
@@ -117,9 +118,11 @@ export function legalStage(run: LegalRun): LegalStage {
     run.publishSearchAttributes();
   }
 
-  const key = (kind: string, n: number | string = legal.decisions) => run.effectKey(`legal-${kind}`, n);
+  const key = (kind: string, n: number | string = legal.n) => run.effectKey(`legal-${kind}`, n);
 
   async function decide(): Promise<LegalDecided> {
+    // Each decision its own number: the term's end, a hold's release or coming back to LEGAL after an override decides anew.
+    legal.n = legal.decisions++;
     const decided = await steps.decideLegal({ idempotencyKey: key('decision'), accountId, workflowId, ...now() });
     legal.decided = decided;
     legal.legalCase = null;
@@ -220,7 +223,7 @@ export function legalStage(run: LegalRun): LegalStage {
   // ---- RECOMMEND_WRITE_OFF, and the charge-off reached ----
 
   async function followWriteOff(basis: 'CHARGE_OFF_REACHED' | 'LEGAL_DOES_NOT_PAY', decisionId?: number): Promise<Next> {
-    const w = await steps.recommendWriteOff({ idempotencyKey: key('write-off', `${legal.decisions}/${basis}`), accountId, workflowId, basis, ...(decisionId === undefined ? {} : { decisionId }), ...now() });
+    const w = await steps.recommendWriteOff({ idempotencyKey: key('write-off', `${legal.n}/${basis}`), accountId, workflowId, basis, ...(decisionId === undefined ? {} : { decisionId }), ...now() });
     legal.writeOff = w;
     if (w.status === 'RECOMMENDED') {
       setStatus('WRITE_OFF_RECOMMENDED');
@@ -283,7 +286,6 @@ export function legalStage(run: LegalRun): LegalStage {
         return;
       }
       if (next !== 'AGAIN') return;
-      legal.decisions++;
     }
   }
 
