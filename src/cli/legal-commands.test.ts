@@ -127,5 +127,5 @@ describe('the LEGAL stage updates from the CLI', () => {
     } finally {
       await handle.terminate('test over').catch(() => undefined);
     }
-  }, 60_000);
+  }, 120_000);
 });
