@@ -188,15 +188,19 @@ test('placement: a hold recalls it at once; released, the stage decides again an
   await harness.closeOut(handle);
 });
 
-test('placement: a supervisor recalls it (a collector may not); the account waits in LEGAL', async () => {
+test('placement: a collector may not recall it; its term ends: recalled, decided again and placed anew; a supervisor recalls that one and the account waits in LEGAL', async () => {
   const accountId = await forAnAgency();
   const { handle, legal } = await inLegal(accountId, (l) => l.status === 'PLACED');
   const placementId = legal.placement!.placementId;
   const recallBy = (supervisorId: string) => handle.executeUpdate(recallPlacementUpdate, { args: [{ placementId, supervisorId, reason: 'the agency is under review' }] });
   expect(await harness.refusal(recallBy(collector))).toMatch(/not an active supervisor/);
   expect((await harness.pool.query(`SELECT count(*)::int AS n FROM placement_recalls WHERE placement_id = $1`, [placementId])).rows).toEqual([{ n: 0 }]);
-  const recalled = await recallBy(supervisor);
-  expect(recalled).toMatchObject({ placementId, status: 'RECALLED', recall: { reason: 'SUPERVISOR', requestedBy: supervisor } });
+  // Refused, the placement stays in force until its term ends: then recalled, and the stage decides again.
+  await harness.env.sleep(Date.parse(`${legal.placement!.recallBy}T00:00:00Z`) - (await harness.serverNow()) + 3_600_000);
+  const next = await legalOf(handle, (l) => l.decision.decisionId !== legal.decision.decisionId && l.status === 'PLACED');
+  expect((await harness.pool.query(`SELECT p.status, r.reason FROM agency_placements p JOIN placement_recalls r ON r.placement_id = p.id WHERE p.id = $1`, [placementId])).rows).toEqual([{ status: 'RECALLED', reason: 'TERM_ENDED' }]);
+  const recalled = await handle.executeUpdate(recallPlacementUpdate, { args: [{ placementId: next.placement!.placementId, supervisorId: supervisor, reason: 'the agency is under review' }] });
+  expect(recalled).toMatchObject({ placementId: next.placement!.placementId, status: 'RECALLED', recall: { reason: 'SUPERVISOR', requestedBy: supervisor } });
   const waiting = await until(handle, (s) => s.legal?.status === 'RECALLED');
   expect(waiting.stage).toBe('LEGAL');
   await harness.closeOut(handle);

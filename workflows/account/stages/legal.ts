@@ -198,12 +198,14 @@ export function legalStage(run: LegalRun): LegalStage {
     setStatus('PLACED');
     const termEndsAt = dayStart(placed.recallBy);
     waitingFor({ action: `placed with ${placed.agencyId}: recalled at the end of its term`, at: new Date(termEndsAt).toISOString() });
-    await condition(() => stop() || run.onHold() || !inForce(), Math.max(0, termEndsAt - Date.now()));
-    // A supervisor's recall (the update did it): the bank has the account back and waits for its next move.
-    if (!inForce()) {
-      await condition(() => !legal.recalling);
-      return 'IDLE';
+    for (;;) {
+      const termEnded = !(await condition(() => stop() || run.onHold() || !inForce(), Math.max(0, termEndsAt - Date.now())));
+      // A supervisor's recall being sent (the update does it): refused (not a supervisor), the placement stays in force.
+      if (legal.recalling) await condition(() => !legal.recalling);
+      else if (termEnded || stop() || run.onHold() || !inForce()) break;
     }
+    // Recalled by a supervisor: the bank has the account back and waits for its next move.
+    if (legal.placement?.status !== 'PLACED') return 'IDLE';
     // A cure: the kernel recalls it (abandon), after this scope is cancelled.
     if (run.isCured()) return 'STOP';
     const override = run.override();
