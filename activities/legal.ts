@@ -45,7 +45,7 @@ import {
 } from '../src/db/placements';
 import { inTransaction, type Queryable } from '../src/db/pool';
 import { activeStaffRole } from '../src/db/staff';
-import { approvedWriteOffOf, decideWriteOffRow, findWriteOffByKey, insertClosure, insertRecommendation, insertRecovery, loadWriteOff, writeOffView } from '../src/db/write-offs';
+import { approvedWriteOffOf, decideWriteOffRow, findWriteOffByKey, insertClosure, insertRecommendation, loadWriteOff, recordWriteOffRecovery, writeOffView } from '../src/db/write-offs';
 import { FailureType } from '../src/domain/failures';
 import { balanceTotal, PRODUCTS } from '../src/domain/negotiation';
 import {
@@ -384,11 +384,7 @@ export function createLegalActivities({ pool, businessTimeZone = DEFAULT_BUSINES
 
     /** A payment on a written-off account: a recovery, reported; it re-opens nothing. Not written off: nothing recorded. */
     async recordRecovery({ accountId, paymentEventId, at }: { accountId: string; paymentEventId: string; at: number }): Promise<{ recorded: boolean; writeOff: WriteOffView | null }> {
-      const recorded = await inTransaction(pool, async (tx) => {
-        const fresh = await insertRecovery(tx, { accountId, paymentEventId, at: new Date(at) });
-        if (fresh) await audit(tx, paymentEventId, accountId, null, 'WRITE_OFF_RECOVERY', { paymentEventId }, at);
-        return fresh;
-      });
+      const recorded = await recordWriteOffRecovery(pool, { accountId, paymentEventId, at: new Date(at) });
       const w = await approvedWriteOffOf(pool, accountId);
       return { recorded, writeOff: w ? writeOffView(w) : null };
     },

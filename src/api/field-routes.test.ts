@@ -248,7 +248,7 @@ describe('POST /accounts/:accountId/stage-override, refused before any workflow'
   const override = { to: 'VISIT', reason: 'reminders already exhausted' };
 
   test.each([
-    [{ ...override, to: 'LEGAL' }, ['to: ']],
+    [{ ...override, to: 'CURED' }, ['to: ']],
     [{ to: 'APPOINTMENT', supervisorId: 'no spaces', reason: 'why' }, ['supervisorId: ', 'reason: ']],
   ])('%j: 400 naming the fields', async (body, issues) => {
     const { status, json } = await bed.call('POST', `/accounts/${await overdue()}/stage-override`, body);

@@ -12,6 +12,10 @@ import { SignalRelay } from '../payments/signal-relay';
 import { startAccountCollections } from '../temporal/start-account-collections';
 import { eventually, isoDateFrom, newCodecKeys, seedAccount, startTestApi, startTestWorker, type TestApi, type TestWorker, testDatabaseUrl, testPool, testTemporalAddress, uniqueId } from '../../test/support';
 import { serviceTokenForTests } from '../../test/test-identities';
+import { runActivity } from '../../test/activity-testbed';
+import { addFieldStaff } from '../../test/field-collection-seeds';
+import { createLegalActivities } from '../../activities/legal';
+import { OutboxSmsProvider } from '../../activities/providers/sms-provider';
 import { summaryQuery } from '../../workflows/account/contract';
 
 const codecKeys = newCodecKeys();
@@ -159,6 +163,30 @@ test('an account with no open workflow: the payment is applied to its installmen
   expect(outbox).toBe('NO_OPEN_WORKFLOW');
   const figures = await pool.query('SELECT amount_overdue FROM account_figures($2::date) WHERE account_id = $1', [accountId, isoDateOf(Date.now())]);
   expect(figures.rows[0].amount_overdue).toBe(40_000);
+  await expect(client.workflow.getHandle(accountWorkflowId(accountId)).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+});
+
+test('a payment on a written-off account: applied, recorded once as a recovery and audited; it re-opens nothing', async () => {
+  const accountId = await overdueAccount();
+  const supervisor = await addFieldStaff(pool, 'SUPERVISOR');
+  const legal = createLegalActivities({ pool, smsProvider: new OutboxSmsProvider(pool) });
+  const recommended = await runActivity(legal.recommendWriteOff, { idempotencyKey: uniqueId('write-off'), accountId, workflowId: accountWorkflowId(accountId), basis: 'CHARGE_OFF_REACHED', at: Date.now() });
+  const decision = { recommendationId: recommended.recommendationId, supervisorId: supervisor, decision: 'APPROVE' as const, reason: 'charged off for the test' };
+  await runActivity(legal.decideWriteOff, { accountId, decision, at: Date.now() });
+
+  const event = payment(accountId, 30_000);
+  expect((await post('/payments', event)).status).toBe(201);
+  expect((await post('/payments', event)).status).toBe(200); // the same event again counts once
+  const outbox = await eventually(
+    async () => (await pool.query('SELECT outcome FROM signal_outbox WHERE event_id = $1', [event.eventId])).rows[0]?.outcome,
+    (outcome) => outcome !== null && outcome !== undefined,
+  );
+  expect(outbox).toBe('NO_OPEN_WORKFLOW');
+  const recoveries = await pool.query('SELECT payment_event_id, amount FROM write_off_recoveries WHERE account_id = $1', [accountId]);
+  expect(recoveries.rows).toEqual([{ payment_event_id: event.eventId, amount: 30_000 }]);
+  const audited = await pool.query(`SELECT count(*)::int AS n FROM audit_events WHERE account_id = $1 AND kind = 'WRITE_OFF_RECOVERY'`, [accountId]);
+  expect(audited.rows).toEqual([{ n: 1 }]);
+  expect((await pool.query('SELECT status FROM accounts WHERE id = $1', [accountId])).rows).toEqual([{ status: 'WRITTEN_OFF' }]);
   await expect(client.workflow.getHandle(accountWorkflowId(accountId)).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
 });
 

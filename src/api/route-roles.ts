@@ -68,13 +68,17 @@ export const ROUTE_ROLES: Record<string, RoleList | typeof PUBLIC | typeof PROVI
   // compliance
   'GET /access-log': ['COMPLIANCE'],
 
-  // legal, agency placements, write-offs (the read side: the decisions are the workflow's updates)
+  // legal, agency placements, write-offs (the read side)
   // and the dispute and court export (every record, personal data included: logged)
   'GET /accounts/:accountId/export': ['LEGAL', 'COMPLIANCE'],
   'GET /legal/cases': ['LEGAL', 'SUPERVISOR', 'COMPLIANCE'],
   'GET /legal/cases/:caseId': ['LEGAL', 'SUPERVISOR', 'COMPLIANCE'],
   'GET /placements': ['LEGAL', 'SUPERVISOR', 'COMPLIANCE'],
   'GET /write-offs': ['LEGAL', 'SUPERVISOR', 'COMPLIANCE'],
+  // the LEGAL stage's updates: the legal team reports, a supervisor decides (issue 17 §4)
+  'POST /legal/cases/:caseId/outcomes': ['LEGAL'],
+  'POST /write-offs/:recommendationId/decision': ['SUPERVISOR'],
+  'POST /placements/:placementId/recall': ['SUPERVISOR'],
 };
 
 export const routeKey = (method: string, url: string) => `${method} ${url}`;

@@ -23,6 +23,7 @@ import { registerErrorHandler } from './errors';
 import { registerFieldRoutes } from './field-routes';
 import { registerImportRoutes } from './import-routes';
 import { registerLegalRoutes } from './legal-routes';
+import { registerLegalUpdateRoutes } from './legal-update-routes';
 import { registerNegotiationRoutes } from './negotiation-routes';
 import { registerOptOutRoutes } from './opt-out-routes';
 import { registerPaymentRoutes } from './payment-routes';
@@ -84,6 +85,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   registerCodecRoutes(app, { codec: deps.codec, pool: deps.pool });
   registerAccessLogRoutes(app, { pool: deps.pool });
   registerLegalRoutes(app, { pool: deps.pool });
+  registerLegalUpdateRoutes(app, { pool: deps.pool, temporal: deps.temporal });
 
   app.get('/health', { schema: { hide: true } }, async (_request, reply) => {
     // Each dependency as "ok" or "unavailable": the raw error names hosts and ports.

@@ -165,7 +165,7 @@ describe('messages refused before they change anything', () => {
     const badStage = await arrears('override-stage', 'DEMO-A00001', '--to', 'CURED', '--reason', 'reminders already exhausted');
     const unknown = await arrears('override-stage', 'NO-SUCH-ACCOUNT', '--to', 'VISIT', '--reason', 'reminders already exhausted');
     const forSomeoneElse = await arrears('override-stage', 'NO-SUCH-ACCOUNT', '--to', 'VISIT', '--by', 'supervisor-01', '--reason', 'reminders already exhausted');
-    expect(badStage).toEqual({ code: 1, stdout: '', stderr: 'arrears: --to: Invalid option: expected one of "APPOINTMENT"|"VISIT"|"NEGOTIATION"\n' });
+    expect(badStage).toEqual({ code: 1, stdout: '', stderr: 'arrears: --to: Invalid option: expected one of "APPOINTMENT"|"VISIT"|"NEGOTIATION"|"LEGAL"\n' });
     expect(unknown).toEqual({ code: 1, stdout: '', stderr: 'arrears: refused: account NO-SUCH-ACCOUNT is not in the loan book\n' });
     expect(forSomeoneElse).toEqual({ code: 1, stdout: '', stderr: 'arrears: --by must be you (test-supervisor): you are signed in as them (arrears login)\n' });
   });

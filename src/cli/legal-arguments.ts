@@ -1,9 +1,8 @@
 /**
  * How the legal commands read their arguments (src/cli/commands/legal.ts): the list
  * filters, and the update payloads (recordLegalOutcome, approveWriteOff, recallPlacement)
- * from flags into the updates' own schemas, every problem named by its flag. The commands
- * that send the updates come with the LEGAL stage module: each is one call of
- * withAccountMessages with one of these. Nothing here touches the database or Temporal.
+ * from flags into the updates' own schemas, every problem named by its flag. Nothing here
+ * touches the database or Temporal.
  */
 import { z } from 'zod';
 import { isoDateSchema } from '../domain/dates';
@@ -15,6 +14,8 @@ const positiveId = (what: string) => z.coerce.number(what).int(what).positive(wh
 const limit = z.coerce.number().int().min(1).max(1000).default(50);
 
 export const caseIdOf = (raw: string) => optionsOf(positiveId('a case number'), raw, '<caseId>');
+export const placementIdOf = (raw: string) => optionsOf(positiveId('a placement number'), raw, '<placementId>');
+export const recommendationIdOf = (raw: string) => optionsOf(positiveId('a write-off number'), raw, '<recommendationId>');
 export const accountIdOf = (raw: string) => optionsOf(accountIdSchema, raw, '<accountId>');
 
 export const caseFilterOf = (raw: unknown) =>

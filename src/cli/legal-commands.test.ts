@@ -1,7 +1,10 @@
 /**
  * The legal commands as staff run them against the test Postgres, signed in: the export
  * written to a file whose manifest verifies (and logged as a view), refused to an agent;
- * cases and placements listed; and the update payloads read from flags, each bad flag named.
+ * cases and placements listed; the update payloads read from flags, each bad flag named; and
+ * the LEGAL stage's updates sent to a real run in LEGAL (a worker on the dev server; the run
+ * handed on by cease-contact): a US card's write-off approved by a supervisor, refused to the
+ * legal team.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,19 +14,28 @@ import { OutboxSmsProvider } from '../../activities/providers/sms-provider';
 import { runActivity } from '../../test/activity-testbed';
 import { arrearsCli } from '../../test/arrears-cli';
 import { setRiskTier } from '../../test/early-collection-seeds';
-import { isoDateFrom, newCodecKeys, seedAccount, testPool, uniqueId } from '../../test/support';
+import { eventually, isoDateFrom, newCodecKeys, seedAccount, startTestWorker, testPool, testTemporalAddress, uniqueId, type TestWorker } from '../../test/support';
+import { testRoleSubject } from '../../test/test-identities';
+import { ACCOUNT_COLLECTION_WORKFLOW, ceaseContactSignal, legalQuery, summaryQuery } from '../../workflows/account/contract';
 import { manifestMismatches, manifestSchema, MANIFEST_NAME } from '../account-export/manifest';
 import { readZip } from '../account-export/zip';
 import type { Pool } from '../db/pool';
 import { accountWorkflowId } from '../domain/ids';
 import { caseFilterOf, legalOutcomeOf, recallOf, writeOffDecisionOf } from './legal-arguments';
 
-const arrears = arrearsCli(newCodecKeys());
+const codecKeys = newCodecKeys();
+const taskQueue = uniqueId('legal-cli');
+const arrears = arrearsCli(codecKeys);
 let pool: Pool;
-beforeAll(() => {
+let worker: TestWorker;
+beforeAll(async () => {
   pool = testPool();
+  worker = await startTestWorker({ address: testTemporalAddress(), taskQueue, codecKeys, pool });
 });
-afterAll(() => pool.end());
+afterAll(async () => {
+  await worker?.stop();
+  await pool.end();
+});
 
 const NOW = Date.now();
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'export-cli-'));
@@ -80,4 +92,40 @@ describe('the update payloads from flags (for the LEGAL stage module)', () => {
     expect(recallOf(9, { by: 'sup-01', reason: 'borrower disputes the debt' })).toEqual({ placementId: 9, supervisorId: 'sup-01', reason: 'borrower disputes the debt' });
     expect(() => caseFilterOf({ limit: '0' })).toThrow(/--limit/);
   });
+});
+
+describe('the LEGAL stage updates from the CLI', () => {
+  test('a bad flag is named before anything is sent', async () => {
+    expect(await arrears('write-off', 'approve', '7', '--reason', 'ok')).toMatchObject({ code: 1, stderr: expect.stringMatching(/--reason/) });
+    expect(await arrears('placement', 'recall', 'seven', '--reason', 'the agency is under review')).toMatchObject({ code: 1, stderr: expect.stringMatching(/<placementId>/) });
+    expect(await arrears('legal', 'outcome', '3', '--outcome', 'RECOVERED', '--on', '2026-11-30', '--amount', '12.50', '--currency', 'CNY')).toMatchObject({ code: 1, stderr: expect.stringMatching(/--amount/) });
+  });
+
+  test('arrears write-off approve on a run in LEGAL: refused to the legal team, approved by a supervisor → WRITTEN_OFF', async () => {
+    await pool.query(
+      `INSERT INTO staff (id, display_name, role, active, time_zone, work_from, work_until) VALUES ($1, 'Test supervisor', 'SUPERVISOR', true, 'UTC', '00:00', '23:59') ON CONFLICT (id) DO NOTHING`,
+      [testRoleSubject('SUPERVISOR')],
+    );
+    // A US credit card 185 days past due: the FFIEC charge-off is reached, the stage recommends the write-off.
+    const accountId = await seedAccount(pool, { currency: 'USD', jurisdiction: 'US', installments: [-185, -155, -125, -95].map((d) => ({ dueDate: isoDateFrom(NOW, d), amount: 25_000 })) });
+    await pool.query(`UPDATE accounts SET product = 'CREDIT_CARD' WHERE id = $1`, [accountId]);
+    await setRiskTier(pool, accountId, 'HIGH');
+    const handle = await worker.client.workflow.start(ACCOUNT_COLLECTION_WORKFLOW, { taskQueue, workflowId: accountWorkflowId(accountId), args: [{ accountId, overrides: { treatment: 'standard' } }] });
+    try {
+      await eventually(() => handle.query(summaryQuery), (s) => s.stage === 'REMINDING');
+      await handle.signal(ceaseContactSignal, { requestId: uniqueId('cease'), scope: 'ACCOUNT' });
+      const legal = await eventually(() => handle.query(legalQuery), (l) => l?.status === 'WRITE_OFF_RECOMMENDED');
+      const id = String(legal!.writeOff!.recommendationId);
+
+      expect((await arrears('login', '--staff', 'test-legal')).code).toBe(0);
+      expect(await arrears('write-off', 'approve', id, '--reason', 'past the FFIEC charge-off')).toMatchObject({ code: 1, stderr: expect.stringMatching(/SUPERVISOR/) });
+      expect((await arrears('login', '--staff', testRoleSubject('SUPERVISOR'))).code).toBe(0);
+      expect(await arrears('write-off', 'approve', id, '--reason', 'past the FFIEC charge-off', '--by', 'someone-else')).toMatchObject({ code: 1, stderr: expect.stringMatching(/--by must be you/) });
+      const approved = await arrears('write-off', 'approve', id, '--reason', 'past the FFIEC charge-off');
+      expect(approved).toEqual({ code: 0, stderr: '', stdout: `Write-off ${id} (${accountId}): APPROVED, USD 1000.00.\n` });
+      expect((await handle.result()).outcome).toBe('WRITTEN_OFF');
+    } finally {
+      await handle.terminate('test over').catch(() => undefined);
+    }
+  }, 120_000);
 });

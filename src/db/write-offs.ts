@@ -7,7 +7,8 @@
  */
 import { z } from 'zod';
 import { CLOSURE_REASONS, WRITE_OFF_STATUSES, type AccountClosed, type WriteOffView } from '../domain/legal';
-import type { Queryable } from './pool';
+import { recordAuditEvent } from './audit';
+import { inTransaction, type Pool, type Queryable } from './pool';
 
 const writeOffRow = z.object({
   id: z.number().int(),
@@ -81,6 +82,20 @@ export async function insertRecovery(db: Queryable, r: { accountId: string; paym
     [r.accountId, r.paymentEventId, r.at],
   );
   return rowCount === 1;
+}
+
+/**
+ * A payment after the write-off, recorded as a recovery and audited, once per payment event;
+ * false when the account is not written off or the payment is already recorded. The legal
+ * activity and the payments relay (a payment for a run that has ended) both record it here.
+ */
+export async function recordWriteOffRecovery(pool: Pool, r: { accountId: string; paymentEventId: string; at: Date }): Promise<boolean> {
+  return inTransaction(pool, async (tx) => {
+    const fresh = await insertRecovery(tx, r);
+    if (fresh)
+      await recordAuditEvent(tx, { idempotencyKey: `WRITE_OFF_RECOVERY:${r.paymentEventId}`, accountId: r.accountId, workflowId: null, kind: 'WRITE_OFF_RECOVERY', detail: { paymentEventId: r.paymentEventId }, occurredAt: r.at.toISOString() });
+    return fresh;
+  });
 }
 
 export function writeOffView(r: WriteOffRow): WriteOffView {

@@ -262,7 +262,7 @@ export interface VisitReportAccepted extends VisitReportRecorded {
 // ---------- overrideStage update (supervisor) ----------
 
 /** The stages a supervisor can move an account to so far (the later ones come with their issues). */
-export const OVERRIDABLE_STAGES = ['APPOINTMENT', 'VISIT', 'NEGOTIATION'] as const;
+export const OVERRIDABLE_STAGES = ['APPOINTMENT', 'VISIT', 'NEGOTIATION', 'LEGAL'] as const;
 
 export const overrideStageSchema = z.strictObject({
   to: z.enum(OVERRIDABLE_STAGES),

@@ -24,6 +24,9 @@ import {
   holdPlacedSignal,
   holdReleasedSignal,
   overrideStageUpdate,
+  approveWriteOffUpdate,
+  recallPlacementUpdate,
+  recordLegalOutcomeUpdate,
   paymentReceivedSignal,
   paymentReversedSignal,
   recordCallOutcomeUpdate,
@@ -53,6 +56,9 @@ const UPDATES: [string, UpdateDefinition<unknown, [never]>, () => object][] = [
   ['recordVisitNoShow', recordVisitNoShowUpdate as never, () => ({ appointmentId: 1, reportedBy: 'collector-01' })],
   ['submitVisitReport', submitVisitReportUpdate as never, () => validVisitReport(1, 'collector-01', now())],
   ['overrideStage', overrideStageUpdate as never, () => ({ to: 'APPOINTMENT', supervisorId: supervisor, reason: 'reminders already exhausted' })],
+  ['recordLegalOutcome', recordLegalOutcomeUpdate as never, () => ({ outcome: 'FILED', caseId: 1, occurredOn: isoDateFrom(Date.now(), -1), reportedBy: 'legal-01', courtReference: 'C-1' })],
+  ['approveWriteOff', approveWriteOffUpdate as never, () => ({ recommendationId: 1, supervisorId: supervisor, decision: 'APPROVE', reason: 'charged off at 180 days' })],
+  ['recallPlacement', recallPlacementUpdate as never, () => ({ placementId: 1, supervisorId: supervisor, reason: 'the agency is under review' })],
 ];
 const SIGNALS: [string, SignalDefinition<[never]>, () => object, boolean][] = [
   ['paymentReceived', paymentReceivedSignal as never, () => ({ eventId: 'fuzz-1', accountId, amount: 10_000, currency: 'CNY', valueDate: isoDateFrom(Date.now(), 0), method: 'CARD' }), true],

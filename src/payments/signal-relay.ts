@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import { loadAccountFigures } from '../db/account-figures';
 import { paymentEventOf } from '../db/payments';
 import { inTransaction, type Pool } from '../db/pool';
+import { recordWriteOffRecovery } from '../db/write-offs';
 import { claimDueSignals, type DeliveryOutcome, markSignalFailed, markSignalsDelivered, type OutboxRow } from '../db/signal-outbox';
 import { calendarDateIn, DEFAULT_BUSINESS_TIME_ZONE } from '../domain/time-zones';
 import { paymentReceivedSignal, paymentReversedSignal } from '../../workflows/account/contract';
@@ -95,8 +96,12 @@ export class SignalRelay {
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
     }
-    // No open run. A payment needs nothing more: Postgres already counts it. A reversal
+    // No open run. A payment needs nothing more: Postgres already counts it; on a written-off
+    // account it is a recovery, recorded and reported, and it re-opens nothing. A reversal
     // that leaves the account overdue re-opens the arrears: a new run, same workflow id.
+    if (row.kind === 'PAYMENT_RECEIVED' && (await recordWriteOffRecovery(this.opts.pool, { accountId: row.account_id, paymentEventId: row.event_id, at: new Date() }))) {
+      this.opts.log.info({ accountId: row.account_id, eventId: row.event_id }, 'payment on a written-off account: recorded as a recovery');
+    }
     if (row.kind === 'PAYMENT_REVERSED') {
       const figures = await loadAccountFigures(this.opts.pool, row.account_id, calendarDateIn(Date.now(), this.opts.businessTimeZone ?? DEFAULT_BUSINESS_TIME_ZONE));
       if (figures && figures.amountOverdue > 0) {

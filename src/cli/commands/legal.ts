@@ -6,8 +6,11 @@
  *   arrears placement list [--in-force] [--account ID] [--agency ID]
  *   arrears write-off list [--status S] [--account ID]
  *   arrears export <accountId> [--out FILE]
- * The update side (an outcome, a recall, a write-off decision) comes with the LEGAL stage
- * module: src/cli/legal-arguments.ts already reads each payload from its flags.
+ * and the LEGAL stage's updates, as the routes send them (src/api/legal-messages.ts):
+ *   arrears legal outcome <caseId> --outcome O --on D [--court-reference R] [--hearing D] [--amount N --currency C]
+ *   arrears write-off approve|decline <recommendationId> --reason TEXT
+ *   arrears placement recall <placementId> --reason TEXT
+ * Who reports or decides is who is signed in (arrears login); --by may only name them.
  */
 import fs from 'node:fs';
 import type { Command } from 'commander';
@@ -16,9 +19,11 @@ import { ROUTE_ROLES, type RoleList } from '../../api/route-roles';
 import { caseView, listCases, loadCase } from '../../db/legal';
 import { listPlacements, placementView } from '../../db/placements';
 import { listWriteOffs, writeOffView } from '../../db/write-offs';
-import { writeLine } from '../account-messages';
+import { formatMoney } from '../../domain/money';
+import { sendLegalOutcome, sendPlacementRecall, sendWriteOffDecision } from '../../api/legal-messages';
+import { actingId, answerOf, withAccountMessages, writeLine } from '../account-messages';
 import { withCliContext, type CliContext } from '../context';
-import { accountIdOf, caseFilterOf, caseIdOf, placementFilterOf, writeOffFilterOf } from '../legal-arguments';
+import { accountIdOf, caseFilterOf, caseIdOf, legalOutcomeOf, placementFilterOf, placementIdOf, recallOf, recommendationIdOf, writeOffDecisionOf, writeOffFilterOf, type OutcomeOptions } from '../legal-arguments';
 import { printCase, printCases, printPlacements, printWriteOffs } from '../legal-print';
 import { signedInCaller } from '../sign-in';
 
@@ -64,10 +69,40 @@ export function registerLegalCommands(program: Command): void {
       }
       printCase(view, writeLine);
     });
+  legal
+    .command('outcome')
+    .description("The legal team's report on a case, as the recordLegalOutcome update of the account's workflow")
+    .argument('<caseId>', 'the case number')
+    .requiredOption('--outcome <outcome>', 'FILED, ASSET_PRESERVATION, JUDGMENT, SETTLED_IN_COURT, RECOVERED or UNRECOVERABLE')
+    .requiredOption('--on <date>', 'the day it happened (YYYY-MM-DD)')
+    .option('--court-reference <ref>', "FILED: the court's reference")
+    .option('--hearing <date>', 'FILED, ASSET_PRESERVATION: the next hearing')
+    .option('--amount <minorUnits>', 'JUDGMENT, SETTLED_IN_COURT, RECOVERED: the amount in minor units (650000 is 6500.00)')
+    .option('--currency <code>', "the amount's currency (the account's)")
+    .option('--note <text>', 'a word for the case file')
+    .option('--by <staffId>', 'your staff id (default: who you are signed in as)')
+    .action(async (rawCaseId: string, raw: Omit<OutcomeOptions, 'by'> & { by?: string }) => {
+      const caseId = caseIdOf(rawCaseId);
+      // Read (every bad flag named) before signing in; the reporter is the caller.
+      const outcome = legalOutcomeOf(caseId, { ...raw, by: raw.by ?? 'signed-in' });
+      const c = answerOf(await withAccountMessages('POST /legal/cases/:caseId/outcomes', (deps, caller) => sendLegalOutcome(deps, caseId, { ...outcome, reportedBy: actingId(caller, raw.by, '--by') })));
+      writeLine(`Case ${c.caseId} (${c.accountId}): ${c.status}${c.nextHearingOn ? `, next hearing ${c.nextHearingOn}` : ''}.`);
+    });
 
-  program
-    .command('placement')
-    .description('Agency placements and their recalls')
+  const placement = program.command('placement').description('Agency placements and their recalls');
+  placement
+    .command('recall')
+    .description("A supervisor recalls an account from its agency, as the recallPlacement update of the account's workflow")
+    .argument('<placementId>', 'the placement (arrears placement list shows it)')
+    .requiredOption('--reason <text>', 'why (5 to 500 characters)')
+    .option('--by <supervisorId>', 'your staff id (default: who you are signed in as)')
+    .action(async (rawId: string, raw: { reason: string; by?: string }) => {
+      const placementId = placementIdOf(rawId);
+      const recall = recallOf(placementId, { by: raw.by ?? 'signed-in', reason: raw.reason });
+      const p = answerOf(await withAccountMessages('POST /placements/:placementId/recall', (deps, caller) => sendPlacementRecall(deps, placementId, { ...recall, supervisorId: actingId(caller, raw.by, '--by') })));
+      writeLine(`Placement ${p.placementId} (${p.accountId}) with ${p.agencyId}: ${p.status}.`);
+    });
+  placement
     .command('list')
     .description('Placements, newest first')
     .option('--in-force', 'only those not recalled')
@@ -80,9 +115,22 @@ export function registerLegalCommands(program: Command): void {
       printPlacements(rows.map(placementView), writeLine);
     });
 
-  program
-    .command('write-off')
-    .description('Write-offs: recommended, approved or declined, and what was recovered since')
+  const writeOff = program.command('write-off').description('Write-offs: recommended, approved or declined, and what was recovered since');
+  for (const decision of ['APPROVE', 'DECLINE'] as const) {
+    writeOff
+      .command(decision.toLowerCase())
+      .description(`A supervisor ${decision === 'APPROVE' ? 'approves' : 'declines'} a recommended write-off, as the approveWriteOff update of the account's workflow`)
+      .argument('<recommendationId>', 'the write-off (arrears write-off list --status RECOMMENDED shows it)')
+      .requiredOption('--reason <text>', 'why (5 to 500 characters)')
+      .option('--by <supervisorId>', 'your staff id (default: who you are signed in as)')
+      .action(async (rawId: string, raw: { reason: string; by?: string }) => {
+        const recommendationId = recommendationIdOf(rawId);
+        const decided = writeOffDecisionOf(recommendationId, { decision, by: raw.by ?? 'signed-in', reason: raw.reason });
+        const w = answerOf(await withAccountMessages('POST /write-offs/:recommendationId/decision', (deps, caller) => sendWriteOffDecision(deps, recommendationId, { ...decided, supervisorId: actingId(caller, raw.by, '--by') })));
+        writeLine(`Write-off ${w.recommendationId} (${w.accountId}): ${w.status}, ${formatMoney(w.amount, w.currency)}.`);
+      });
+  }
+  writeOff
     .command('list')
     .description('Write-offs, newest first')
     .option('--status <status>', 'RECOMMENDED, APPROVED or DECLINED')

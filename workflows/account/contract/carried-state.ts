@@ -78,7 +78,7 @@ export const appointmentProposalSchema = z.object({
 });
 export type AppointmentProposal = z.infer<typeof appointmentProposalSchema>;
 
-/** The field story's own phases: an override may also hand the account to a later stage (NEGOTIATION). */
+/** The field story's own phases: an override may also hand the account to a later stage (NEGOTIATION, LEGAL). */
 export const FIELD_PHASES = ['APPOINTMENT', 'VISIT'] as const satisfies readonly (typeof OVERRIDABLE_STAGES)[number][];
 export type FieldPhase = (typeof FIELD_PHASES)[number];
 

@@ -25,10 +25,11 @@ import type {
   VisitReportAccepted,
 } from '../../../src/domain/field-collection';
 import type { FiguresRefreshed } from '../../../src/domain/figures-refresh';
+import type { LegalCaseView, LegalOutcome, PlacementView, RecallPlacementRequest, WriteOffDecision, WriteOffView } from '../../../src/domain/legal';
 import type { Offer, PlanAnswer, PlanResponse, WaiverDecision } from '../../../src/domain/negotiation';
 import type { PaymentEvent } from '../../../src/domain/payment-event';
 import type { PaymentReversal } from '../../../src/domain/payment-reversal';
-import type { AccountSummary } from './summary';
+import type { AccountSummary, LegalSummary } from './summary';
 
 /**
  * A payment event (see PaymentEvent). The handler parses the payload with zod:
@@ -133,3 +134,22 @@ export const respondToPlanUpdate = defineUpdate<PlanAnswer, [PlanResponse]>('res
  * activity checks that the supervisor is one. Answers the offer as it stands after it.
  */
 export const approveWaiverUpdate = defineUpdate<Offer, [WaiverDecision]>('approveWaiver');
+
+// ---- legal escalation, agency placement, write-off (issue 17, SPEC §2 step 9) ----
+
+/** The LEGAL stage's decision, case, placement and write-off as they stand (null: the account never reached LEGAL in this run). */
+export const legalQuery = defineQuery<LegalSummary | null>('legal');
+
+/**
+ * The legal team's report on the account's case (FILED, ASSET_PRESERVATION, JUDGMENT,
+ * SETTLED_IN_COURT, RECOVERED with an amount, UNRECOVERABLE). The validator rejects a case
+ * that is not the account's open one and an outcome out of order (dates, filed once, judgment
+ * after filing, nothing after the end, the account's currency); stored before it answers.
+ */
+export const recordLegalOutcomeUpdate = defineUpdate<LegalCaseView, [LegalOutcome]>('recordLegalOutcome');
+
+/** A supervisor approves or declines the write-off the stage recommended, with a reason (the activity checks the role). */
+export const approveWriteOffUpdate = defineUpdate<WriteOffView, [WriteOffDecision]>('approveWriteOff');
+
+/** A supervisor recalls the account from its collection agency, with a reason; the recall is recorded and sent before it answers. */
+export const recallPlacementUpdate = defineUpdate<PlacementView, [RecallPlacementRequest]>('recallPlacement');

@@ -20,4 +20,9 @@ export const Experiment = defineSearchAttributeKey('Experiment', SearchAttribute
 /** The plan's standing while the account negotiates or follows a plan (issue 16 §4): OFFERED, ACTIVE, LATE, BROKEN, COMPLETED. */
 export const PlanStatus = defineSearchAttributeKey('PlanStatus', SearchAttributeType.KEYWORD);
 
-export const ARREARS_SEARCH_ATTRIBUTES = [ArrearsStage, DaysPastDue, AmountOverdue, Bucket, RiskTier, Treatment, AssignedAgent, OnHold, Experiment, PlanStatus];
+/** Where the account stands in LEGAL (issue 17 §4): DECIDED, the case's status (REFERRED … RECOVERED), PLACED, RECALLED, WRITE_OFF_RECOMMENDED, WRITTEN_OFF. */
+export const LegalStatus = defineSearchAttributeKey('LegalStatus', SearchAttributeType.KEYWORD);
+/** The legal case's next hearing (midnight UTC of its day): "LEGAL with a hearing this month" is one visibility query. */
+export const NextHearing = defineSearchAttributeKey('NextHearing', SearchAttributeType.DATETIME);
+
+export const ARREARS_SEARCH_ATTRIBUTES = [ArrearsStage, DaysPastDue, AmountOverdue, Bucket, RiskTier, Treatment, AssignedAgent, OnHold, Experiment, PlanStatus, LegalStatus, NextHearing];

@@ -5,6 +5,7 @@
 import type { Bucket } from '../../../src/domain/buckets';
 import type { PendingPromise } from '../../../src/domain/early-collection';
 import type { ProposedSlot, VisitBooked } from '../../../src/domain/field-collection';
+import type { LegalAction, LegalCaseView, LegalCost, LegalStatus, PlacementView, WriteOffView } from '../../../src/domain/legal';
 import type { Offer, PlanStatus } from '../../../src/domain/negotiation';
 import type { Stage } from '../../../src/domain/stages';
 
@@ -57,6 +58,31 @@ export interface AccountSummary {
   offer?: Offer | null;
   /** PLAN_ACTIVE: the plan followed, its standing and next instalment */
   plan?: PlanSummary | null;
+  /** LEGAL: the decision and what followed it (the `legal` query's answer) */
+  legal?: LegalSummary | null;
+}
+
+/** LEGAL as it stands: the decision with its figures, and the case, placement or write-off that followed. */
+export interface LegalSummary {
+  status: LegalStatus;
+  decision: {
+    decisionId: number;
+    action: LegalAction;
+    configVersion: string;
+    currency: string;
+    /** minor units */
+    claim: number;
+    cost: LegalCost;
+    discountedRecovery: number;
+    reason: string;
+    /** the day the charge-off preset is reached (null: nothing unpaid) */
+    chargeOffDueOn: string | null;
+  };
+  legalCase: LegalCaseView | null;
+  placement: PlacementView | null;
+  writeOff: WriteOffView | null;
+  /** what the stage waits for and until when (the recall at the term's end, a supervisor's decision, the charge-off date) */
+  next: NextStep | null;
 }
 
 export interface PlanSummary {

@@ -4,13 +4,13 @@
  * figures, move to a stage, audit, key an effect, wait standing still while the cadence is
  * paused. Built once per run by the kernel, before any handler is registered.
  */
-import { condition, log } from '@temporalio/workflow';
+import { allHandlersFinished, condition, log, type CancellationScope } from '@temporalio/workflow';
 import type { AccountStatement, PendingPromise, TreatmentChoice } from '../../../src/domain/early-collection';
 import type { Stage } from '../../../src/domain/stages';
-import type { CarriedState } from '../contract';
+import { CARRIED_STATE_VERSION, type CarriedState, type EarlyCarried } from '../contract';
 import { CadenceClock } from './cadence-clock';
 import { cadenceWaitSummary } from './step-summaries';
-import { accountRunState } from './run-state';
+import { accountRunState, carriedRunState, recentIds } from './run-state';
 import type { StageMover } from './stage-mover';
 
 export type Hold = { holdId: string; reason: string; placedAt: string };
@@ -47,6 +47,37 @@ export function kernelState(carried: CarriedState | undefined) {
   };
 }
 export type KernelState = ReturnType<typeof kernelState>;
+
+/** What the next run needs of the state (kernelState's counterpart); the stages' own parts come from `stages`, asked only once a treatment is chosen. */
+export function carriedKernelState(state: KernelState, cadenceElapsedMs: number, stages: () => Pick<EarlyCarried, 'field' | 'negotiation' | 'plan'>): CarriedState {
+  return {
+    version: CARRIED_STATE_VERSION,
+    ...carriedRunState(state),
+    early: state.choice
+      ? {
+          choice: state.choice,
+          cadenceElapsedMs,
+          stepAttempt: state.stepAttempt,
+          nextStepNow: state.nextStepNow,
+          holds: [...state.holds.values()],
+          releasedHoldIds: recentIds(state.releasedHoldIds),
+          stageBeforeHold: state.stageBeforeHold,
+          ceased: state.ceased,
+          ceaseRequestIds: recentIds(state.ceaseRequestIds),
+          pendingPromise: state.pendingPromise,
+          promisesMade: state.promisesMade,
+          promisesKept: state.promisesKept,
+          promisesBroken: state.promisesBroken,
+          callTaskIds: recentIds(state.callTaskIds),
+          answeredCallTaskIds: recentIds(state.answeredCallTaskIds),
+          assignedAgent: state.assignedAgent,
+          escalated: state.escalated,
+          rightPartyTaskIds: recentIds(state.rightPartyTaskIds),
+          ...stages(),
+        }
+      : undefined,
+  };
+}
 
 export interface AccountRun {
   readonly accountId: string;
@@ -128,4 +159,15 @@ export function accountRun(parts: AccountRunMoves, cadenceElapsedMs: number): Ac
     waitStandingStill,
     waitUntil: (at) => waitStandingStill(() => at - Date.now()),
   };
+}
+
+/**
+ * A stage took an exit (it recorded the move and released the account's work): the story's
+ * scope is cancelled and the run ends once every handler and the run's own writes are done.
+ */
+export async function afterExit<R>(story: CancellationScope, storyDone: Promise<void>, written: () => boolean, result: () => R): Promise<R> {
+  story.cancel();
+  await storyDone;
+  await condition(() => allHandlersFinished() && written());
+  return result();
 }

@@ -36,7 +36,6 @@ import { isExitStage } from '../../../src/domain/stages';
 import {
   AssignedAgent,
   ArrearsStage,
-  CARRIED_STATE_VERSION,
   Experiment,
   OnHold,
   PlanStatus,
@@ -55,15 +54,16 @@ import { screenAccount } from '../stages/screened';
 import { FIELD_COLLECTION, fieldCollection } from '../stages/field';
 import { negotiation } from '../stages/negotiation';
 import { planActive } from '../stages/plan-active';
+import { LEGAL_STAGE, legalStage, type LegalStage } from '../stages/legal';
 import type { StageRun } from '../stages/stage';
-import { accountRun, kernelState } from './account-run';
+import { accountRun, afterExit, carriedKernelState, kernelState } from './account-run';
 import { borrowerContact } from './contact';
 import { handleInterrupts } from './interrupts';
 import { figuresLane, handlePaymentEvents } from './payment-events';
 import { promisesToPay } from './promises';
 import { followRun } from './run-insight';
 import { figuresSearchAttributes, searchAttributesPublisher } from './publish-search-attributes';
-import { carriedRunState, recentIds, runSummary } from './run-state';
+import { runSummary } from './run-state';
 import { stageMover } from './stage-mover';
 import { databaseStepOptions } from './step-options';
 
@@ -122,6 +122,7 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
   const negotiationStages = patched(NEGOTIATION_STAGES);
   const movesFollowTheChain = patched(MOVES_FOLLOW_THE_CHAIN);
   if (patched(LOCAL_STEPS_ONE_AT_A_TIME)) takeLocalStepsOneAtATime();
+  const legalStages = patched(LEGAL_STAGE);
   /** Payment steps recording a cure right now (one transition per move). */
   let curesBeingRecorded = 0;
 
@@ -138,6 +139,7 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
   /** Counts the reads of the figures: the plan stage reads its plan again when they may have moved. */
   let figuresTaken = 0;
   let planStatus: () => string | null = () => null;
+  let legalAttributes: LegalStage['searchAttributes'] = () => [];
 
   const publish = searchAttributesPublisher();
   function publishSearchAttributes(): void {
@@ -149,6 +151,7 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
       ...(state.assignedAgent ? [{ key: AssignedAgent, value: state.assignedAgent }] : []),
       ...figuresSearchAttributes(state.figures),
       ...(planStatus() ? [{ key: PlanStatus, value: planStatus() }] : []),
+      ...legalAttributes(),
     ];
     publish(attributes);
   }
@@ -242,6 +245,8 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
     planDecidesCure = planFollowUp.cured;
     planStatus = () => negotiating.planStatus() ?? planFollowUp.planStatus();
   }
+  const legal = legalStage({ ...stagePort, override: field.overridePending });
+  if (legalStages) legalAttributes = legal.searchAttributes;
 
   function summarise(): AccountSummary {
     const p = state.pendingPromise;
@@ -261,39 +266,12 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
       lastBlockedContact: state.lastBlockedContact,
       ...field.summary(),
       ...(negotiationStages ? { offer: negotiating.offer(), plan: planFollowUp.summary() } : {}),
+      ...(legalStages ? { legal: legal.summary() } : {}),
     };
   }
 
-  function carriedState(): CarriedState {
-    return {
-      version: CARRIED_STATE_VERSION,
-      ...carriedRunState(state),
-      early: state.choice
-        ? {
-            choice: state.choice,
-            cadenceElapsedMs: clock.elapsed(),
-            stepAttempt: state.stepAttempt,
-            nextStepNow: state.nextStepNow,
-            holds: [...state.holds.values()],
-            releasedHoldIds: recentIds(state.releasedHoldIds),
-            stageBeforeHold: state.stageBeforeHold,
-            ceased: state.ceased,
-            ceaseRequestIds: recentIds(state.ceaseRequestIds),
-            pendingPromise: state.pendingPromise,
-            promisesMade: state.promisesMade,
-            promisesKept: state.promisesKept,
-            promisesBroken: state.promisesBroken,
-            callTaskIds: recentIds(state.callTaskIds),
-            answeredCallTaskIds: recentIds(state.answeredCallTaskIds),
-            assignedAgent: state.assignedAgent,
-            escalated: state.escalated,
-            rightPartyTaskIds: recentIds(state.rightPartyTaskIds),
-            field: field.carried(),
-            ...(negotiationStages ? { negotiation: negotiating.carried(), plan: planFollowUp.carried() } : {}),
-          }
-        : undefined,
-    };
-  }
+  const carriedState = () =>
+    carriedKernelState(state, clock.elapsed(), () => ({ field: field.carried(), ...(negotiationStages ? { negotiation: negotiating.carried(), plan: planFollowUp.carried() } : {}) }));
 
   setHandler(summaryQuery, summarise);
   followRun(summarise);
@@ -386,8 +364,13 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
           await planFollowUp.run(negotiating.policy);
           if (storyStage() !== 'PLAN_ACTIVE' || isCured()) continue;
         }
+        if (legalStages && stage === 'LEGAL') {
+          await legal.run();
+          if (legal.exited()) return;
+          continue;
+        }
       }
-      await condition(() => field.overridePending() !== null || isCured() || (negotiationStages && storyStage() === 'NEGOTIATION'));
+      await condition(() => field.overridePending() !== null || isCured() || (negotiationStages && storyStage() === 'NEGOTIATION') || (legalStages && storyStage() === 'LEGAL'));
     }
   }
 
@@ -398,7 +381,10 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
       if (!isCancellation(err)) throw err;
     });
   const continueAsNewDue = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > maxHistoryEvents;
-  await Promise.race([condition(() => isCured() || continueAsNewDue()), collectionDone]);
+  await Promise.race([condition(() => isCured() || continueAsNewDue() || legal.exited()), collectionDone]);
+
+  // An exit of LEGAL (SETTLED, WRITTEN_OFF): the stage recorded the move and released the account's work.
+  if (legal.exited()) return afterExit(collection, collectionDone, () => interrupts.written(), () => ({ accountId, outcome: state.stage, summary: summarise() }));
 
   if (isCured()) {
     collection.cancel();
@@ -413,6 +399,7 @@ export async function accountCollectionGeneration3(input: AccountCollectionInput
         await negotiating.abandon();
         await planFollowUp.complete();
       }
+      if (legalStages) await legal.abandon();
     });
     // A payment step recording the cure is the move; the run records its own only if none did.
     if (oneTransitionPerMove) await condition(() => curesBeingRecorded === 0);
