@@ -530,7 +530,12 @@ export function fieldCollection(run: FieldRun, carried?: FieldCarried): FieldCol
       const stage = run.stage();
       if (!run.ready() || isExitStage(stage) || run.isCured()) throw new Error(`account ${accountId} is ${run.isCured() ? 'cured' : `in ${stage}`}: nothing to override`);
       if (run.onHold()) throw new Error(`account ${accountId} is on hold: release the hold first`);
-      if (run.ceased()) throw new Error(`contact with the borrower has ceased: no field visit`);
+      if (run.ceased())
+        throw new Error(
+          o.to === 'APPOINTMENT' || o.to === 'VISIT'
+            ? `contact with the borrower has ceased: no field visit`
+            : `contact with the borrower has ceased: the case stays with legal review (LEGAL), where cease-contact sent it`,
+        );
       if (field.override || field.overrideBeingChecked) throw new Error('another override is already being taken');
       if (field.phase === o.to || (field.phase === null && stage === o.to)) throw new Error(`account ${accountId} is already in ${o.to}`);
       if (o.to === 'NEGOTIATION') {
