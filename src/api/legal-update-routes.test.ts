@@ -10,15 +10,14 @@ import { accountWorkflowId } from '../domain/ids';
 import { apiTestbed } from '../../test/api-testbed';
 import { setRiskTier } from '../../test/early-collection-seeds';
 import { eventually, isoDateFrom, seedAccount, uniqueId } from '../../test/support';
+import { addFieldStaff } from '../../test/field-collection-seeds';
 import { testRoleSubject } from '../../test/test-identities';
 import { ACCOUNT_COLLECTION_WORKFLOW, ceaseContactSignal, legalQuery, summaryQuery, type LegalSummary } from '../../workflows/account/contract';
 
+/** A supervisor on the staff list (the activities check it) of this file's own: the shared test account stays off the list. */
+let supervisor: string;
 const bed = apiTestbed('legal-updates', async (pool) => {
-  // The supervisor's sign-in account is a supervisor on the staff list: the activities check it.
-  await pool.query(
-    `INSERT INTO staff (id, display_name, role, active, time_zone, work_from, work_until) VALUES ($1, 'Test supervisor', 'SUPERVISOR', true, 'UTC', '00:00', '23:59') ON CONFLICT (id) DO NOTHING`,
-    [testRoleSubject('SUPERVISOR')],
-  );
+  supervisor = await addFieldStaff(pool, 'SUPERVISOR');
 });
 const handles: WorkflowHandle[] = [];
 afterAll(async () => {
@@ -70,14 +69,14 @@ test('POST /write-offs/:id/decision: a supervisor approves → WRITTEN_OFF; a ba
   const { handle, legal } = await inLegal(accountId, 'WRITE_OFF_RECOMMENDED');
   const id = legal.writeOff!.recommendationId;
   const approve = { decision: 'APPROVE', reason: 'past the FFIEC charge-off' };
-  const post = (body: unknown, as: Parameters<typeof bed.call>[3] = { role: 'SUPERVISOR' }, to = id) => bed.call('POST', `/write-offs/${to}/decision`, body, as);
+  const post = (body: unknown, as: Parameters<typeof bed.call>[3] = { subject: supervisor }, to = id) => bed.call('POST', `/write-offs/${to}/decision`, body, as);
 
   expect(await post({ decision: 'MAYBE', reason: 'no' })).toMatchObject({ status: 400, json: { issues: [expect.stringMatching(/^decision:/), expect.stringMatching(/^reason:/)] } });
-  expect((await post(approve, { role: 'SUPERVISOR' }, id + 100_000)).status).toBe(404);
+  expect((await post(approve, { subject: supervisor }, id + 100_000)).status).toBe(404);
   expect((await post(approve, { role: 'LEGAL' })).status).toBe(403);
   expect((await bed.pool.query('SELECT status FROM write_offs WHERE id = $1', [id])).rows).toEqual([{ status: 'RECOMMENDED' }]);
 
-  expect(await post(approve)).toMatchObject({ status: 200, json: { recommendationId: id, status: 'APPROVED', decidedBy: testRoleSubject('SUPERVISOR') } });
+  expect(await post(approve)).toMatchObject({ status: 200, json: { recommendationId: id, status: 'APPROVED', decidedBy: supervisor } });
   expect((await handle.result()).outcome).toBe('WRITTEN_OFF');
 });
 
@@ -85,13 +84,13 @@ test('POST /placements/:id/recall: a supervisor recalls the placement; a bad bod
   const accountId = await account([-200, -170, -140, -110], 200_000, 'HIGH');
   const { handle, legal } = await inLegal(accountId, 'PLACED');
   const id = legal.placement!.placementId;
-  const post = (body: unknown, as: Parameters<typeof bed.call>[3] = { role: 'SUPERVISOR' }, to = id) => bed.call('POST', `/placements/${to}/recall`, body, as);
+  const post = (body: unknown, as: Parameters<typeof bed.call>[3] = { subject: supervisor }, to = id) => bed.call('POST', `/placements/${to}/recall`, body, as);
   const recall = { reason: 'the agency is under review' };
 
   expect(await post({ reason: 'no' })).toMatchObject({ status: 400, json: { issues: [expect.stringMatching(/^reason:/)] } });
-  expect((await post(recall, { role: 'SUPERVISOR' }, id + 100_000)).status).toBe(404);
+  expect((await post(recall, { subject: supervisor }, id + 100_000)).status).toBe(404);
   expect((await post(recall, { role: 'AGENT' })).status).toBe(403);
 
-  expect(await post(recall)).toMatchObject({ status: 200, json: { placementId: id, status: 'RECALLED', recall: { reason: 'SUPERVISOR', requestedBy: testRoleSubject('SUPERVISOR') } } });
+  expect(await post(recall)).toMatchObject({ status: 200, json: { placementId: id, status: 'RECALLED', recall: { reason: 'SUPERVISOR', requestedBy: supervisor } } });
   await eventually(() => handle.query(legalQuery), (l) => l?.status === 'RECALLED');
 });

@@ -15,7 +15,7 @@ import { runActivity } from '../../test/activity-testbed';
 import { arrearsCli } from '../../test/arrears-cli';
 import { setRiskTier } from '../../test/early-collection-seeds';
 import { eventually, isoDateFrom, newCodecKeys, seedAccount, startTestWorker, testPool, testTemporalAddress, uniqueId, type TestWorker } from '../../test/support';
-import { testRoleSubject } from '../../test/test-identities';
+import { addFieldStaff } from '../../test/field-collection-seeds';
 import { ACCOUNT_COLLECTION_WORKFLOW, ceaseContactSignal, legalQuery, summaryQuery } from '../../workflows/account/contract';
 import { manifestMismatches, manifestSchema, MANIFEST_NAME } from '../account-export/manifest';
 import { readZip } from '../account-export/zip';
@@ -102,10 +102,8 @@ describe('the LEGAL stage updates from the CLI', () => {
   });
 
   test('arrears write-off approve on a run in LEGAL: refused to the legal team, approved by a supervisor → WRITTEN_OFF', async () => {
-    await pool.query(
-      `INSERT INTO staff (id, display_name, role, active, time_zone, work_from, work_until) VALUES ($1, 'Test supervisor', 'SUPERVISOR', true, 'UTC', '00:00', '23:59') ON CONFLICT (id) DO NOTHING`,
-      [testRoleSubject('SUPERVISOR')],
-    );
+    // A supervisor on the staff list of this test's own: the shared test account stays off the list.
+    const supervisor = await addFieldStaff(pool, 'SUPERVISOR');
     // A US credit card 185 days past due: the FFIEC charge-off is reached, the stage recommends the write-off.
     const accountId = await seedAccount(pool, { currency: 'USD', jurisdiction: 'US', installments: [-185, -155, -125, -95].map((d) => ({ dueDate: isoDateFrom(NOW, d), amount: 25_000 })) });
     await pool.query(`UPDATE accounts SET product = 'CREDIT_CARD' WHERE id = $1`, [accountId]);
@@ -119,7 +117,7 @@ describe('the LEGAL stage updates from the CLI', () => {
 
       expect((await arrears('login', '--staff', 'test-legal')).code).toBe(0);
       expect(await arrears('write-off', 'approve', id, '--reason', 'past the FFIEC charge-off')).toMatchObject({ code: 1, stderr: expect.stringMatching(/SUPERVISOR/) });
-      expect((await arrears('login', '--staff', testRoleSubject('SUPERVISOR'))).code).toBe(0);
+      expect((await arrears('login', '--staff', supervisor)).code).toBe(0);
       expect(await arrears('write-off', 'approve', id, '--reason', 'past the FFIEC charge-off', '--by', 'someone-else')).toMatchObject({ code: 1, stderr: expect.stringMatching(/--by must be you/) });
       const approved = await arrears('write-off', 'approve', id, '--reason', 'past the FFIEC charge-off');
       expect(approved).toEqual({ code: 0, stderr: '', stdout: `Write-off ${id} (${accountId}): APPROVED, USD 1000.00.\n` });
