@@ -169,6 +169,9 @@ test('no confirmation in the window: an unannounced visit; visits without a repo
   }
   await until(handle, (s) => s.stage === 'LEGAL');
   expect(await stagesOf(accountId)).toEqual(['SCREENED', 'REMINDING', 'APPOINTMENT', 'VISIT', 'LEGAL']);
+  // The LEGAL stage's first steps (decision, referral or placement) are activities: a cure while one is in
+  // flight cancels it, which the time-skipping server mishandles (ACTIVITY_UNKNOWN). Wait until the stage waits.
+  await until(handle, (s) => s.legal?.next != null);
   expect((await appointmentsOf(accountId)).map((r) => r.status)).toEqual(['EXPIRED', ...Array(maxReschedules + 1).fill('REPORT_OVERDUE')]);
   const audits = await pool.query(`SELECT kind FROM audit_events WHERE account_id = $1 AND kind IN ('STAGE_OVERRIDDEN', 'APPOINTMENT_EXPIRED', 'VISIT_REPORT_OVERDUE') ORDER BY id`, [accountId]);
   expect(audits.rows.map((r) => r.kind)).toEqual(['STAGE_OVERRIDDEN', 'APPOINTMENT_EXPIRED', ...Array(maxReschedules + 1).fill('VISIT_REPORT_OVERDUE')]);

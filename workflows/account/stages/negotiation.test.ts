@@ -121,6 +121,9 @@ test('an offer left unanswered expires; one more offer, declined, and the case g
   expect(declined).toEqual({ offerId: second.offer!.offerId, outcome: 'DECLINED', planId: null });
   await until(handle, (s) => s.stage === 'LEGAL');
   expect(await stagesOf(accountId)).toEqual(['SCREENED', 'REMINDING', 'VISIT', 'NEGOTIATION', 'LEGAL']);
+  // The LEGAL stage's first steps (decision, referral or placement) are activities: a cure while one is in
+  // flight cancels it, which the time-skipping server mishandles (ACTIVITY_UNKNOWN). Wait until the stage waits.
+  await until(handle, (s) => s.legal?.next != null);
   const { rows } = await harness.pool.query(`SELECT status FROM negotiation_offers WHERE account_id = $1 ORDER BY id`, [accountId]);
   expect(rows.map((r) => r.status)).toEqual(['EXPIRED', 'DECLINED']);
   await harness.closeOut(handle);

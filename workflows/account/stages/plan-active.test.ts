@@ -188,6 +188,9 @@ test('a broken plan is renegotiated; the second plan broken too → LEGAL', asyn
   await sleepUntil(dayStart(onSecond.plan!.nextDue!.dueDate) + (followUp.graceDays + 1) * DAY);
   await until(handle, (s) => s.stage === 'LEGAL');
   expect(await stagesOf(accountId)).toEqual(['SCREENED', 'REMINDING', 'VISIT', 'NEGOTIATION', 'PLAN_ACTIVE', 'NEGOTIATION', 'PLAN_ACTIVE', 'LEGAL']);
+  // The LEGAL stage's first steps (decision, referral or placement) are activities: a cure while one is in
+  // flight cancels it, which the time-skipping server mishandles (ACTIVITY_UNKNOWN). Wait until the stage waits.
+  await until(handle, (s) => s.legal?.next != null);
   const { rows } = await harness.pool.query(`SELECT status FROM payment_plans WHERE account_id = $1 ORDER BY id`, [accountId]);
   expect(rows.map((r) => r.status)).toEqual(['BROKEN', 'BROKEN']);
   expect((await handle.describe()).typedSearchAttributes.get(PlanStatus)).toBe('BROKEN');
