@@ -42,12 +42,13 @@ interface ChainRow {
  * takes the next free place.
  */
 export async function recordStageTransition(pool: Pool, t: StageTransition): Promise<RecordedMove> {
-  const row = [t.idempotencyKey, t.accountId, t.workflowId, t.runId, t.fromStage, t.toStage, t.reason, t.occurredAt];
+  /** The insert's values for this move under `key`, from `fromStage`, at a place in a chain (or none). */
+  const values = (key: string, fromStage: string | null, chainId: string | null, at: number | null) => [key, t.accountId, t.workflowId, t.runId, fromStage, t.toStage, t.reason, t.occurredAt, chainId, at];
   if (!t.chain) {
     const inserted = await pool.query(
-      `INSERT INTO stage_transitions (idempotency_key, account_id, workflow_id, run_id, from_stage, to_stage, reason, occurred_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
-      row,
+      `INSERT INTO stage_transitions (idempotency_key, account_id, workflow_id, run_id, from_stage, to_stage, reason, occurred_at, chain_id, seq)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
+      values(t.idempotencyKey, t.fromStage, null, null),
     );
     return { recorded: inserted.rowCount === 1, seq: null };
   }
@@ -63,7 +64,7 @@ export async function recordStageTransition(pool: Pool, t: StageTransition): Pro
       await db.query(
         `INSERT INTO stage_transitions (idempotency_key, account_id, workflow_id, run_id, from_stage, to_stage, reason, occurred_at, chain_id, seq)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-        [key, ...row.slice(1, 4), fromStage, ...row.slice(5), chainId, at],
+        values(key, fromStage, chainId, at),
       );
       return { recorded: true, seq: at };
     };
